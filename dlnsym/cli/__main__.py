@@ -1,0 +1,5 @@
+import sys
+
+from dlnsym.cli import main
+
+sys.exit(main())

@@ -1,0 +1,38 @@
+"""Exceptions raised by dlnsym.
+
+Every public function validates its input and raises one of these, with a message that says
+what was wrong and what to do.  They all derive from :class:`DlnsymError`, which the CLI turns
+into a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+
+class DlnsymError(Exception):
+    """Base class of every error dlnsym raises on purpose."""
+
+
+class ProblemError(DlnsymError, ValueError):
+    """The data (X, y) is malformed: shape, emptiness, non-finite or non-numeric entries."""
+
+
+class DegenerateProblemError(DlnsymError, ArithmeticError):
+    """A constrained least-squares problem of Algorithm 1 has no unique minimiser.
+
+    Attributes
+    ----------
+    coordinates : tuple[int, ...]
+        0-based indices of the coordinates whose columns are linearly dependent.
+    """
+
+    def __init__(self, message: str, coordinates: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.coordinates = tuple(coordinates)
+
+
+class MaxSaddlesError(DlnsymError, RuntimeError):
+    """Algorithm 1 visited more saddles than the ``max_saddles`` it was allowed."""
+
+
+class ParameterError(DlnsymError, ValueError):
+    """A numerical parameter (Λ, α, dps, tolerance, times, …) is out of its valid range."""

@@ -1,0 +1,421 @@
+"""Regression problems (X, y): loading, validation and the built-in examples.
+
+A problem is a design ``X`` (n × d) and a target ``y`` (n) with the loss of THEORY.md §1,
+
+    L(β) = (1/2n) ‖Xβ − y‖²,   ∇L(β) = Hβ − c,   H = XᵀX/n,   c = Xᵀy/n.
+
+In *exact* mode every entry is a :class:`fractions.Fraction`: decimal strings are read as
+decimal rationals ("0.1" is 1/10) and binary floats as their exact binary value.  In float
+mode every entry is a float64.
+"""
+
+from __future__ import annotations
+
+import csv
+import decimal
+import math
+import numbers
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dlnsym.errors import ProblemError
+
+__all__ = [
+    "Problem",
+    "as_problem",
+    "example",
+    "gaussian_sparse",
+    "orthogonal_design",
+    "read_problem",
+    "underparametrised",
+    "EXAMPLES",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A least-squares problem ``L(β) = ‖Xβ − y‖² / 2n``.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, d)
+        Design matrix; dtype float64, or object holding ``Fraction`` when ``exact``.
+    y : ndarray, shape (n,)
+        Targets, same dtype convention as ``X``.
+    exact : bool
+        Whether entries are exact rationals.
+    name : str
+        Where the problem came from (file name or example name), for messages and plots.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    exact: bool
+    name: str = ""
+
+    @property
+    def n(self) -> int:
+        """Number of samples."""
+        return self.X.shape[0]
+
+    @property
+    def d(self) -> int:
+        """Number of coordinates (features)."""
+        return self.X.shape[1]
+
+    def gram(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(H, c) = (XᵀX/n, Xᵀy/n)``, so that ``∇L(β) = Hβ − c``."""
+        n = Fraction(self.n) if self.exact else float(self.n)
+        return (self.X.T @ self.X) / n, (self.X.T @ self.y) / n
+
+    def loss(self, beta: Any) -> Any:
+        """``L(β) = ‖Xβ − y‖² / 2n`` (exact when both the problem and β are exact)."""
+        r = self.X @ np.asarray(beta, dtype=self.X.dtype) - self.y
+        return (r @ r) / (2 * self.n)
+
+    def gradient(self, beta: Any) -> np.ndarray:
+        """``∇L(β) = Xᵀ(Xβ − y)/n``."""
+        r = self.X @ np.asarray(beta, dtype=self.X.dtype) - self.y
+        return (self.X.T @ r) / self.n
+
+    def to_float(self) -> Problem:
+        """The same problem in float64."""
+        if not self.exact:
+            return self
+        return Problem(self.X.astype(float), self.y.astype(float), False, self.name)
+
+    def to_exact(self) -> Problem:
+        """The same problem with every float replaced by its exact binary value."""
+        if self.exact:
+            return self
+        return as_problem(self.X, self.y, exact=True, name=self.name)
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _to_fraction(value: Any, where: str) -> Fraction:
+    """Exact rational value of one cell; ``where`` locates it in error messages."""
+    if isinstance(value, bool | np.bool_):
+        raise ProblemError(f"{where}: boolean {value!r} is not a number")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ProblemError(f"{where}: non-finite value {value}; remove or impute it")
+        return Fraction(value)
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if not math.isfinite(v):
+            raise ProblemError(f"{where}: non-finite value {v}; remove or impute it")
+        return Fraction(v)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            out = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+                raise ProblemError(
+                    f"{where}: non-finite value {text!r}; remove or impute it"
+                ) from None
+            raise ProblemError(
+                f"{where}: {value!r} is not a number (use decimals such as 0.25 or "
+                "fractions such as 1/4)"
+            ) from None
+        return out
+    raise ProblemError(f"{where}: {type(value).__name__} {value!r} is not a number")
+
+
+def _as_array(data: Any, name: str, exact: bool, ndim: int) -> np.ndarray:
+    """Validate one array (``X`` with ndim 2, ``y`` with ndim 1) and convert it."""
+    try:
+        raw = np.asarray(data, dtype=object if exact or _has_text(data) else None)
+    except ValueError as exc:  # ragged nested lists
+        raise ProblemError(f"{name} is ragged (rows of different lengths): {exc}") from None
+    if raw.ndim != ndim:
+        want = "a 2-D array (n samples × d features)" if ndim == 2 else "a 1-D array of n targets"
+        raise ProblemError(f"{name} must be {want}, got shape {raw.shape}")
+    if raw.size == 0:
+        raise ProblemError(f"{name} is empty (shape {raw.shape}); give at least one entry")
+    if exact or raw.dtype == object:
+        cells = np.empty(raw.shape, dtype=object)
+        for idx, v in np.ndenumerate(raw):
+            cells[idx] = _to_fraction(v, f"{name}{list(idx)}")
+        return cells if exact else cells.astype(float)
+    if not np.issubdtype(raw.dtype, np.number) or np.issubdtype(raw.dtype, np.complexfloating):
+        raise ProblemError(f"{name} has dtype {raw.dtype}; it must hold real numbers")
+    out = raw.astype(float)
+    bad = np.argwhere(~np.isfinite(out))
+    if bad.size:
+        idx = tuple(int(i) for i in bad[0])
+        raise ProblemError(
+            f"{name}{list(idx)}: non-finite value {out[idx]} ({len(bad)} non-finite entries "
+            "in all); remove or impute them"
+        )
+    return out
+
+
+def _has_text(data: Any) -> bool:
+    """Whether ``data`` (nested lists or an array) contains strings or exact scalars."""
+    if isinstance(data, np.ndarray):
+        return data.dtype == object or data.dtype.kind in "US"
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, str | Fraction | decimal.Decimal):
+            return True
+    return False
+
+
+def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Problem:
+    """Build a validated :class:`Problem` from array-likes.
+
+    Parameters
+    ----------
+    X : array-like, shape (n, d)
+        numpy arrays, nested lists, ``Fraction``, ``Decimal`` or decimal strings ("-1.4",
+        "3/7").
+    y : array-like, shape (n,)
+    exact : bool
+        Keep every entry as an exact ``Fraction`` (floats become their exact binary value).
+    name : str
+        Label used in messages and plots.
+
+    Raises
+    ------
+    ProblemError
+        Wrong or mismatched shapes, empty data, non-finite or non-numeric entries.
+
+    Examples
+    --------
+    >>> p = as_problem([["0.1", 1], [2, "1/3"]], ["1", "0"], exact=True)
+    >>> p.X[0, 0], p.d
+    (Fraction(1, 10), 2)
+    """
+    if isinstance(X, Problem):
+        raise ProblemError("as_problem got a Problem; pass X and y arrays instead")
+    Xa = _as_array(X, "X", exact, 2)
+    ya = _as_array(y, "y", exact, 1)
+    if Xa.shape[0] != ya.shape[0]:
+        raise ProblemError(
+            f"X has {Xa.shape[0]} rows but y has {ya.shape[0]} entries; they must match"
+        )
+    Xa.setflags(write=False)
+    ya.setflags(write=False)
+    return Problem(Xa, ya, bool(exact), name)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Problem:
+    """Read a problem from ``.npz`` (arrays ``X`` and ``y``) or ``.csv``.
+
+    A CSV file has a header row; the column named ``y`` is the target and every other column
+    is a feature.  In exact mode CSV decimals are read as exact decimal rationals.
+
+    Raises
+    ------
+    ProblemError
+        Unknown extension, missing arrays/columns, bad cells (with line and column).
+    FileNotFoundError
+        The file does not exist.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"no such data file: {p}")
+    suffix = p.suffix.lower()
+    if suffix == ".npz":
+        return _read_npz(p, exact)
+    if suffix == ".csv":
+        return _read_csv(p, exact)
+    raise ProblemError(f"{p}: unknown data format {suffix!r}; use .npz (X, y) or .csv")
+
+
+def _read_npz(path: Path, exact: bool) -> Problem:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = {"X", "y"} - set(data.files)
+            if missing:
+                raise ProblemError(
+                    f"{path}: missing array(s) {sorted(missing)}; the file has {data.files}, "
+                    "save it with np.savez(path, X=X, y=y)"
+                )
+            X, y = data["X"], data["y"]
+    except (ValueError, OSError) as exc:
+        raise ProblemError(f"{path}: not a readable .npz file ({exc})") from None
+    return as_problem(X, y, exact=exact, name=path.stem)
+
+
+def _read_csv(path: Path, exact: bool) -> Problem:
+    with path.open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ProblemError(f"{path}: empty file; expected a header row and data rows")
+    header = [h.strip() for h in rows[0]]
+    if "y" not in header:
+        raise ProblemError(f"{path}: no column named 'y' in header {header}")
+    if header.count("y") > 1:
+        raise ProblemError(f"{path}: more than one column named 'y'")
+    if len(header) < 2:
+        raise ProblemError(f"{path}: no feature columns besides 'y'")
+    if len(rows) < 2:
+        raise ProblemError(f"{path}: header only, no data rows")
+    jy = header.index("y")
+    X, y = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ProblemError(
+                f"{path} line {line}: {len(row)} cells, but the header has {len(header)}"
+            )
+        cells = [
+            _to_fraction(cell, f"{path} line {line}, column {header[j]!r}")
+            for j, cell in enumerate(row)
+        ]
+        y.append(cells[jy])
+        X.append(cells[:jy] + cells[jy + 1 :])
+    return as_problem(X, y, exact=exact, name=path.stem)
+
+
+# -------------------------------------------------------------------------- examples
+
+_EXAMPLE_A_X = [
+    ["-1.4", "0.3", "-0.6", "-1.0", "-1.0", "0.3"],
+    ["0.4", "1.3", "0.0", "1.0", "1.4", "1.2"],
+    ["-2.4", "1.2", "0.3", "0.4", "0.4", "0.4"],
+]
+_EXAMPLE_A_Y = ["0.3", "-0.4", "-1.9"]
+
+
+def _rounded(a: np.ndarray, exact: bool, decimals: int | None) -> np.ndarray:
+    """Round to ``decimals`` places (so that exact mode has small denominators)."""
+    if decimals is not None:
+        a = np.round(a, decimals)
+    if not exact:
+        return a
+    if decimals is None:
+        return a
+    scale = 10**decimals
+    return np.vectorize(lambda v: Fraction(round(v * scale), scale), otypes=[object])(a)
+
+
+def _check_sizes(**sizes: int) -> None:
+    for key, value in sizes.items():
+        if not isinstance(value, numbers.Integral) or value < 1:
+            raise ProblemError(f"{key} must be a positive integer, got {value!r}")
+
+
+def gaussian_sparse(
+    n: int = 200,
+    d: int = 2000,
+    sparsity: int = 10,
+    noise: float = 0.1,
+    seed: int = 0,
+    *,
+    exact: bool = False,
+    decimals: int | None = None,
+) -> Problem:
+    """Gaussian sparse regression: ``X ~ N(0, 1)``, ``β*`` with ``sparsity`` ±1 entries,
+    ``y = Xβ* + noise·ε``.  ``decimals`` rounds the data (exact mode needs it to keep
+    denominators small; ``exact=True`` defaults it to 1)."""
+    _check_sizes(n=n, d=d, sparsity=sparsity)
+    if sparsity > d:
+        raise ProblemError(f"sparsity {sparsity} exceeds the dimension d = {d}")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    beta = np.zeros(d)
+    support = rng.choice(d, size=sparsity, replace=False)
+    beta[support] = rng.choice([-1.0, 1.0], size=sparsity)
+    y = X @ beta + noise * rng.standard_normal(n)
+    if exact and decimals is None:
+        decimals = 1
+    return as_problem(
+        _rounded(X, exact, decimals),
+        _rounded(y, exact, decimals),
+        exact=exact,
+        name=f"gaussian_sparse(n={n}, d={d}, seed={seed})",
+    )
+
+
+def orthogonal_design(
+    d: int = 8, n: int | None = None, seed: int = 0, *, exact: bool = False
+) -> Problem:
+    """A design with ``XᵀX/n`` diagonal (orthogonal columns of distinct norms).
+
+    Built exactly from signed, scaled columns of a Hadamard-like ±1 matrix, so that the Gram
+    matrix is diagonal *exactly*; ``n`` must be a power of two ≥ d (default: the smallest).
+    """
+    _check_sizes(d=d)
+    if n is None:
+        n = 1 << max(0, (d - 1).bit_length())
+    _check_sizes(n=n)
+    if n & (n - 1) or n < d:
+        raise ProblemError(f"n must be a power of two ≥ d = {d}, got {n}")
+    from scipy.linalg import hadamard
+
+    rng = np.random.default_rng(seed)
+    cols = rng.choice(n, size=d, replace=False)
+    scales = rng.integers(1, 10, size=d)
+    X = hadamard(n)[:, cols] * scales
+    y = rng.integers(-20, 21, size=n) / 10
+    return as_problem(
+        X.astype(object) if exact else X.astype(float),
+        _rounded(y, exact, 1),
+        exact=exact,
+        name=f"orthogonal_design(d={d}, seed={seed})",
+    )
+
+
+def underparametrised(n: int = 12, d: int = 5, seed: int = 0, *, exact: bool = False) -> Problem:
+    """More samples than coordinates (n > d): the last saddle is the least-squares fit, which
+    does not interpolate."""
+    _check_sizes(n=n, d=d)
+    if n <= d:
+        raise ProblemError(f"underparametrised needs n > d, got n = {n}, d = {d}")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    y = rng.standard_normal(n)
+    return as_problem(
+        _rounded(X, exact, 1),
+        _rounded(y, exact, 1),
+        exact=exact,
+        name=f"underparametrised(n={n}, d={d}, seed={seed})",
+    )
+
+
+def random_integer(n: int = 12, d: int = 20, seed: int = 0, bound: int = 9) -> Problem:
+    """An exact problem with integer entries uniform in ``[−bound, bound]``."""
+    _check_sizes(n=n, d=d, bound=bound)
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-bound, bound + 1, size=(n, d))
+    y = rng.integers(-bound, bound + 1, size=n)
+    return as_problem(X, y, exact=True, name=f"random_integer(n={n}, d={d}, seed={seed})")
+
+
+def example(name: str = "A", *, exact: bool = True) -> Problem:
+    """A built-in example by name; ``"A"`` is THEORY.md §5 (decimals read exactly).
+
+    >>> example("A").n, example("A").d
+    (3, 6)
+    """
+    if name not in EXAMPLES:
+        raise ProblemError(f"unknown example {name!r}; available: {', '.join(EXAMPLES)}")
+    return EXAMPLES[name](exact)
+
+
+EXAMPLES = {
+    "A": lambda exact: as_problem(_EXAMPLE_A_X, _EXAMPLE_A_Y, exact=exact, name="example A"),
+    "gaussian": lambda exact: gaussian_sparse(n=10, d=30, sparsity=3, seed=0, exact=exact),
+    "orthogonal": lambda exact: orthogonal_design(d=6, seed=0, exact=exact),
+    "underparametrised": lambda exact: underparametrised(exact=exact),
+}

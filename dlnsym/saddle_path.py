@@ -1,0 +1,271 @@
+"""Algorithm 1: the saddles and jump times of the α → 0 limit (THEORY.md §4).
+
+::
+
+    t₀ = 0, s₀ = 0, β₀ = 0.
+    for k = 0, 1, 2, …:
+        g = ∇L(β_k);  if g = 0: stop (β_k is the last saddle).
+        Δ_k = min over i with g_i ≠ 0 of (1 − s_i)/(−g_i) if g_i < 0, (1 + s_i)/g_i if g_i > 0
+        t_{k+1} = t_k + Δ_k,   s_{k+1} = s_k − Δ_k·g      (hitting coordinates land on ±1)
+        β_{k+1} = argmin { L(β) : β ∈ N(s_{k+1}) }
+
+The limiting trajectory is ``β°(t̃) = β_k`` for ``t̃ ∈ (t_k, t_{k+1})``.  In exact mode every
+number is a :class:`fractions.Fraction` (computed with python-flint); in float mode float64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from flint import fmpq
+
+from dlnsym.constrained_ls import ExactSystem, FloatSystem, solve_on_cone
+from dlnsym.errors import MaxSaddlesError, ParameterError
+from dlnsym.problems import Problem, as_problem
+
+__all__ = ["SaddlePath", "saddle_path"]
+
+
+@dataclass(eq=False)
+class SaddlePath:
+    """The saddle-to-saddle path predicted by Algorithm 1.
+
+    Attributes
+    ----------
+    problem : Problem
+        The data the path was computed on.
+    exact : bool
+        Whether every number is an exact ``Fraction``.
+    times : list
+        ``t₀ = 0 < t₁ < … < t_K``; ``t_k`` (k ≥ 1) is the k-th jump time in accelerated time.
+    saddles : list of ndarray
+        ``β₀ = 0, β₁, …, β_K``; ``β_k`` holds on ``(t_k, t_{k+1})``, ``β_K`` forever after.
+    duals : list of ndarray
+        ``s_k`` (rescaled dual variable at ``t_k``), in ``[−1, 1]^d``.
+    gradients : list of ndarray
+        ``g_k = ∇L(β_k)``; ``s`` moves with velocity ``−g_k`` on ``(t_k, t_{k+1})``.
+    losses : list
+        ``L(β_k)``, strictly decreasing.
+    active_sets : list of dict
+        ``{i: sign(β_k,i)}`` over the support of ``β_k`` (0-based coordinates).
+    n_jumps, jump_times
+        ``K`` and ``t₁, …, t_K``.
+    """
+
+    problem: Problem
+    exact: bool
+    times: list[Any]
+    saddles: list[np.ndarray]
+    duals: list[np.ndarray]
+    gradients: list[np.ndarray]
+    losses: list[Any]
+
+    @cached_property
+    def active_sets(self) -> list[dict[int, int]]:
+        """``{i: sign(β_k,i)}`` over the support of each saddle ``β_k``."""
+        return [{int(i): int(np.sign(b[i])) for i in np.flatnonzero(b != 0)} for b in self.saddles]
+
+    @property
+    def n_jumps(self) -> int:
+        """``K``, the number of jumps (the number of saddles minus one)."""
+        return len(self.times) - 1
+
+    @property
+    def jump_times(self) -> list[Any]:
+        """``t₁, …, t_K``."""
+        return self.times[1:]
+
+    def saddle_at(self, t: Any) -> np.ndarray:
+        """The limit ``β°(t̃)``: ``β_k`` for ``t̃ ∈ (t_k, t_{k+1})``, the last saddle after ``t_K``.
+
+        At a jump time itself the limit is discontinuous; the saddle *after* the jump is
+        returned.
+        """
+        k = int(np.searchsorted(np.asarray(self.times, dtype=float), float(t), side="right"))
+        return self.saddles[max(k - 1, 0)]
+
+    def signed_active_set(self, k: int) -> str:
+        """Human-readable signed active set of ``β_k``, e.g. ``"+0 −1"`` ("∅" if empty)."""
+        items = self.active_sets[k]
+        return " ".join(f"{'+' if v > 0 else '−'}{i}" for i, v in sorted(items.items())) or "∅"
+
+    def table(self) -> str:
+        """The path as a text table: k, t_k, signed active set, L(β_k)."""
+        rows = [("k", "t_k", "active set", "L(β_k)")]
+        for k, (t, loss) in enumerate(zip(self.times, self.losses, strict=True)):
+            rows.append((str(k), _fmt(t), self.signed_active_set(k), _fmt(loss)))
+        widths = [max(len(r[j]) for r in rows) for j in range(4)]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                         for r in rows)
+
+    def to_dict(self) -> dict[str, list]:
+        """JSON-ready dict with ``times``, ``saddles``, ``duals``, ``losses``: exact numbers as
+        strings such as ``"-25726/44113"``, floats as floats."""
+        conv = str if self.exact else float
+        return {
+            "times": [conv(t) for t in self.times],
+            "saddles": [[conv(v) for v in b] for b in self.saddles],
+            "duals": [[conv(v) for v in s] for s in self.duals],
+            "losses": [conv(v) for v in self.losses],
+        }
+
+    def __repr__(self) -> str:
+        mode = "exact" if self.exact else "float"
+        return (f"SaddlePath({self.problem.name or 'problem'}, {mode}, "
+                f"{self.n_jumps} jumps, final loss {_fmt(self.losses[-1])})")
+
+
+def _fmt(x: Any) -> str:
+    return str(x) if isinstance(x, Fraction) else f"{float(x):.6g}"
+
+
+def saddle_path(
+    X: Any,
+    y: Any = None,
+    *,
+    exact: bool | None = None,
+    max_saddles: int | None = None,
+) -> SaddlePath:
+    """Run Algorithm 1 on the problem ``(X, y)``.
+
+    Parameters
+    ----------
+    X : Problem or array-like of shape (n, d)
+        A :class:`~dlnsym.problems.Problem`, or the design (then ``y`` is required).
+    y : array-like of shape (n,), optional
+    exact : bool, optional
+        Exact rational arithmetic (default: the problem's own mode; ``True`` for a float
+        problem converts every float to its exact binary value).
+    max_saddles : int, optional
+        Stop with :class:`~dlnsym.errors.MaxSaddlesError` after this many jumps
+        (default ``100 + 20·d``; the true bound is 3^d).
+
+    Returns
+    -------
+    SaddlePath
+
+    Raises
+    ------
+    DegenerateProblemError
+        A constrained minimiser is not unique (dependent columns); names the coordinates.
+    MaxSaddlesError
+        More than ``max_saddles`` jumps.
+
+    Examples
+    --------
+    >>> from dlnsym.problems import example
+    >>> path = saddle_path(example("A"))
+    >>> path.times[1], path.losses[-1]
+    (Fraction(150, 199), Fraction(0, 1))
+    """
+    problem = _problem(X, y, exact)
+    if max_saddles is None:
+        max_saddles = 100 + 20 * problem.d
+    if not isinstance(max_saddles, int) or max_saddles < 1:
+        raise ParameterError(f"max_saddles must be a positive integer, got {max_saddles!r}")
+    if problem.exact:
+        H, c = problem.gram()
+        system: ExactSystem | FloatSystem = ExactSystem(
+            _to_fmpq(H), _to_fmpq(c), _to_fmpq(problem.y @ problem.y / (2 * problem.n))
+        )
+    else:
+        system = FloatSystem(problem.X, problem.y)
+    times, saddles, duals, gradients, losses = _run(system, max_saddles)
+    out = _fractions if problem.exact else _floats
+    return SaddlePath(
+        problem=problem,
+        exact=problem.exact,
+        times=[out(t) for t in times],
+        saddles=[out(b) for b in saddles],
+        duals=[out(s) for s in duals],
+        gradients=[out(g) for g in gradients],
+        losses=[out(v) for v in losses],
+    )
+
+
+def _problem(X: Any, y: Any, exact: bool | None) -> Problem:
+    if isinstance(X, Problem):
+        if y is not None:
+            raise ParameterError("give either a Problem or (X, y), not a Problem and y")
+        problem = X
+    else:
+        if y is None:
+            raise ParameterError("y is missing: call saddle_path(X, y) or saddle_path(problem)")
+        problem = as_problem(X, y, exact=bool(exact))
+    if exact is None or exact == problem.exact:
+        return problem
+    return problem.to_exact() if exact else problem.to_float()
+
+
+def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...]:
+    """The recursion of Algorithm 1 over one arithmetic back end."""
+    zero, one = system.zero, system.one
+    t = zero
+    s = np.full(len(system.c), zero, dtype=object if system.exact else float)
+    beta = s.copy()
+    g = system.gradient(beta)
+    times, saddles, duals, gradients = [t], [beta.copy()], [s.copy()], [g]
+    losses = [system.loss(beta)]
+    while True:
+        velocity = _velocity(g, s, system)
+        moving = np.flatnonzero(velocity != zero)
+        if moving.size == 0:
+            return times, saddles, duals, gradients, losses
+        if len(times) > max_saddles:
+            raise MaxSaddlesError(
+                f"Algorithm 1 did not reach a global minimiser within max_saddles = "
+                f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
+                f"{float(losses[-1]):.6g}); pass a larger max_saddles"
+            )
+        # Time for s_i to reach +1 (velocity > 0) or −1 (velocity < 0).
+        v, sm = velocity[moving], s[moving]
+        hit = np.where(v > zero, (one - sm) / v, (one + sm) / -v)
+        delta = hit.min()
+        hitting = moving[hit <= delta * (1 + system.tie_tol)]
+        t = t + delta
+        s = s + delta * velocity
+        s[hitting] = np.where(velocity[hitting] > zero, one, -one)
+        if not system.exact:
+            np.clip(s, -1.0, 1.0, out=s)
+        g = solve_on_cone(system, s, beta, g)
+        times.append(t)
+        saddles.append(beta.copy())
+        duals.append(s.copy())
+        gradients.append(g)
+        losses.append(system.loss(beta))
+
+
+def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -> np.ndarray:
+    """``ds/dt̃ = −g``, with zero for coordinates that cannot move.
+
+    Support coordinates have ``g_i = 0`` by the KKT conditions; in floating point we zero
+    gradients within the back end's tolerance, and those of coordinates pinned at ±1 whose
+    velocity would push them out of the box (rounding noise; KKT says ``s_i g_i ≥ 0`` there).
+    """
+    v = -g.copy()
+    v[system.support] = system.zero
+    if not system.exact:
+        v[np.abs(v) <= system.tol] = 0.0
+        v[(np.abs(s) == 1.0) & (s * v > 0)] = 0.0
+    return v
+
+
+def _to_fmpq(x: Any) -> Any:
+    """``Fraction`` (scalar or object array) → ``flint.fmpq``."""
+    if isinstance(x, np.ndarray):
+        return np.vectorize(_to_fmpq, otypes=[object])(x)
+    return fmpq(x.numerator, x.denominator)
+
+
+def _fractions(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return np.array([_fractions(v) for v in x], dtype=object)
+    return Fraction(int(x.p), int(x.q))
+
+
+def _floats(x: Any) -> Any:
+    return np.array(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
