@@ -14,6 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# Functions that share their module's name are bound eagerly: importing a submodule sets the
+# package attribute of the same name to the module, which would shadow a lazy export.
+from dlnsym.saddle_path import SaddlePath, saddle_path
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -21,8 +25,6 @@ _EXPORTS = {
     "as_problem": "dlnsym.problems",
     "read_problem": "dlnsym.problems",
     "example": "dlnsym.problems",
-    "saddle_path": "dlnsym.saddle_path",
-    "SaddlePath": "dlnsym.saddle_path",
     "simulate": "dlnsym.simulate",
     "Trajectory": "dlnsym.trajectory",
     "simulate_network": "dlnsym.network",
@@ -34,7 +36,7 @@ _EXPORTS = {
     "ParameterError": "dlnsym.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "saddle_path", "SaddlePath"])
 
 
 def __getattr__(name: str) -> Any:

@@ -25,7 +25,6 @@ KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import scipy.linalg

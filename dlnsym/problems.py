@@ -139,6 +139,9 @@ def _as_array(data: Any, name: str, exact: bool, ndim: int) -> np.ndarray:
         raw = np.asarray(data, dtype=object if exact or _has_text(data) else None)
     except ValueError as exc:  # ragged nested lists
         raise ProblemError(f"{name} is ragged (rows of different lengths): {exc}") from None
+    if raw.dtype == object and any(isinstance(v, list | tuple | np.ndarray) for v in raw.flat):
+        raise ProblemError(f"{name} is ragged (rows of different lengths); make every row of "
+                           "the same length")
     if raw.ndim != ndim:
         want = "a 2-D array (n samples × d features)" if ndim == 2 else "a 1-D array of n targets"
         raise ProblemError(f"{name} must be {want}, got shape {raw.shape}")

@@ -16,8 +16,8 @@ number is a :class:`fractions.Fraction` (computed with python-flint); in float m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np

@@ -11,17 +11,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from dlnsym.errors import DlnsymError
 
-from . import saddles
+from . import demo, derive, saddles
 
-COMMANDS = (saddles,)
+COMMANDS = (saddles, derive, demo)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one sub-command per module in :data:`COMMANDS`."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dlnsym",
         description="Saddle-to-saddle dynamics of diagonal linear networks.",
     )

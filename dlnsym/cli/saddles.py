@@ -1,0 +1,45 @@
+"""``dlnsym saddles``: Algorithm 1 on a data file or a built-in example."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ._common import add_problem_arguments, problem_from_args
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "saddles",
+        help="saddles and jump times of the α → 0 limit (Algorithm 1)",
+        description="Run Algorithm 1 (THEORY.md §4) and print the saddle path.",
+    )
+    add_problem_arguments(parser)
+    parser.add_argument(
+        "--exact", action="store_true",
+        help="exact rational arithmetic (decimals in CSV files are read exactly)",
+    )
+    parser.add_argument(
+        "--json", action="store_true",
+        help="print one JSON object with times, saddles, duals, losses "
+             "(exact numbers as strings such as \"-25726/44113\")",
+    )
+    parser.add_argument(
+        "--max-saddles", type=int, default=None, metavar="K",
+        help="stop with an error after K jumps (default 100 + 20·d)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dlnsym.saddle_path import saddle_path
+
+    problem = problem_from_args(args, exact=args.exact)
+    path = saddle_path(problem, max_saddles=args.max_saddles)
+    if args.json:
+        print(json.dumps(path.to_dict()))
+    else:
+        print(f"{problem.name or args.data}: n = {problem.n}, d = {problem.d}, "
+              f"{'exact' if path.exact else 'float64'} arithmetic, {path.n_jumps} jumps")
+        print(path.table())
+    return 0

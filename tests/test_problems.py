@@ -1,0 +1,125 @@
+"""Loading and validating problems (issue 2, item 2)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from dlnsym.errors import ProblemError
+from dlnsym.problems import (
+    as_problem,
+    example,
+    gaussian_sparse,
+    orthogonal_design,
+    read_problem,
+    underparametrised,
+)
+
+
+def test_decimal_strings_are_exact_decimal_rationals():
+    p = as_problem([["0.1", "1/3"], [2, 0.5]], ["-1.4", 1], exact=True)
+    assert p.X[0, 0] == Fraction(1, 10)
+    assert p.X[0, 1] == Fraction(1, 3)
+    assert p.y[0] == Fraction(-7, 5)
+
+
+def test_binary_float_becomes_its_exact_value():
+    p = as_problem([[0.1]], [1.0], exact=True)
+    assert p.X[0, 0] == Fraction(0.1) != Fraction(1, 10)
+
+
+def test_example_A_matches_theory():
+    p = example("A")
+    assert p.X[1, 4] == Fraction(7, 5) and p.y[2] == Fraction(-19, 10)
+    assert (p.n, p.d) == (3, 6)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "fragment"),
+    [
+        ([1, 2], [1], "2-D"),
+        ([[1, 2]], [[1]], "1-D"),
+        ([[1, 2], [3, 4]], [1], "X has 2 rows but y has 1"),
+        (np.zeros((0, 3)), [], "empty"),
+        ([[1, float("nan")]], [1], "non-finite"),
+        ([[1, "abc"]], [1], "'abc' is not a number"),
+        ([[1, 2], [3]], [1, 2], "ragged"),
+        ([[1, "inf"]], [1], "non-finite"),
+    ],
+)
+@pytest.mark.parametrize("exact", [True, False])
+def test_bad_arrays_raise_specific_errors(X, y, fragment, exact):
+    with pytest.raises(ProblemError, match=fragment):
+        as_problem(X, y, exact=exact)
+
+
+def test_non_finite_error_says_where():
+    X = np.ones((3, 4))
+    X[2, 1] = np.inf
+    with pytest.raises(ProblemError, match=r"X\[2, 1\]"):
+        as_problem(X, np.ones(3))
+
+
+def test_csv_round_trip_exact(tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text("a,y,b\n0.1,1,2\n-0.25,0,3\n")
+    p = read_problem(f, exact=True)
+    assert p.X.tolist() == [[Fraction(1, 10), 2], [Fraction(-1, 4), 3]]
+    assert p.y.tolist() == [1, 0]
+    q = read_problem(f)
+    assert q.X.dtype == float and q.X[0, 0] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a,b\n1,2\n", "no column named 'y'"),
+        ("a,y\n1,x\n", "line 2, column 'y'"),
+        ("a,y\n1,2\n3\n", "line 3"),
+        ("a,y\n", "header only"),
+        ("", "empty file"),
+        ("y\n1\n", "no feature columns"),
+        ("a,y\n1,nan\n", "non-finite"),
+    ],
+)
+def test_bad_csv(tmp_path, text, fragment):
+    f = tmp_path / "bad.csv"
+    f.write_text(text)
+    with pytest.raises(ProblemError, match=fragment):
+        read_problem(f)
+
+
+def test_npz(tmp_path):
+    f = tmp_path / "d.npz"
+    np.savez(f, X=np.array([[0.5, 1.0]]), y=np.array([2.0]))
+    p = read_problem(f, exact=True)
+    assert p.X[0, 0] == Fraction(1, 2)
+    g = tmp_path / "e.npz"
+    np.savez(g, A=np.ones((1, 1)))
+    with pytest.raises(ProblemError, match="missing array"):
+        read_problem(g)
+
+
+def test_missing_file_and_unknown_format(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_problem(tmp_path / "nope.csv")
+    f = tmp_path / "d.txt"
+    f.write_text("1")
+    with pytest.raises(ProblemError, match="unknown data format"):
+        read_problem(f)
+
+
+def test_generators_are_seeded_and_shaped():
+    a, b = gaussian_sparse(20, 50, 3, seed=4), gaussian_sparse(20, 50, 3, seed=4)
+    assert np.array_equal(a.X, b.X) and a.X.shape == (20, 50)
+    o = orthogonal_design(6, exact=True)
+    H, _ = o.gram()
+    assert all(H[i, j] == 0 for i in range(6) for j in range(6) if i != j)
+    u = underparametrised(12, 5)
+    assert u.n > u.d
+    with pytest.raises(ProblemError, match="n > d"):
+        underparametrised(3, 5)
+    with pytest.raises(ProblemError, match="unknown example"):
+        example("Z")
