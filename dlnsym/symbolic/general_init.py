@@ -47,7 +47,7 @@ from .mirror_flow import (
     v_t,
     x,
 )
-from .steps import Derivation, Step, prove_all, prove_zero
+from .steps import Derivation, Proof, Step, prove_all, prove_zero
 
 __all__ = ["derive_general", "potential_for_init"]
 
@@ -91,7 +91,7 @@ def derive_general() -> Derivation:
     identity = (U**2 + V**2) ** 2 - (U**2 - V**2) ** 2 - 4 * (U * V) ** 2
     S_expr = sp.sqrt(4 * alpha**4 + 4 * beta**2)  # (u²+v²)² = (2α_i²)² + 4β², u²+v² ≥ 0
     sqrt_ok = sp.sqrt(S_sq**2) == S_sq
-    ok, how = prove_all([
+    proof = prove_all([
         ("(u^2+v^2)^2 - (u^2-v^2)^2 - 4(uv)^2", sp.expand(identity)),
         ("(u0^2-v0^2)^2 - (2 alpha^2)^2 with alpha^2 = |u0^2-v0^2|/2",
          c**2 - (2 * scale_sq) ** 2),
@@ -103,7 +103,7 @@ def derive_general() -> Derivation:
         sp.Eq(u_t**2 + v_t**2, 2 * sp.sqrt(beta_t**2 + alpha**4), evaluate=False),
         r"$(u^2+v^2)^2 = (u_0^2-v_0^2)^2 + 4\beta^2 = 4\alpha_i^4 + 4\beta^2$ "
         r"(here $\alpha$ denotes the per-coordinate scale $\alpha_i$).",
-        (ok and sqrt_ok, how),
+        proof.also(sqrt_ok, "; sqrt(S**2) == S for S >= 0"),
     ))
     beta_flow = -2 * sp.sqrt(beta**2 + alpha**4) * g
     steps.append(_step(
@@ -183,12 +183,12 @@ def derive_general() -> Derivation:
     th0 = sp.asinh(beta0 / alpha**2)
     conj_expected = alpha**2 / 2 * (sp.cosh(2 * theta + th0) - 1)  # φ_α*(θ + θ₀)
     lemmas_ok = special.step("arsinh_of_sinh").verified and special.step("cosh_from_sinh").verified
-    ok, how = prove_all([
+    proof = prove_all([
         ("conjugate - (alpha^2/2)(cosh(2 theta + asinh(beta0/alpha^2)) - 1)",
          _use_lemmas(conj - conj_expected)),
         ("Fenchel-Young on the graph", _use_lemmas(
             pot + conj.subs(theta, grad) - beta * grad)),
-    ]) if len(inv) == 1 else (False, f"sympy.solve returned {inv}")
+    ]) if len(inv) == 1 else Proof(False, f"sympy.solve returned {inv}")
     steps.append(_step(
         "conjugate",
         sp.Eq(phi_star(theta), conj, evaluate=False),
@@ -196,7 +196,7 @@ def derive_general() -> Derivation:
         r"\operatorname{arsinh}(\beta_0/\alpha_i^2))$, so $\phi^*(\theta) = "
         r"\phi_{\alpha_i}^*(\theta + \frac{1}{2}\operatorname{arsinh}(\beta_0/\alpha_i^2))$; "
         r"Fenchel-Young holds with equality.",
-        (ok and lemmas_ok, how + " (using the lemmas arsinh_of_sinh and cosh_from_sinh)"),
+        proof.also(lemmas_ok, " (using the lemmas arsinh_of_sinh and cosh_from_sinh)"),
     ))
     a_sym = sp.Symbol("alpha", positive=True)
     reduced = pot_uv.subs({u0: sp.sqrt(2) * a_sym, v0: 0})

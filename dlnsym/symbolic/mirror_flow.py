@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from .steps import Derivation, Step, prove_all, prove_zero
+from .steps import Derivation, Proof, Step, prove_all, prove_zero
 
 __all__ = ["derive_special", "SYMBOLS"]
 
@@ -119,9 +119,10 @@ def _use_lemmas(expr: sp.Expr) -> sp.Expr:
     return expr.replace(is_sqrt_sinh2p1, lambda e: sp.cosh(e.base.match(sp.sinh(_w) ** 2 + 1)[_w]))
 
 
-def _step(name, statement, explanation, proof) -> Step:
+def _step(name: str, statement: sp.Eq, explanation: str, proof: tuple[bool, str]) -> Step:
     ok, reason = proof
-    return Step(name, statement, explanation, bool(ok), reason)
+    residuals = getattr(proof, "residuals", ())
+    return Step(name, statement, explanation, bool(ok), reason, residuals)
 
 
 def _replace_g(expr: sp.Expr) -> sp.Expr:
@@ -178,7 +179,7 @@ def derive_special() -> Derivation:
     S_squared = cons_value**2 + 4 * beta**2  # (u²+v²)² with u²−v² = 2α², uv = β
     S_expr = sp.sqrt(S_squared)  # u² + v² ≥ 0 picks the nonnegative root
     sqrt_ok = sp.sqrt(S_sq**2) == S_sq
-    ok, how = prove_all([
+    proof = prove_all([
         ("(u^2+v^2)^2 - (u^2-v^2)^2 - 4(uv)^2", sp.expand(identity)),
         ("sqrt(4 alpha^4 + 4 beta^2) - 2 sqrt(beta^2 + alpha^4)",
          S_expr - 2 * sp.sqrt(beta**2 + alpha**4)),
@@ -188,8 +189,8 @@ def derive_special() -> Derivation:
         sp.Eq(u_t**2 + v_t**2, 2 * sp.sqrt(beta_t**2 + alpha**4), evaluate=False),
         r"$(u^2+v^2)^2 = (u^2-v^2)^2 + 4(uv)^2 = 4\alpha^4 + 4\beta^2$ and $u^2+v^2 \ge 0$ "
         r"takes the nonnegative square root.",
-        (ok and sqrt_ok, how + ("; sqrt(S**2) == S for S >= 0" if sqrt_ok else
-                                "; SymPy did not confirm sqrt(S**2) == S for S >= 0")),
+        proof.also(sqrt_ok, "; sqrt(S**2) == S for S >= 0" if sqrt_ok else
+                   "; SymPy did not confirm sqrt(S**2) == S for S >= 0"),
     ))
 
     # 5. dβ/dt -------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def derive_special() -> Derivation:
     Hs = sp.Symbol("H")
     sols = sp.solve(sp.Eq(Hs * beta_flow, -g), Hs)
     hess = sols[0] if len(sols) == 1 else sp.nan
-    ok, how = prove_zero(hess * beta_flow + g) if len(sols) == 1 else (False, f"solve: {sols}")
+    proof = prove_zero(hess * beta_flow + g) if len(sols) == 1 else Proof(False, f"solve: {sols}")
     pos = sp.sympify(hess).is_positive is True
     steps.append(_step(
         "metric",
@@ -218,8 +219,8 @@ def derive_special() -> Derivation:
         r"A mirror flow $\frac{d}{dt}\nabla\phi_\alpha(\beta) = \nabla^2\phi_\alpha(\beta)\dot\beta"
         r" = -g$ for every $g$ forces this Hessian (solved with sympy.solve); it is positive,"
         r" so $\phi_\alpha$ is strictly convex.",
-        (ok and pos, f"unique solution of H*dbeta/dt = -g; {how}; "
-         + ("SymPy decides H > 0" if pos else "SymPy could not decide H > 0")),
+        proof.also(pos, "; unique solution of H*dbeta/dt = -g; "
+                   + ("SymPy decides H > 0" if pos else "SymPy could not decide H > 0")),
     ))
 
     # 7. mirror map (first integration) ----------------------------------------------
@@ -294,7 +295,7 @@ def derive_special() -> Derivation:
         sp.Eq(sp.asinh(sp.sinh(y)), y, evaluate=False),
         r"Lemma for real $y$: $\operatorname{arsinh}$ inverts $\sinh$ (via "
         r"$\operatorname{arsinh} z = \log(z + \sqrt{z^2+1})$).",
-        prove_zero(lemma),
+        prove_zero(lemma, prefer="rewrite(log)"),
     ))
     lemma2 = sp.sqrt(sp.sinh(y) ** 2 + 1) - sp.cosh(y)
     steps.append(_step(
@@ -308,31 +309,29 @@ def derive_special() -> Derivation:
 
     inv = sp.solve(sp.Eq(grad, theta), beta)
     beta_star = inv[0] if len(inv) == 1 else sp.nan
-    ok, how = (prove_all([
+    proof = (prove_all([
         ("grad phi(alpha^2 sinh 2theta) - theta",
          _use_lemmas(grad.subs(beta, beta_star) - theta)),
         ("alpha^2 sinh(2 grad phi(beta)) - beta", beta_star.subs(theta, grad) - beta),
-    ]) if len(inv) == 1 else (False, f"sympy.solve returned {inv}"))
-    ok, how = ok and lemmas_ok, how + lemma_note
+    ]) if len(inv) == 1 else Proof(False, f"sympy.solve returned {inv}"))
     steps.append(_step(
         "inverse_mirror_map",
         sp.Eq(beta, beta_star, evaluate=False),
         r"The supremum of the strictly concave $\beta \mapsto \theta\beta - \phi_\alpha(\beta)$"
         r" is where $\theta = \phi_\alpha'(\beta)$; sympy.solve inverts it uniquely.",
-        (ok, how),
+        proof.also(lemmas_ok, lemma_note),
     ))
     conj_raw = theta * beta_star - pot.subs(beta, beta_star)
     conj = sp.factor(sp.simplify(_use_lemmas(conj_raw)))
     conj_theory = alpha**2 / 2 * (sp.cosh(2 * theta) - 1)
-    ok, how = prove_zero(conj - conj_theory)
-    ok, how = ok and lemmas_ok, how + lemma_note
+    proof = prove_zero(conj - conj_theory)
     steps.append(_step(
         "conjugate",
         sp.Eq(phi_star(theta), conj, evaluate=False),
         r"Legendre transform $\phi_\alpha^*(\theta) = \theta\beta^* - \phi_\alpha(\beta^*)$ "
         r"at $\beta^* = \alpha^2\sinh 2\theta$, simplified with the lemma; it matches THEORY "
         r"section 2, $\frac{\alpha^2}{2}(\cosh 2\theta - 1)$.",
-        (ok, how + " (against THEORY section 2)"),
+        proof.also(lemmas_ok, lemma_note + " (against THEORY section 2)"),
     ))
     dconj = sp.diff(conj, theta)
     steps.append(_step(
@@ -380,7 +379,8 @@ def derive_special() -> Derivation:
         r"The overflow-free form of THEORY section 3, checked separately for $s > 0$, "
         r"$s < 0$ and $s = 0$.",
         prove_all([(f"case s = {lab}", (beta_s - log_form).subs(s, val))
-                   for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))]),
+                   for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))],
+                  prefer="rewrite(exp), then"),
     ))
     dbs = sp.diff(beta_s, s)
     stiff = 2 * Lam * sp.sqrt(beta_s**2 + sp.exp(-4 * Lam))
@@ -390,7 +390,7 @@ def derive_special() -> Derivation:
               2 * Lam * sp.sqrt(beta_f(s)**2 + sp.exp(-4 * Lam)), evaluate=False),
         r"$\partial\beta/\partial s = 2\Lambda\sqrt{\beta^2 + \alpha^4}$: the accelerated "
         r"system is stiff.",
-        prove_zero(dbs - stiff),
+        prove_zero(dbs - stiff, prefer="rewrite(exp), factor"),
     ))
 
     # 14. limits ----------------------------------------------------------------------------

@@ -22,7 +22,23 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-__all__ = ["Step", "Derivation", "prove_zero", "latex_text"]
+__all__ = ["Step", "Derivation", "Proof", "prove_zero", "prove_all", "latex_text"]
+
+
+class Proof(tuple):
+    """``(proved, reason)`` — unpacks like a pair — plus ``residuals``: the expressions that
+    SymPy showed to be identically zero (used by the numerical spot check)."""
+
+    residuals: tuple[sp.Expr, ...]
+
+    def __new__(cls, proved: bool, reason: str, residuals=()) -> Proof:
+        obj = super().__new__(cls, (bool(proved), reason))
+        obj.residuals = tuple(residuals)
+        return obj
+
+    def also(self, proved: bool, note: str) -> Proof:
+        """This proof combined with a further fact (a sign, a lemma) and its note."""
+        return Proof(self[0] and bool(proved), self[1] + note, self.residuals)
 
 
 @dataclass(frozen=True)
@@ -48,37 +64,35 @@ class Step:
     explanation: str
     verified: bool
     reason: str
+    residuals: tuple[sp.Expr, ...] = ()
 
     def latex(self) -> str:
         """``sympy.latex`` of the statement (the string the LaTeX and Markdown output use)."""
         return sp.latex(self.statement)
 
     def spot_check(self, dps: int = 50, points: int = 3, seed: int = 0) -> float | None:
-        """Largest ``|lhs − rhs|`` at random points, evaluated with ``dps`` digits.
+        """Largest ``|r|`` over the residuals ``r`` SymPy proved to be 0, at random rational
+        points, evaluated with ``dps`` digits.
 
-        An extra check, never a proof.  Returns None for statements that contain limits,
-        derivatives, integrals, functions of time or matrices (they cannot be evaluated at a
-        point).
+        An extra check, never a proof.  Returns None when the step has no residual that can be
+        evaluated at a point (limits, expressions in functions of time).
         """
-        st = self.statement
-        if not isinstance(st, sp.Equality):
-            return None
-        expr = st.lhs - st.rhs
-        opaque = (sp.Limit, sp.Derivative, sp.Integral, sp.Subs, sp.Piecewise, AppliedUndef)
-        if isinstance(expr, sp.MatrixBase) or expr.has(*opaque):
-            return None
         rng = random.Random(seed)
-        worst = 0.0
-        for _ in range(points):
-            # random rationals in (0, 2] for positive symbols, in [-2, 2] otherwise
-            subs = {
-                sym: sp.Rational(rng.randint(1 if sym.is_positive else -2000, 2000), 1000)
-                for sym in expr.free_symbols
-            }
-            val = sp.N(expr.subs(subs), dps)
-            if not val.is_number:
-                return None
-            worst = max(worst, float(abs(val)))
+        worst: float | None = None
+        opaque = (sp.Limit, sp.Derivative, sp.Integral, sp.Subs, AppliedUndef)
+        for expr in self.residuals:
+            if isinstance(expr, sp.MatrixBase) or sp.sympify(expr).has(*opaque):
+                continue
+            for _ in range(points):
+                # random rationals in (0, 2] for positive symbols, in [-2, 2] otherwise
+                subs = {
+                    sym: sp.Rational(rng.randint(1 if sym.is_positive else -2000, 2000), 1000)
+                    for sym in expr.free_symbols
+                }
+                val = sp.N(expr.subs(subs), dps)
+                if not val.is_number:
+                    break
+                worst = max(worst or 0.0, float(abs(val)))
         return worst
 
     def as_dict(self) -> dict[str, object]:
@@ -231,6 +245,8 @@ def _factor_radicands(expr: sp.Expr) -> sp.Expr:
 
 
 _STRATEGIES: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
+    ("expand", sp.expand),
+    ("together, then cancel", lambda e: sp.cancel(sp.together(e))),
     ("simplify", sp.simplify),
     ("factor radicands, then simplify", lambda e: sp.simplify(_factor_radicands(e))),
     ("rewrite(exp), then simplify", lambda e: sp.simplify(e.rewrite(sp.exp))),
@@ -242,35 +258,41 @@ _STRATEGIES: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
 )
 
 
-def prove_zero(expr: sp.Expr | sp.MatrixBase) -> tuple[bool, str]:
+def prove_zero(expr: sp.Expr | sp.MatrixBase, prefer: str | None = None) -> Proof:
     """Try to show ``expr == 0`` symbolically; return ``(proved, how-or-why-not)``.
 
-    The strategies are tried in order: ``simplify``; factoring the radicands first;
-    ``rewrite(exp)`` first.  A matrix is zero when every entry is.
+    The strategies are tried in order, cheapest first: ``expand``; ``together`` and
+    ``cancel``; ``simplify``; factoring the radicands first; ``rewrite(exp)`` or
+    ``rewrite(log)`` first.  Each is an exact symbolic rewriting: no numbers are involved.
+    ``prefer`` names a strategy (a prefix of its label) to try first, to save time.
+    A matrix is zero when every entry is.
     """
     if isinstance(expr, sp.MatrixBase):
         hows = []
         for entry in expr:
             ok, how = prove_zero(entry)
             if not ok:
-                return False, how
+                return Proof(False, how)
             hows.append(how)
-        return True, "entrywise " + ", ".join(sorted(set(hows))) + " gives 0"
-    for label, fn in _STRATEGIES:
+        return Proof(True, "entrywise " + ", ".join(sorted(set(hows))) + " gives 0", list(expr))
+    order = sorted(_STRATEGIES, key=lambda st: not (prefer and st[0].startswith(prefer)))
+    for label, fn in order:
         try:
             if fn(expr) == 0:
-                return True, f"{label} of lhs - rhs gives 0"
+                return Proof(True, f"{label} of lhs - rhs gives 0", [expr])
         except Exception:  # noqa: BLE001 - SymPy may fail inside a strategy; try the next
             continue
-    return False, f"SymPy could not reduce lhs - rhs to 0 (left with {sp.sstr(sp.simplify(expr))})"
+    left = sp.sstr(sp.simplify(expr))
+    return Proof(False, f"SymPy could not reduce lhs - rhs to 0 (left with {left})")
 
 
-def prove_all(checks: Iterable[tuple[str, sp.Expr]]) -> tuple[bool, str]:
+def prove_all(checks: Iterable[tuple[str, sp.Expr]], prefer: str | None = None) -> Proof:
     """Prove several expressions zero; the labels go into the reason."""
-    reasons = []
+    reasons, residuals = [], []
     for label, expr in checks:
-        ok, how = prove_zero(expr)
-        if not ok:
-            return False, f"{label}: {how}"
-        reasons.append(f"{label}: {how}")
-    return True, "; ".join(reasons)
+        proof = prove_zero(expr, prefer)
+        if not proof[0]:
+            return Proof(False, f"{label}: {proof[1]}")
+        reasons.append(f"{label}: {proof[1]}")
+        residuals += proof.residuals
+    return Proof(True, "; ".join(reasons), residuals)
