@@ -14,9 +14,9 @@ Two linear-algebra back ends share that one method:
 
 * :class:`ExactSystem` — python-flint ``fmpq_mat`` solves; every number is an exact rational
   and every comparison is exact (tolerance 0).
-* :class:`FloatSystem` — float64 with a QR factorisation of the support columns ``X_P``
-  updated in O(n²) when a coordinate enters or leaves (``scipy.linalg.qr_insert`` /
-  ``qr_delete``); the d × d Gram matrix is never formed.
+* :class:`FloatSystem` — float64 with the Cholesky factor of ``H_PP`` bordered in O(np) when
+  a coordinate enters and re-triangularised by Givens rotations (``scipy.linalg.qr_delete``)
+  when one leaves; the d × d Gram matrix is never formed.
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.
@@ -29,13 +29,42 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
+from scipy.linalg.lapack import dpotrs, dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
 __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
 
 
-class ExactSystem:
+class _Support:
+    """The support ``P`` (coordinates free to be nonzero), kept as an integer array in
+    insertion order plus a boolean mask, so that numpy indexing never converts lists."""
+
+    def _init_support(self, d: int) -> None:
+        self._P = np.empty(d, dtype=np.intp)
+        self.p = 0
+        self.in_support = np.zeros(d, dtype=bool)
+
+    @property
+    def support(self) -> np.ndarray:
+        """The support ``P`` as an integer array (a view: copy it before changing ``P``)."""
+        return self._P[: self.p]
+
+    def _append(self, i: int) -> None:
+        self._P[self.p] = i
+        self.p += 1
+        self.in_support[i] = True
+
+    def _delete(self, i: int) -> int:
+        """Remove ``i`` from ``P``; returns its former position."""
+        k = int(np.flatnonzero(self.support == i)[0])
+        self._P[k : self.p - 1] = self._P[k + 1 : self.p]
+        self.p -= 1
+        self.in_support[i] = False
+        return k
+
+
+class ExactSystem(_Support):
     """Exact rational back end: ``H``, ``c`` as object arrays of ``flint.fmpq``.
 
     Attributes
@@ -54,29 +83,28 @@ class ExactSystem:
         self.tie_tol = fmpq(0)
         self.zero = fmpq(0)
         self.one = fmpq(1)
-        self.support: list[int] = []
-        self.in_support = np.zeros(len(c), dtype=bool)
+        self._init_support(len(c))
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Hβ − c`` using only the support columns (β is zero elsewhere)."""
         P = self.support
-        return self.H[:, P] @ beta[P] - self.c if P else -self.c
+        return self.H[:, P] @ beta[P] - self.c if self.p else -self.c
 
     def loss(self, beta: np.ndarray) -> fmpq:
         """``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n`` on the support ``P``."""
         P = self.support
         b = beta[P]
-        return (b @ (self.H[np.ix_(P, P)] @ b)) / 2 - self.c[P] @ b + self.yy if P else self.yy
+        if not self.p:
+            return self.yy
+        return (b @ (self.H[np.ix_(P, P)] @ b)) / 2 - self.c[P] @ b + self.yy
 
     def add(self, i: int) -> None:
         """Let coordinate ``i`` be free (nonzero) in the next solve."""
-        self.support.append(i)
-        self.in_support[i] = True
+        self._append(i)
 
     def remove(self, i: int) -> None:
         """Pin coordinate ``i`` back to zero."""
-        self.support.remove(i)
-        self.in_support[i] = False
+        self._delete(i)
 
     def solve(self) -> np.ndarray:
         """``β_P = H_PP⁻¹ c_P`` on the current support ``P`` (exact).
@@ -87,7 +115,7 @@ class ExactSystem:
             ``H_PP`` is singular: the columns of X on ``P`` are linearly dependent.
         """
         P = self.support
-        if not P:
+        if not self.p:
             return np.zeros(0, dtype=object)
         sub = fmpq_mat([[self.H[i, j] for j in P] for i in P])
         rhs = fmpq_mat([[self.c[i]] for i in P])
@@ -115,9 +143,9 @@ def _exact_dependent(sub: fmpq_mat, E: Sequence[int]) -> tuple[int, ...]:
     return tuple(sorted(involved))
 
 
-class FloatSystem:
-    """float64 back end working from ``X`` (never forms the d × d Gram matrix), with a QR
-    factorisation of the support columns ``X_P`` updated as coordinates enter and leave.
+class FloatSystem(_Support):
+    """float64 back end working from ``X`` (never forms the d × d Gram matrix), with the
+    Cholesky factor of ``H_PP`` updated in O(p²) as coordinates enter and leave.
 
     Parameters
     ----------
@@ -146,11 +174,9 @@ class FloatSystem:
         self.cond_tol = cond_tol
         self.zero = 0.0
         self.one = 1.0
-        self.support: list[int] = []
-        self.in_support = np.zeros(len(self.c), dtype=bool)
-        self._Q = np.eye(self.n)  # X_P = Q R, full QR maintained by scipy's updates
-        self._R = np.zeros((self.n, 0))
-        self._XPt = np.zeros((0, self.n))  # rows: the support columns of X, in order
+        self._init_support(len(self.c))
+        self._R = np.zeros((0, 0), order="F")  # upper Cholesky factor: RᵀR = H_PP
+        self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
@@ -158,7 +184,7 @@ class FloatSystem:
 
     def residual(self, beta: np.ndarray) -> np.ndarray:
         """``r = X_P β_P − y``."""
-        return beta[self.support] @ self._XPt - self.y
+        return beta[self.support] @ self._XPt[: self.p] - self.y
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Xᵀ(Xβ − y)/n``."""
@@ -170,38 +196,44 @@ class FloatSystem:
         return float(r @ r) / (2 * self.n)
 
     def add(self, i: int) -> None:
-        """Append ``i`` to the support: insert column ``x_i`` into the QR factors of ``X_P``
-        (``scipy.linalg.qr_insert``, O(n²))."""
-        P = self.support
-        if len(P) >= self.n:
-            raise _degenerate(P + [i], self.dependent_coordinates(P + [i]))
-        Q, R = scipy.linalg.qr_insert(
-            self._Q, self._R, self.Xt[i], len(P), which="col", check_finite=False
-        )
-        # R_pp² = n·δ², δ² the Cholesky pivot of H_PP: the part of x_i outside span(X_P).
-        if R[len(P), len(P)] ** 2 <= self.cond_tol * self.n * self.diag[i]:
-            raise _degenerate(P + [i], self.dependent_coordinates(P + [i]))
-        self._Q, self._R = Q, R
-        self._XPt = np.vstack([self._XPt, self.Xt[i]])
-        P.append(i)
-        self.in_support[i] = True
+        """Append ``i`` to the support and border the Cholesky factor, O(np + p²):
+
+        ``Rᵀr = H_Pi``,  ``δ² = H_ii − ‖r‖²``,  ``R ← [[R, r], [0, δ]]``.
+        """
+        p = self.p
+        h = self._XPt[:p] @ self.Xt[i] / self.n
+        row = dtrtrs(self._R, h, lower=0, trans=1)[0] if p else h
+        pivot = self.diag[i] - row @ row  # δ²: the part of x_i outside span(X_P), squared
+        if pivot <= self.cond_tol * self.diag[i]:
+            E = [*self.support, i]
+            raise _degenerate(E, self.dependent_coordinates(E))
+        R = np.zeros((p + 1, p + 1), order="F")
+        R[:p, :p] = self._R
+        R[:p, p] = row
+        R[p, p] = np.sqrt(pivot)
+        self._R = R
+        if p == len(self._XPt):
+            self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
+        self._XPt[p] = self.Xt[i]
+        self._append(i)
 
     def remove(self, i: int) -> None:
-        """Drop ``i`` from the support (``scipy.linalg.qr_delete``, O(n²))."""
-        k = self.support.index(i)
-        del self.support[k]
-        self.in_support[i] = False
-        self._XPt = np.delete(self._XPt, k, axis=0)
-        self._Q, self._R = scipy.linalg.qr_delete(
-            self._Q, self._R, k, 1, which="col", check_finite=False
-        )
+        """Drop ``i`` from the support, O(p²): deleting column k of ``R`` leaves an upper
+        Hessenberg block that Givens rotations restore (``scipy.linalg.qr_delete`` applied
+        to ``I·R``; the rotated ``R`` is again a Cholesky factor since ``(QR)ᵀQR = RᵀR``)."""
+        p = self.p
+        k = self._delete(i)
+        self._XPt[k : p - 1] = self._XPt[k + 1 : p]
+        _, R = scipy.linalg.qr_delete(np.eye(p), self._R, k, 1, which="col",
+                                      check_finite=False)
+        self._R = np.asfortranarray(R[: p - 1])
 
     def solve(self) -> np.ndarray:
-        """``β_P = argmin ‖X_P β − y‖`` (equivalently ``H_PP β_P = c_P``) from the QR factors:
-        ``R_P β_P = (Qᵀy)_P``."""
-        p = len(self.support)
-        qty = self._Q[:, :p].T @ self.y
-        return scipy.linalg.solve_triangular(self._R[:p, :p], qty, check_finite=False)
+        """``β_P = H_PP⁻¹ c_P = R⁻¹R⁻ᵀc_P`` (LAPACK ``potrs``, called directly: the solves
+        are small and the wrapper overhead of ``cho_solve`` would dominate)."""
+        if not self.p:
+            return np.zeros(0)
+        return dpotrs(self._R, self.c[self.support], lower=0)[0]
 
     def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of
@@ -215,7 +247,7 @@ class FloatSystem:
 
 
 def _degenerate(P: Sequence[int], involved: tuple[int, ...]) -> DegenerateProblemError:
-    coords = involved or tuple(sorted(P))
+    coords = tuple(sorted(int(i) for i in (involved or P)))
     return DegenerateProblemError(
         f"the constrained least-squares problem has no unique minimiser: the columns of X "
         f"for coordinates {list(coords)} (0-based) are linearly dependent (duplicate or "
@@ -281,24 +313,25 @@ def _restore_feasibility(
     """
     first = True
     while True:
-        P = list(system.support)
+        P = system.support.copy()
         z = system.solve()
-        bad = [int(k) for k in np.flatnonzero(s[P] * z <= system.zero)]
-        if not bad:
+        bad = np.flatnonzero(s[P] * z <= system.zero)
+        if bad.size == 0:
             beta[P] = z
             return True
-        if first and not system.exact and bad == [P.index(entering)]:
+        if first and not system.exact and bad.size == 1 and P[bad[0]] == entering:
             system.remove(entering)
             return False
         first = False
         # Largest step a ∈ [0, 1) keeping s_i·β_i ≥ 0: a = min β_i / (β_i − z_i).
-        steps = {P[k]: beta[P[k]] / (beta[P[k]] - z[k]) for k in bad}
-        a = min(steps.values())
+        Pb = P[bad]
+        steps = beta[Pb] / (beta[Pb] - z[bad])
+        a = steps.min()
         beta[P] = beta[P] + a * (z - beta[P])
-        for i in P:
-            if steps.get(i) == a or s[i] * beta[i] <= system.zero:
-                beta[i] = system.zero
-                system.remove(i)
+        beta[Pb[steps == a]] = system.zero
+        for i in P[s[P] * beta[P] <= system.zero]:
+            beta[i] = system.zero
+            system.remove(int(i))
 
 
 def _check_unique(system: ExactSystem | FloatSystem, candidates: np.ndarray, g: np.ndarray) -> None:
@@ -309,10 +342,10 @@ def _check_unique(system: ExactSystem | FloatSystem, candidates: np.ndarray, g: 
     (When ``E ≠ P`` and they are dependent the minimiser may still be unique; we refuse
     anyway, naming the coordinates, rather than risk a silent choice.)
     """
-    P = system.support
     outside = candidates[~system.in_support[candidates]]
-    extra = [int(i) for i in outside[np.abs(g[outside]) <= system.tol]]
-    if extra:
-        involved = system.dependent_coordinates(P + extra)
+    extra = outside[np.abs(g[outside]) <= system.tol]
+    if extra.size:
+        E = [int(i) for i in np.concatenate([system.support, extra])]
+        involved = system.dependent_coordinates(E)
         if involved:
-            raise _degenerate(P + extra, involved)
+            raise _degenerate(E, involved)

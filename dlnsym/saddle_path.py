@@ -234,7 +234,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
         g = solve_on_cone(system, s, beta, g)
         times.append(t)
         saddles.append(beta.copy())
-        duals.append(s.copy())
+        duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
         gradients.append(g)
         losses.append(system.loss(beta))
 
@@ -246,7 +246,7 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
     gradients within the back end's tolerance, and those of coordinates pinned at ±1 whose
     velocity would push them out of the box (rounding noise; KKT says ``s_i g_i ≥ 0`` there).
     """
-    v = -g.copy()
+    v = -g
     v[system.support] = system.zero
     if not system.exact:
         v[np.abs(v) <= system.tol] = 0.0

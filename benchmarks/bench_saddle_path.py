@@ -1,0 +1,36 @@
+"""Algorithm 1: float path against scikit-learn's LARS, exact path against its own budget.
+
+* float ``saddle_path`` vs ``sklearn.linear_model.lars_path(method="lasso", alpha_min=0)`` on
+  the same seeded Gaussian data (n = 200, d = 2000, 10-sparse truth, noise 0.1); target ≤ 1.
+* exact ``saddle_path`` on example A vs a 50 ms budget, and on a random integer instance
+  (n = 12, d = 20) vs a 1 s budget — the "baseline" of those two lines is the budget itself.
+"""
+
+from __future__ import annotations
+
+from sklearn.linear_model import lars_path
+
+from benchmarks._timing import Comparison, best_time
+from dlnsym import saddle_path
+from dlnsym.problems import example, gaussian_sparse, random_integer
+
+
+def run() -> list[Comparison]:
+    problem = gaussian_sparse(n=200, d=2000, sparsity=10, noise=0.1, seed=0)
+    path = saddle_path(problem)
+    alphas, _, _ = lars_path(problem.X, problem.y, method="lasso", alpha_min=0)
+    ours = best_time(lambda: saddle_path(problem), repeat=5)
+    lars = best_time(lambda: lars_path(problem.X, problem.y, method="lasso", alpha_min=0),
+                     repeat=5)
+    a = example("A")
+    integer = random_integer(n=12, d=20, seed=0)
+    return [
+        Comparison("saddle_path float n=200 d=2000", ours, "sklearn lars_path", lars,
+                   target=1.0,
+                   note=f"{path.n_jumps} saddles vs {len(alphas) - 1} Lasso knots"),
+        Comparison("saddle_path exact, example A", best_time(lambda: saddle_path(a), 10),
+                   "50 ms budget", 0.050, target=1.0),
+        Comparison("saddle_path exact, integer n=12 d=20",
+                   best_time(lambda: saddle_path(integer), 3), "1 s budget", 1.0, target=1.0,
+                   note=f"{saddle_path(integer).n_jumps} saddles"),
+    ]
