@@ -240,9 +240,13 @@ def potential_for_init(u_0: Real, v_0: Real) -> sp.Expr:
     Examples
     --------
     >>> import sympy as sp
-    >>> phi = potential_for_init(sp.sqrt(2) / 10, 0)   # α = 1/10, β₀ = 0
-    >>> sp.simplify(phi.diff(sp.Symbol("beta", real=True)).subs("beta", 0))
-    0
+    >>> beta = sp.Symbol("beta", real=True)
+    >>> potential_for_init(sp.sqrt(2) / 10, 0)   # α = 1/10, β₀ = 0: THEORY's φ_α
+    beta*asinh(100*beta)/2 - sqrt(beta**2 + 1/10000)/2 + 1/200
+    >>> potential_for_init(1, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dlnsym.errors.ParameterError: u_0**2 == v_0**2 (u_0 = 1, v_0 = 1): ... |u_0| != |v_0|
     """
     vals = []
     for name, val in (("u_0", u_0), ("v_0", v_0)):
