@@ -1,34 +1,66 @@
-"""Figures (matplotlib): saddle paths, trajectories, convergence.
+"""Figures (matplotlib): saddle paths, trajectories, active sets, convergence.
 
-All figures use the Okabe–Ito colour-blind-safe palette and THEORY.md's notation
-(accelerated time t̃, saddles β_k, jump times t_k).  Files are written atomically; the format
-follows the extension (PNG, PDF, SVG).
+All figures use the Okabe–Ito colour-blind-safe palette and THEORY.md's notation: accelerated
+time ``t̃ = t/Λ`` with ``Λ = ln(1/α)``, saddles ``β_k``, jump times ``t_k``, loss ``L``.
+Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot state), so they work
+with any backend, headless included; in a notebook, display one by ending a cell with it.
+Files are written atomically and the format follows the extension (PNG, PDF, SVG).
+
+Functions
+---------
+plot_figure1
+    The three panels of the paper's Figure 1 for simulated trajectories and the saddle path.
+plot_saddle_path
+    The limit alone: loss staircase and saddle coordinates.
+plot_active_sets
+    The signed active sets of the saddles over time (the saddle-path diagram).
+plot_convergence
+    :func:`dlnsym.compare.plot_convergence` (log-log error against Λ) in the house palette.
+save_figure
+    Atomic PNG/PDF/SVG output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # headless by default; notebooks switch backends themselves
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from dlnsym.errors import ParameterError
+from dlnsym.io import atomic_write
+from dlnsym.saddle_path import SaddlePath
 
-from dlnsym.errors import ParameterError  # noqa: E402
-from dlnsym.io import atomic_write  # noqa: E402
-from dlnsym.saddle_path import SaddlePath  # noqa: E402
+if TYPE_CHECKING:
+    from dlnsym.compare import ConvergenceStudy
+    from dlnsym.trajectory import Trajectory
 
-__all__ = ["PALETTE", "plot_saddle_path", "save_figure", "coordinate_color"]
+__all__ = [
+    "PALETTE",
+    "coordinate_color",
+    "figure_format",
+    "okabe_ito",
+    "plot_active_sets",
+    "plot_convergence",
+    "plot_figure1",
+    "plot_saddle_path",
+    "relevant_coordinates",
+    "save_figure",
+]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
 
-_FORMATS = {".png", ".pdf", ".svg"}
+_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+_T_LABEL = r"accelerated time $\tilde t = t/\Lambda$"
+_POSITIVE, _NEGATIVE = PALETTE[0], PALETTE[3]
 
 
 def coordinate_color(i: int) -> str:
@@ -36,11 +68,92 @@ def coordinate_color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def _staircase(path: SaddlePath, t_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Times and saddles of the piecewise-constant limit β°(t̃) on [0, t_end], step form."""
-    times = np.array([float(t) for t in path.times] + [t_end])
-    betas = np.array([[float(v) for v in b] for b in path.saddles])
-    return times, betas
+@contextlib.contextmanager
+def okabe_ito() -> Iterator[None]:
+    """Context in which new axes cycle through :data:`PALETTE` (for figures drawn elsewhere)."""
+    with mpl.rc_context({"axes.prop_cycle": mpl.cycler(color=PALETTE)}):
+        yield
+
+
+def figure_format(path: str | os.PathLike[str]) -> str:
+    """The matplotlib format for ``path`` ("png", "pdf" or "svg").
+
+    Raises
+    ------
+    ParameterError
+        Any other extension; the message lists the accepted ones.
+    """
+    target = Path(path)
+    fmt = _FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise ParameterError(
+            f"cannot save a figure as {target.name!r}: give the file name one of the "
+            f"extensions {', '.join(sorted(_FORMATS))}"
+        )
+    return fmt
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
+    """Save ``fig`` atomically; the format follows the extension (.png, .pdf, .svg).
+
+    Returns the path written.  Raises :class:`~dlnsym.errors.ParameterError` for any other
+    extension.
+    """
+    target = Path(path)
+    fmt = figure_format(target)
+    with atomic_write(target, "wb") as fh:
+        fig.savefig(fh, format=fmt, dpi=dpi)
+    return target
+
+
+def plot_convergence(study: ConvergenceStudy, path: str | os.PathLike[str]) -> Path:
+    """Log-log convergence plot of a :func:`dlnsym.compare.convergence_study`, in the palette.
+
+    Jump-time errors ``|t̂_k − t_k|`` against ``Λ`` with a ``1/Λ`` guide, and the plateau
+    error; this is :func:`dlnsym.compare.plot_convergence` drawn under :func:`okabe_ito`.
+    Returns the path written (PNG, PDF or SVG by extension).
+    """
+    from dlnsym.compare import plot_convergence as _plot
+
+    figure_format(path)
+    with okabe_ito():
+        return _plot(study, path)
+
+
+# ------------------------------------------------------------------------ the limit
+
+
+def _floats(values: Sequence) -> np.ndarray:
+    """Exact, mpf or float numbers as a float64 array."""
+    return np.array([float(v) for v in values], dtype=float)
+
+
+def _limit_steps(path: SaddlePath, t_end: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step form of the limit on ``[0, t_end]``: edges, saddles (rows) and losses.
+
+    Plateau ``k`` covers ``[t_k, t_{k+1})``; jumps at or after ``t_end`` are cut off.
+    """
+    times = _floats(path.times)
+    keep = int(np.searchsorted(times, t_end, side="left"))
+    edges = np.append(times[:keep], t_end)
+    betas = np.array([_floats(b) for b in path.saddles[:keep]])
+    return edges, betas, _floats(path.losses[:keep])
+
+
+def _default_t_end(path: SaddlePath) -> float:
+    """1.15 × the last jump time (1 when there is no jump)."""
+    return 1.15 * float(path.times[-1]) if path.n_jumps else 1.0
+
+
+def _mark_jumps(ax: Axes, path: SaddlePath, t_end: float, labels: bool = True) -> None:
+    """Dotted vertical lines at the predicted jump times ``t_k < t_end``, labelled on top."""
+    for k, t in enumerate(_floats(path.jump_times), start=1):
+        if t >= t_end:
+            break
+        ax.axvline(t, color="0.55", lw=0.8, ls=":", zorder=0)
+        if labels:
+            ax.annotate(f"$t_{{{k}}}$", (t, 1.0), xycoords=("data", "axes fraction"),
+                        ha="center", va="bottom", fontsize=8)
 
 
 def plot_saddle_path(
@@ -55,45 +168,228 @@ def plot_saddle_path(
         Where to draw; a new two-panel figure by default.
     t_end : float, optional
         Right end of the time axis (default 1.15 × the last jump time).
+
+    Returns
+    -------
+    Figure
     """
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+        axes = tuple(Figure(figsize=(10, 3.8), layout="constrained").subplots(1, 2))
     fig = axes[0].figure
-    last = float(path.times[-1]) if path.n_jumps else 1.0
-    t_end = 1.15 * last if t_end is None else t_end
+    last = float(path.times[-1]) if path.n_jumps else 0.0
+    t_end = _default_t_end(path) if t_end is None else float(t_end)
     if t_end <= last:
         raise ParameterError(f"t_end = {t_end} must exceed the last jump time {last}")
-    times, betas = _staircase(path, t_end)
-    losses = [float(v) for v in path.losses]
+    edges, betas, losses = _limit_steps(path, t_end)
     ax_loss, ax_beta = axes
-    ax_loss.stairs(losses, times, color=PALETTE[0], lw=2, label=r"$L(\beta_k)$")
-    for k, t in enumerate(times[1:-1], start=1):
-        ax_loss.axvline(t, color="0.6", lw=0.8, ls=":")
-        ax_loss.annotate(f"$t_{{{k}}}$", (t, 1.0), xycoords=("data", "axes fraction"),
-                         ha="center", va="bottom", fontsize=8)
-    ax_loss.set(xlabel=r"accelerated time $\tilde t$", ylabel=r"loss $L(\beta^\circ(\tilde t))$",
-                xlim=(0, t_end))
-    for i in range(betas.shape[1]):
-        if np.any(betas[:, i] != 0):
-            ax_beta.stairs(betas[:, i], times, color=coordinate_color(i), lw=2,
-                           baseline=None, label=rf"$\beta_{{{i}}}$")
+    ax_loss.stairs(losses, edges, color=PALETTE[0], lw=2, label=r"$L(\beta_k)$")
+    _mark_jumps(ax_loss, path, t_end)
+    ax_loss.set(xlabel=_T_LABEL, ylabel=r"loss $L(\beta^\circ(\tilde t))$", xlim=(0, t_end))
+    for i in np.flatnonzero(np.any(betas != 0, axis=0)):
+        ax_beta.stairs(betas[:, i], edges, color=coordinate_color(i), lw=2,
+                       baseline=None, label=rf"$\beta_{{{i}}}$")
     ax_beta.axhline(0, color="0.3", lw=0.6)
-    ax_beta.set(xlabel=r"accelerated time $\tilde t$", ylabel=r"saddle coordinates $\beta_{k,i}$",
-                xlim=(0, t_end))
+    ax_beta.set(xlabel=_T_LABEL, ylabel=r"saddle coordinates $\beta_{k,i}$", xlim=(0, t_end))
     ax_beta.legend(fontsize=8, ncols=2)
     return fig
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
-    """Save ``fig`` atomically; the format follows the extension (.png, .pdf, .svg)."""
-    target = Path(path)
-    fmt = target.suffix.lower()
-    if fmt not in _FORMATS:
-        raise ParameterError(
-            f"cannot save a figure as {target.name!r}: use one of {', '.join(sorted(_FORMATS))}"
-        )
-    with atomic_write(target, "wb") as fh:
-        fig.savefig(fh, format=fmt[1:], dpi=dpi)
-    return target
+def plot_active_sets(
+    path: SaddlePath, ax: Axes | None = None, t_end: float | None = None
+) -> Figure:
+    """The saddle-path diagram: which coordinates are active, with which sign, when.
+
+    One row per coordinate that is ever active; a bar over ``[t_k, t_{k+1})`` wherever
+    ``β_k,i ≠ 0``, blue for ``β_k,i > 0`` and vermillion for ``β_k,i < 0`` (also marked
+    "+"/"−" so that the figure reads in grey scale).  Coordinates that leave the active set
+    show as bars that stop.
+
+    Parameters
+    ----------
+    path : SaddlePath
+    ax : Axes, optional
+        Where to draw; a new figure by default.
+    t_end : float, optional
+        Right end of the time axis (default 1.15 × the last jump time).
+
+    Returns
+    -------
+    Figure
+    """
+    t_end = _default_t_end(path) if t_end is None else float(t_end)
+    edges, betas, _ = _limit_steps(path, t_end)
+    rows = np.flatnonzero(np.any(betas != 0, axis=0))
+    if ax is None:
+        ax = Figure(figsize=(7.5, 1.2 + 0.35 * max(len(rows), 1)), layout="constrained").subplots()
+    for r, i in enumerate(rows):
+        signs = np.sign(betas[:, i])
+        starts = np.flatnonzero(np.diff(signs, prepend=0) != 0)
+        for start, stop in zip(starts, [*starts[1:], len(signs)], strict=True):
+            if signs[start] != 0:
+                positive = signs[start] > 0
+                ax.hlines(r, edges[start], edges[stop], lw=9,
+                          color=_POSITIVE if positive else _NEGATIVE)
+                ax.text((edges[start] + edges[stop]) / 2, r, "+" if positive else "−",
+                        ha="center", va="center", color="white", fontsize=9, fontweight="bold")
+    _mark_jumps(ax, path, t_end)
+    handles = [mpl.lines.Line2D([], [], color=c, lw=6) for c in (_POSITIVE, _NEGATIVE)]
+    ax.legend(handles, [r"$\beta_{k,i} > 0$", r"$\beta_{k,i} < 0$"], fontsize=8,
+              loc="lower right")
+    ax.set_yticks(range(len(rows)), [rf"$\beta_{{{i}}}$" for i in rows])
+    ax.set(xlabel=_T_LABEL, xlim=(0, t_end), ylim=(len(rows) - 0.5, -0.5))
+    ax.set_title(r"signed active sets of the saddles $\beta_k$", pad=14)
+    return ax.figure
 
 
+# ------------------------------------------------------------------- trajectories
+
+
+def relevant_coordinates(
+    path: SaddlePath,
+    count: int = 3,
+    trajectories: Sequence[Trajectory] = (),
+    t_end: float | None = None,
+) -> list[int]:
+    """The ``count`` most relevant coordinates, most relevant first.
+
+    Coordinates are ranked by ``∫₀^{t_end} |β°_i(t̃)| dt̃`` for the limit ``β°`` (the size of
+    each saddle coordinate times how long it lasts; ``t_end`` defaults to 1.15 × the last jump
+    time); coordinates never active on the path come after, by ``max |β_i(t̃)|`` over
+    ``trajectories``, then by index.
+    """
+    d = path.problem.d
+    if not 1 <= count <= d:
+        raise ParameterError(f"count must lie in 1..d = {d}, got {count!r}")
+    edges, betas, _ = _limit_steps(path, _default_t_end(path) if t_end is None else t_end)
+    weight = np.diff(edges) @ np.abs(betas)
+    traj_size = np.zeros(d)
+    for tr in trajectories:
+        traj_size = np.maximum(traj_size, np.max(np.abs(tr.beta_float()), axis=0))
+    order = np.lexsort((np.arange(d), -traj_size, -weight))
+    return [int(i) for i in order[:count]]
+
+
+def _as_list(trajectory: Trajectory | Sequence[Trajectory]) -> list[Trajectory]:
+    """One trajectory or several, sorted by increasing Λ."""
+    items = list(trajectory) if isinstance(trajectory, list | tuple) else [trajectory]
+    if not items:
+        raise ParameterError("give at least one simulated trajectory to plot")
+    return sorted(items, key=lambda tr: float(tr.log_inv_alpha))
+
+
+def _style(rank: int, count: int) -> dict[str, float]:
+    """Line style of the ``rank``-th of ``count`` trajectories (by Λ): the largest Λ is solid,
+    the smaller ones lighter and thinner."""
+    weight = 1.0 if count == 1 else 0.35 + 0.65 * rank / (count - 1)
+    return {"alpha": weight, "lw": 0.8 + 1.2 * weight}
+
+
+def plot_figure1(
+    path: SaddlePath,
+    trajectory: Trajectory | Sequence[Trajectory],
+    *,
+    coordinates: Sequence[int] | None = None,
+    t_end: float | None = None,
+) -> Figure:
+    """The three panels of Figure 1 of Pesme & Flammarion (2023) for ``trajectory``.
+
+    Left: training loss ``L(β(t̃))`` against accelerated time, with the limit staircase
+    ``L(β_k)`` and the predicted jump times ``t_k`` marked.  Middle: ``|β_i(t̃)|`` per
+    coordinate, with the limit ``|β_k,i|`` dashed.  Right: the trajectory in the space of the
+    three most relevant coordinates (:func:`relevant_coordinates`) with the saddles ``β_k``
+    marked (two or one coordinate when ``d < 3``).
+
+    Parameters
+    ----------
+    path : SaddlePath
+        The limit, from :func:`dlnsym.saddle_path.saddle_path` on the same problem.
+    trajectory : Trajectory or sequence of Trajectory
+        Simulations (:func:`dlnsym.simulate.simulate`); several Λ are drawn together, the
+        largest Λ solid and the smaller ones lighter.
+    coordinates : sequence of int, optional
+        The coordinates of the right panel (default: the most relevant ones).
+    t_end : float, optional
+        Right end of the time axes (default: the end of the longest trajectory).
+
+    Returns
+    -------
+    Figure
+    """
+    trajectories = _as_list(trajectory)
+    d = path.problem.d
+    for tr in trajectories:
+        if tr.beta_float().shape[1] != d:
+            raise ParameterError(
+                f"a trajectory has {tr.beta_float().shape[1]} coordinates but the saddle path "
+                f"has d = {d}; simulate the same problem"
+            )
+    if t_end is None:
+        t_end = max(float(np.max(tr.t)) for tr in trajectories)
+    t_end = float(t_end)
+    if coordinates is None:
+        coordinates = sorted(relevant_coordinates(path, min(3, d), trajectories, t_end))
+    coordinates = [int(i) for i in coordinates]
+    if not 1 <= len(coordinates) <= 3 or any(not 0 <= i < d for i in coordinates):
+        raise ParameterError(f"coordinates must be 1 to 3 indices in 0..{d - 1}, "
+                             f"got {coordinates}")
+
+    fig = Figure(figsize=(15, 4.4), layout="constrained")
+    ax_loss = fig.add_subplot(1, 3, 1)
+    ax_beta = fig.add_subplot(1, 3, 2)
+    ax_space = fig.add_subplot(1, 3, 3, projection="3d" if len(coordinates) == 3 else None)
+    edges, betas, losses = _limit_steps(path, t_end)
+    shown = sorted(set(np.flatnonzero(np.any(betas != 0, axis=0))) | set(coordinates))
+
+    for rank, tr in enumerate(trajectories):
+        style = _style(rank, len(trajectories))
+        t, beta = np.asarray(tr.t, dtype=float), tr.beta_float()
+        ax_loss.plot(t, _floats(tr.loss), color=PALETTE[7], **style,
+                     label=rf"$\Lambda = {float(tr.log_inv_alpha):g}$")
+        for i in shown:
+            ax_beta.plot(t, np.abs(beta[:, i]), color=coordinate_color(i), **style,
+                         label=rf"$|\beta_{{{i}}}|$" if rank == len(trajectories) - 1 else None)
+        xyz = [beta[:, i] for i in coordinates]
+        ax_space.plot(*(xyz if len(xyz) > 1 else [t, *xyz]), color=PALETTE[0], **style)
+
+    ax_loss.stairs(losses, edges, color=PALETTE[1], lw=1.5, ls="--", baseline=None,
+                   label=r"limit $L(\beta_k)$")
+    _mark_jumps(ax_loss, path, t_end)
+    ax_loss.set(xlabel=_T_LABEL, ylabel=r"training loss $L(\beta(\tilde t))$", xlim=(0, t_end))
+    ax_loss.legend(fontsize=8)
+
+    for i in shown:
+        ax_beta.stairs(np.abs(betas[:, i]), edges, color=coordinate_color(i), lw=1, ls="--",
+                       baseline=None)
+    _mark_jumps(ax_beta, path, t_end, labels=False)
+    ax_beta.set(xlabel=_T_LABEL, ylabel=r"$|\beta_i(\tilde t)|$ (limit dashed)", xlim=(0, t_end))
+    ax_beta.legend(fontsize=8, ncols=2)
+
+    _draw_saddles(ax_space, betas, coordinates)
+    return fig
+
+
+def _draw_saddles(ax: Axes, betas: np.ndarray, coordinates: list[int]) -> None:
+    """Mark and label the saddles ``β_k`` (shown up to the end of the time axis) in the
+    right panel of :func:`plot_figure1`; repeated projections are labelled once."""
+    labels: dict[tuple[float, ...], list[str]] = {}
+    for k, b in enumerate(betas):
+        labels.setdefault(tuple(b[coordinates]), []).append(str(k))
+    names = [rf"$\beta_{{{i}}}$" for i in coordinates]
+    if len(coordinates) == 1:
+        ax.set(xlabel=_T_LABEL, ylabel=names[0], title="trajectory and saddle values")
+        for (value,), ks in labels.items():
+            ax.axhline(value, color=PALETTE[3], lw=0.8, ls="--")
+            ax.annotate(rf"$\beta_{{{','.join(ks)}}}$", (0, value), fontsize=8,
+                        color=PALETTE[3], va="bottom")
+        return
+    points = np.array(list(labels))
+    ax.scatter(*points.T, color=PALETTE[3], s=30, zorder=5,
+               **({"depthshade": False} if len(coordinates) == 3 else {}))
+    for point, ks in labels.items():
+        ax.text(*point, rf" $\beta_{{{','.join(ks)}}}$", fontsize=8, color=PALETTE[3])
+    if len(coordinates) == 3:
+        ax.set(xlabel=names[0], ylabel=names[1], zlabel=names[2])
+        ax.set_title(r"trajectory in $(" + ", ".join(n.strip("$") for n in names)
+                     + r")$, saddles $\beta_k$", fontsize=10)
+    else:
+        ax.set(xlabel=names[0], ylabel=names[1], title=r"trajectory and saddles $\beta_k$")
