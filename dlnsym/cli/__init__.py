@@ -15,9 +15,9 @@ from typing import NoReturn
 
 from dlnsym.errors import DlnsymError
 
-from . import demo, derive, saddles
+from . import demo, derive, figure, saddles
 
-COMMANDS = (saddles, derive, demo)
+COMMANDS = (saddles, derive, demo, figure)
 
 
 class _Parser(argparse.ArgumentParser):
