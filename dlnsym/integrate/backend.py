@@ -1,0 +1,153 @@
+"""Arithmetic back-ends: the integrator is written once and runs on either of them.
+
+A back-end supplies what differs between float64 and arbitrary precision: how to convert
+numbers, elementwise ``exp``/``expm1``, a dense LU factorisation with its solve, the unit
+round-off and the precision context.  Vectors are 1-D numpy arrays in both cases — float64
+on :class:`FloatBackend`, ``object`` arrays of ``mpmath.mpf`` on :class:`MpBackend` — so
+that ``+ - * @`` and slicing are shared code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+import scipy.linalg
+
+__all__ = ["Backend", "FloatBackend", "MpBackend"]
+
+
+class Backend:
+    """Interface of an arithmetic back-end (see the module docstring)."""
+
+    name: str
+    #: unit round-off of the working precision
+    eps: Any
+
+    def scalar(self, x: Any) -> Any:
+        """``x`` (int, float, Fraction, decimal string or mpf) as a working-precision number."""
+        raise NotImplementedError
+
+    def array(self, values: Any) -> np.ndarray:
+        """A 1-D or 2-D array of working-precision numbers."""
+        raise NotImplementedError
+
+    def exp(self, x: np.ndarray) -> np.ndarray:
+        """Elementwise ``e^x``."""
+        raise NotImplementedError
+
+    def expm1(self, x: np.ndarray) -> np.ndarray:
+        """Elementwise ``e^x − 1`` (accurate for small ``x``)."""
+        raise NotImplementedError
+
+    def lu_factor(self, A: np.ndarray) -> Any:
+        """LU factorisation of a square matrix with partial pivoting."""
+        raise NotImplementedError
+
+    def lu_solve(self, lu: Any, b: np.ndarray) -> np.ndarray:
+        """Solve ``A x = b`` from ``lu_factor(A)``."""
+        raise NotImplementedError
+
+    def all_finite(self, x: np.ndarray) -> bool:
+        """Whether every entry is finite (float64 overflow shows up here)."""
+        raise NotImplementedError
+
+    def precision(self) -> contextlib.AbstractContextManager:
+        """Context in which every operation of the back-end must run."""
+        raise NotImplementedError
+
+
+class FloatBackend(Backend):
+    """float64 with LAPACK (``scipy.linalg.lu_factor``/``lu_solve``)."""
+
+    name = "float64"
+    eps = float(np.finfo(float).eps)
+
+    def scalar(self, x: Any) -> float:
+        return float(x)
+
+    def array(self, values: Any) -> np.ndarray:
+        return np.asarray(values, dtype=float)
+
+    exp = staticmethod(np.exp)
+    expm1 = staticmethod(np.expm1)
+
+    def lu_factor(self, A: np.ndarray) -> Any:
+        return scipy.linalg.lu_factor(A, check_finite=False)
+
+    def lu_solve(self, lu: Any, b: np.ndarray) -> np.ndarray:
+        return scipy.linalg.lu_solve(lu, b, check_finite=False)
+
+    def all_finite(self, x: np.ndarray) -> bool:
+        return bool(np.all(np.isfinite(x)))
+
+    @contextlib.contextmanager
+    def precision(self) -> Iterator[None]:
+        # e^{2Λ(|s|−1)} overflows to inf on a wild trial step: the step is then rejected,
+        # so the warning is noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            yield
+
+
+class MpBackend(Backend):
+    """mpmath at ``dps`` decimal digits, vectors as numpy object arrays of ``mpf``.
+
+    mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.  The LU
+    factorisation is a plain Doolittle elimination with partial pivoting (the matrices are
+    small; mpmath's own ``lu_solve`` would need conversions to ``mp.matrix`` at every call).
+    """
+
+    name = "mpmath"
+
+    def __init__(self, dps: int) -> None:
+        self.dps = int(dps)
+        with self.precision():
+            self.eps = mpmath.mpf(2) ** (1 - mpmath.mp.prec)
+
+    def scalar(self, x: Any) -> mpmath.mpf:
+        if isinstance(x, Fraction):
+            return mpmath.mpf(x.numerator) / x.denominator
+        return mpmath.mpf(x)
+
+    def array(self, values: Any) -> np.ndarray:
+        raw = np.asarray(values, dtype=object)
+        out = np.empty(raw.shape, dtype=object)
+        for idx, v in np.ndenumerate(raw):
+            out[idx] = self.scalar(v)
+        return out
+
+    exp = staticmethod(np.frompyfunc(mpmath.exp, 1, 1))
+    expm1 = staticmethod(np.frompyfunc(mpmath.expm1, 1, 1))
+
+    def lu_factor(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        LU = np.array(A, dtype=object, copy=True)
+        n = LU.shape[0]
+        perm = np.arange(n)
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(LU[k:, k])))
+            if p != k:
+                LU[[k, p]] = LU[[p, k]]
+                perm[[k, p]] = perm[[p, k]]
+            LU[k + 1 :, k] = LU[k + 1 :, k] / LU[k, k]
+            LU[k + 1 :, k + 1 :] -= np.outer(LU[k + 1 :, k], LU[k, k + 1 :])
+        return LU, perm
+
+    def lu_solve(self, lu: tuple[np.ndarray, np.ndarray], b: np.ndarray) -> np.ndarray:
+        LU, perm = lu
+        x = b[perm].copy()
+        n = len(x)
+        for i in range(1, n):  # L has a unit diagonal
+            x[i] -= LU[i, :i] @ x[:i]
+        for i in reversed(range(n)):
+            x[i] = (x[i] - LU[i, i + 1 :] @ x[i + 1 :]) / LU[i, i]
+        return x
+
+    def all_finite(self, x: np.ndarray) -> bool:
+        return all(mpmath.isfinite(v) for v in x.flat)
+
+    def precision(self) -> contextlib.AbstractContextManager:
+        return mpmath.mp.workdps(self.dps)
