@@ -15,9 +15,9 @@ from typing import NoReturn
 
 from dlnsym.errors import DlnsymError
 
-from . import demo, derive, figure, saddles
+from . import demo, derive, figure, saddles, simulate
 
-COMMANDS = (saddles, derive, demo, figure)
+COMMANDS = (saddles, derive, demo, figure, simulate)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,282 @@
+"""Simulated trajectories of the accelerated mirror flow: samples, dense evaluation, jumps, export.
+
+Jump times
+----------
+The loss never increases along the flow (``dL/dt̃ = −Σ β'_i f_i² ≤ 0``).  Given the plateau
+losses ``L_0 > L_1 > … > L_K`` of the limit (Algorithm 1's ``L(β_k)``), the *k-th detected
+jump time* is the first time the simulated loss reaches the mid level
+
+    m_k = (L_{k−1} + L_k)/2,      k = 1 … K.
+
+Because the loss is monotone, each level is crossed once (or never, if the run ends first), so
+the definition needs no threshold or smoothing and applies at every Λ, including small Λ where
+plateaus blur.  The crossing is bracketed between two integrator steps and refined by a
+safeguarded Newton iteration on ``L(t̃) − m_k`` with the exact derivative above, using dense
+evaluation.  THEORY.md §4 predicts ``t_k − 0.328/Λ`` for the first jump of example A.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from dlnsym.errors import ParameterError
+from dlnsym.integrate.driver import Checkpoint, Integrator
+from dlnsym.io import atomic_write
+from dlnsym.problems import Problem
+
+__all__ = ["Trajectory"]
+
+
+class Trajectory:
+    """A simulated trajectory ``t̃ ↦ (s, β, L)``.
+
+    Attributes
+    ----------
+    problem : Problem
+    log_inv_alpha : float or mpf
+        Λ = ln(1/α).
+    dps : int or None
+        Decimal digits asked for (``None``: float64 path).
+    t : ndarray of float64, shape (m,)
+        Accelerated times ``t̃ = t/Λ`` of the samples.
+    s, beta : ndarray, shape (m, d)
+        Rescaled dual ``s = θ/Λ`` and predictor β at those times: float64 on the float path,
+        object arrays of ``mpf`` on the mp path (where β may be far below the float range).
+    loss : ndarray, shape (m,)
+        ``L(β)`` (same number type).
+    jump_times : list of float
+        Detected jump times (module docstring); fewer than the limit's if the run ends before.
+    jump_levels : list of float or None
+        The plateau losses the jumps were detected against.
+    interrupted : bool
+        Whether the run was stopped by Ctrl-C (the samples then end where it stopped).
+    t_end : float
+        End of the integrated interval (``t_max``, or where the run was interrupted).
+    stats : dict
+        ``accepted``/``rejected`` steps and ``seconds`` of the run.
+    """
+
+    def __init__(
+        self,
+        *,
+        problem: Problem,
+        log_inv_alpha: Any,
+        dps: int | None,
+        integrator: Integrator,
+        checkpoints: Sequence[Checkpoint],
+        samples: Sequence[tuple[Any, np.ndarray, np.ndarray]],
+        interrupted: bool = False,
+        stats: dict[str, Any] | None = None,
+        jump_levels: Sequence[float] | None = None,
+        jump_times: Sequence[float] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.log_inv_alpha = log_inv_alpha
+        self.dps = dps
+        self.interrupted = interrupted
+        self.stats = dict(stats or {})
+        self._integrator = integrator
+        self._checkpoints = list(checkpoints)
+        self.t_end = float(self._checkpoints[-1].t)
+        flow, backend = integrator.flow, integrator.flow.backend
+        dtype = float if dps is None else object
+        m, d = len(samples), problem.d
+        self.t = np.array([float(t) for t, _, _ in samples], dtype=float)
+        self.s = np.empty((m, d), dtype=dtype)
+        self.beta = np.empty((m, d), dtype=dtype)
+        self.loss = np.empty(m, dtype=dtype)
+        with backend.precision():
+            for i, (_, hi, lo) in enumerate(samples):
+                value = flow.evaluate(hi, lo)
+                self.s[i], self.beta[i], self.loss[i] = value.s, value.beta, flow.loss(value.beta)
+        self.jump_levels = None if jump_levels is None else [float(v) for v in jump_levels]
+        if jump_times is not None:
+            self.jump_times = list(jump_times)
+        elif self.jump_levels is None:
+            self.jump_times = []
+        else:
+            self.jump_times = self._detect_jumps(self.jump_levels)
+
+    # ------------------------------------------------------------------ dense evaluation
+
+    def _states(self, times: Sequence[float]) -> list[tuple[Any, np.ndarray, np.ndarray]]:
+        """``(t, hi, lo)`` at the given float times (any order, duplicates allowed)."""
+        backend = self._integrator.flow.backend
+        unique = sorted(set(times))
+        with backend.precision():
+            exact = [backend.scalar(t) for t in unique]
+            states = dict(zip(unique, self._integrator.states_at(self._checkpoints, exact),
+                              strict=True))
+        return [(backend.scalar(t), *states[t]) for t in times]
+
+    def _check_times(self, times: Any) -> list[float]:
+        arr = np.atleast_1d(np.asarray(times, dtype=float))
+        if arr.ndim != 1:
+            raise ParameterError(f"times must be a 1-D list of numbers, got shape {arr.shape}")
+        bad = arr[~np.isfinite(arr) | (arr < 0) | (arr > self.t_end)]
+        if bad.size:
+            raise ParameterError(
+                f"time {bad[0]!r} is outside the simulated interval [0, {self.t_end!r}]"
+                + ("" if not self.interrupted else " (the run was interrupted)")
+                + "; ask for times inside it or simulate with a larger t_max"
+            )
+        return [float(t) for t in arr]
+
+    def at(self, times: Any) -> Trajectory:
+        """The trajectory sampled at exactly ``times`` (in the order given).
+
+        Values come from the integrator itself (integrating from the nearest step before each
+        time), not from interpolation, and satisfy the same accuracy contract.
+
+        Raises
+        ------
+        ParameterError
+            A time is not finite or outside ``[0, t_end]``.
+        """
+        wanted = self._check_times(times)
+        return Trajectory(
+            problem=self.problem,
+            log_inv_alpha=self.log_inv_alpha,
+            dps=self.dps,
+            integrator=self._integrator,
+            checkpoints=self._checkpoints,
+            samples=self._states(wanted),
+            interrupted=self.interrupted,
+            stats=self.stats,
+            jump_levels=self.jump_levels,
+            jump_times=self.jump_times,
+        )
+
+    # -------------------------------------------------------------------------- jumps
+
+    def _loss_and_rate(self, t: float) -> tuple[float, float]:
+        """``(L, dL/dt̃)`` at time ``t`` as floats."""
+        flow = self._integrator.flow
+        (_, hi, lo), = self._states([t])
+        with flow.backend.precision():
+            value = flow.evaluate(hi, lo)
+            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
+
+    def _detect_jumps(self, levels: Sequence[float]) -> list[float]:
+        """Crossing times of the mid levels between consecutive plateau losses."""
+        flow = self._integrator.flow
+        with flow.backend.precision():
+            ck_loss = [
+                float(flow.loss(flow.evaluate(c.hi, c.lo).beta)) for c in self._checkpoints
+            ]
+        ck_t = [float(c.t) for c in self._checkpoints]
+        jumps: list[float] = []
+        i = 0
+        for upper, lower in zip(levels, levels[1:], strict=False):
+            mid = (upper + lower) / 2
+            while i < len(ck_loss) and ck_loss[i] > mid:
+                i += 1
+            if i == len(ck_loss):
+                break
+            if i == 0:  # already below the level at t̃ = 0
+                jumps.append(0.0)
+                continue
+            jumps.append(self._refine_crossing(mid, ck_t[i - 1], ck_t[i]))
+        return jumps
+
+    def _refine_crossing(self, level: float, a: float, b: float) -> float:
+        """Root of ``L(t̃) = level`` in ``[a, b]`` (``L(a) > level ≥ L(b)``): Newton steps with
+        ``dL/dt̃``, falling back to bisection when a step leaves the bracket."""
+        t = 0.5 * (a + b)
+        for _ in range(100):
+            loss, rate = self._loss_and_rate(t)
+            if loss > level:
+                a = t
+            else:
+                b = t
+            newton = t - (loss - level) / rate if rate < 0 else math.nan
+            t_new = newton if a < newton < b else 0.5 * (a + b)
+            if abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0)) or b - a <= 4 * math.ulp(b):
+                return t_new
+            t = t_new
+        return t
+
+    # ------------------------------------------------------------------------- export
+
+    def beta_float(self) -> np.ndarray:
+        """β as float64 (mp values below ~1e-308 underflow to 0)."""
+        return np.asarray(self.beta, dtype=float)
+
+    def _text(self, values: np.ndarray) -> np.ndarray:
+        """Decimal strings of mp values at the requested digits (lossless for the user)."""
+        digits = self.dps or 17
+        return np.vectorize(lambda v: mpmath.nstr(v, digits, strip_zeros=False),
+                            otypes=[str])(values)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict: ``log_inv_alpha, dps, t, s, beta, loss, jump_times,
+        jump_levels, interrupted, t_end, problem``.
+
+        ``beta`` and ``s`` have one row per time.  On the float path numbers are JSON numbers;
+        on the mp path ``log_inv_alpha``, ``s``, ``beta`` and ``loss`` are decimal strings with
+        ``dps`` significant digits (a float could neither hold them nor values like
+        ``1e-434295``); times are always floats.
+        """
+        if self.dps is None:
+            lam: Any = float(self.log_inv_alpha)
+            s, beta, loss = self.s.tolist(), self.beta.tolist(), self.loss.tolist()
+        else:
+            lam = mpmath.nstr(self.log_inv_alpha, self.dps)
+            s, beta = self._text(self.s).tolist(), self._text(self.beta).tolist()
+            loss = self._text(self.loss).tolist()
+        return {
+            "problem": self.problem.name,
+            "log_inv_alpha": lam,
+            "dps": self.dps,
+            "t": self.t.tolist(),
+            "s": s,
+            "beta": beta,
+            "loss": loss,
+            "jump_times": list(self.jump_times),
+            "jump_levels": self.jump_levels,
+            "interrupted": self.interrupted,
+            "t_end": self.t_end,
+        }
+
+    def save_json(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_json` to ``path`` atomically."""
+        with atomic_write(path) as fh:
+            json.dump(self.to_json(), fh)
+            fh.write("\n")
+
+    def save_npz(self, path: str | os.PathLike[str]) -> None:
+        """Write ``t, s, beta, loss`` (float64), ``jump_times``, ``log_inv_alpha`` and ``dps``
+        (−1 for float64) to an ``.npz`` file atomically; on the mp path also ``s_text``,
+        ``beta_text``, ``loss_text`` with full digits (loadable without pickle)."""
+        arrays: dict[str, Any] = {
+            "t": self.t,
+            "s": np.asarray(self.s, dtype=float),
+            "beta": self.beta_float(),
+            "loss": np.asarray(self.loss, dtype=float),
+            "jump_times": np.asarray(self.jump_times, dtype=float),
+            "log_inv_alpha": np.asarray(str(self.log_inv_alpha)),
+            "dps": np.asarray(-1 if self.dps is None else self.dps),
+            "interrupted": np.asarray(self.interrupted),
+        }
+        if self.dps is not None:
+            arrays.update(
+                s_text=self._text(self.s),
+                beta_text=self._text(self.beta),
+                loss_text=self._text(self.loss),
+            )
+        with atomic_write(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    def __repr__(self) -> str:
+        path = "float64" if self.dps is None else f"dps={self.dps}"
+        return (
+            f"Trajectory({self.problem.name or 'problem'}, Λ={self.log_inv_alpha}, {path}, "
+            f"{len(self.t)} samples on [0, {self.t_end:.6g}], jumps={self.jump_times})"
+        )
