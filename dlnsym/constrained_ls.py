@@ -44,6 +44,7 @@ class _Support:
         self._P = np.empty(d, dtype=np.intp)
         self.p = 0
         self.in_support = np.zeros(d, dtype=bool)
+        self.boundary = np.zeros(0, dtype=np.intp)  # coordinates with |s_i| = 1
 
     @property
     def support(self) -> np.ndarray:
@@ -224,9 +225,12 @@ class FloatSystem(_Support):
         p = self.p
         k = self._delete(i)
         self._XPt[k : p - 1] = self._XPt[k + 1 : p]
-        _, R = scipy.linalg.qr_delete(np.eye(p), self._R, k, 1, which="col",
-                                      check_finite=False)
-        self._R = np.asfortranarray(R[: p - 1])
+        R = np.delete(self._R[: p - 1], k, axis=1)  # rows < k stay triangular
+        # Only the trailing block R[k:, k+1:] is Hessenberg: re-triangularise just that.
+        _, tail = scipy.linalg.qr_delete(np.eye(p - k), self._R[k:, k:], 0, 1, which="col",
+                                         check_finite=False)
+        R[k:, k:] = tail[: p - 1 - k]
+        self._R = np.asfortranarray(R)
 
     def solve(self) -> np.ndarray:
         """``β_P = H_PP⁻¹ c_P = R⁻¹R⁻ᵀc_P`` (LAPACK ``potrs``, called directly: the solves
@@ -286,6 +290,7 @@ def solve_on_cone(
         nonzero).
     """
     candidates = np.flatnonzero(np.abs(s) == system.one)
+    system.boundary = candidates
     while True:
         outside = candidates[~system.in_support[candidates]]
         if outside.size == 0:

@@ -221,9 +221,9 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
                 f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
                 f"{float(losses[-1]):.6g}); pass a larger max_saddles"
             )
-        # Time for s_i to reach +1 (velocity > 0) or −1 (velocity < 0).
-        v, sm = velocity[moving], s[moving]
-        hit = np.where(v > zero, (one - sm) / v, (one + sm) / -v)
+        # Time for s_i to reach +1 (velocity > 0) or −1 (velocity < 0): (1 ∓ s_i)/|v_i|.
+        v = velocity[moving]
+        hit = (one - np.sign(v) * s[moving]) / np.abs(v)
         delta = hit.min()
         hitting = moving[hit <= delta * (1 + system.tie_tol)]
         t = t + delta
@@ -242,15 +242,17 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
 def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -> np.ndarray:
     """``ds/dt̃ = −g``, with zero for coordinates that cannot move.
 
-    Support coordinates have ``g_i = 0`` by the KKT conditions; in floating point we zero
-    gradients within the back end's tolerance, and those of coordinates pinned at ±1 whose
-    velocity would push them out of the box (rounding noise; KKT says ``s_i g_i ≥ 0`` there).
+    Support coordinates have ``g_i = 0`` by the KKT conditions.  In floating point we also
+    zero gradients within the back end's tolerance (so that the last saddle is recognised)
+    and stop coordinates pinned at ±1 whose velocity would push them out of the box
+    (rounding noise: KKT says ``s_i g_i ≥ 0`` there).
     """
     v = -g
     v[system.support] = system.zero
     if not system.exact:
         v[np.abs(v) <= system.tol] = 0.0
-        v[(np.abs(s) == 1.0) & (s * v > 0)] = 0.0
+        pinned = system.boundary
+        v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
 
 
