@@ -1,0 +1,154 @@
+"""Lifting a predictor β to the network weights (u, v), and F's exact derivatives there.
+
+THEORY.md §4 ("Saddles of F"): a saddle ``β_k`` of Algorithm 1 is lifted to
+
+    u_i = sqrt(|β_k,i|),    v_i = sign(β_k,i)·sqrt(|β_k,i|),      so that u ⊙ v = β_k,
+
+and the training loss of the network is ``F(u, v) = L(u ⊙ v)``.  Its derivatives are
+
+    ∂F/∂u_i = v_i·g_i,   ∂F/∂v_i = u_i·g_i,          g = ∇L(u ⊙ v),
+    ∇²F = Jᵀ H J + [[0, diag g], [diag g, 0]],       J = [diag v | diag u],  H = XᵀX/n,
+
+so at a critical point with ``β_i = 0`` and ``g_i ≠ 0`` the (u_i, v_i) block is
+``[[0, g_i], [g_i, 0]]``, with eigenvalue ``−|g_i|`` along ``e_{u_i} − sign(g_i)·e_{v_i}``.
+
+Everything here is exact: the lifted weights are square roots of rationals (SymPy algebraic
+numbers) and :func:`is_exact_zero` decides equality with 0 exactly.  The derivatives are taken
+by SymPy from the polynomial ``F`` itself, not from the formulas above, so that they can be
+compared with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+
+from dlnsym.errors import ParameterError
+from dlnsym.problems import Problem
+
+__all__ = [
+    "is_exact_zero",
+    "lift",
+    "loss_gradient",
+    "loss_hessian",
+    "network_gradient",
+    "network_hessian",
+    "network_loss",
+    "rational",
+]
+
+
+def rational(x: Any) -> sp.Rational:
+    """Exact SymPy rational of an int, ``Fraction``, float (its binary value) or Rational."""
+    if isinstance(x, sp.Rational):
+        return x
+    try:
+        q = Fraction(x)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{x!r} is not a rational number") from None
+    return sp.Rational(q.numerator, q.denominator)
+
+
+def lift(beta: Sequence[Any]) -> tuple[sp.Matrix, sp.Matrix]:
+    """``(u, v)`` with ``u_i = sqrt|β_i|``, ``v_i = sign(β_i)·sqrt|β_i|`` (exact).
+
+    Examples
+    --------
+    >>> lift([Fraction(1, 4), Fraction(-2)])
+    (Matrix([
+    [     1/2],
+    [sqrt(2)]]), Matrix([
+    [      1/2],
+    [-sqrt(2)]]))
+    """
+    b = [rational(x) for x in beta]
+    u = sp.Matrix([sp.sqrt(abs(x)) for x in b])
+    v = sp.Matrix([sp.sign(x) * sp.sqrt(abs(x)) for x in b])
+    return u, v
+
+
+@lru_cache(maxsize=32)
+def _derivatives(X: tuple, y: tuple) -> tuple[sp.Expr, tuple, tuple, sp.Matrix, sp.Matrix]:
+    """``F``, its symbols, its gradient and Hessian (variables u then v), computed once."""
+    n, d = len(X), len(X[0])
+    u = sp.symbols(f"u0:{d}", real=True)
+    v = sp.symbols(f"v0:{d}", real=True)
+    residuals = [sum(X[a][j] * u[j] * v[j] for j in range(d)) - y[a] for a in range(n)]
+    F = sp.expand(sum(r**2 for r in residuals) / (2 * n))
+    w = [*u, *v]
+    grad = sp.Matrix([sp.diff(F, x) for x in w])
+    return F, u, v, grad, grad.jacobian(w)
+
+
+def _exact_data(problem: Problem) -> tuple[tuple, tuple]:
+    return (tuple(tuple(rational(x) for x in row) for row in problem.X),
+            tuple(rational(x) for x in problem.y))
+
+
+def network_loss(problem: Problem) -> tuple[sp.Expr, tuple[sp.Symbol, ...],
+                                            tuple[sp.Symbol, ...]]:
+    """``F(u, v) = (1/2n)·Σ_a (Σ_j X_aj u_j v_j − y_a)²`` as a SymPy polynomial.
+
+    Returns
+    -------
+    F, u, v
+        The polynomial and its symbols ``u0 … u{d−1}``, ``v0 … v{d−1}``.
+    """
+    return _derivatives(*_exact_data(problem))[:3]
+
+
+def _at(problem: Problem, beta: Sequence[Any], which: int) -> sp.Matrix:
+    """Derivative ``which`` (3: gradient, 4: Hessian) of F at the lift of ``β``, expanded."""
+    if len(beta) != problem.d:
+        raise ParameterError(f"β has {len(beta)} entries but the problem has d = {problem.d}")
+    derivs = _derivatives(*_exact_data(problem))
+    uu, vv = lift(beta)
+    point = dict(zip(derivs[1], uu, strict=True)) | dict(zip(derivs[2], vv, strict=True))
+    return derivs[which].xreplace(point).applyfunc(sp.expand)
+
+
+def _matrices(problem: Problem) -> tuple[sp.Matrix, sp.Matrix]:
+    X, y = _exact_data(problem)
+    return sp.Matrix(X), sp.Matrix(y)
+
+
+def loss_gradient(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
+    """``∇L(β) = Xᵀ(Xβ − y)/n`` with SymPy rationals (independent of the flint back end)."""
+    X, y = _matrices(problem)
+    return X.T * (X * sp.Matrix([rational(x) for x in beta]) - y) / problem.n
+
+
+def loss_hessian(problem: Problem) -> sp.Matrix:
+    """``H = ∇²L = XᵀX/n`` with SymPy rationals."""
+    X, _ = _matrices(problem)
+    return X.T * X / problem.n
+
+
+def network_gradient(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
+    """``∇F`` at the lift of ``β``, ordered ``(∂/∂u_0 … ∂/∂u_{d−1}, ∂/∂v_0 …)``; exact."""
+    return _at(problem, beta, 3)
+
+
+def network_hessian(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
+    """``∇²F`` (2d × 2d, variables ordered u then v) at the lift of ``β``; exact."""
+    return _at(problem, beta, 4)
+
+
+def is_exact_zero(expr: sp.Expr) -> bool:
+    """Whether an algebraic number (rationals and square roots) is exactly 0.
+
+    ``expand`` brings sums of ``q·sqrt(m)`` to a canonical form in which a nonzero number is
+    never written as 0; if ``expand`` does not reach 0 literally the minimal polynomial
+    decides (it is ``x`` exactly for 0).
+    """
+    e = sp.expand(expr)
+    if e == 0:
+        return True
+    if e.is_Rational:
+        return False
+    x = sp.Dummy("x")
+    return sp.minimal_polynomial(e, x) == x

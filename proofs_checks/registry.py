@@ -1,0 +1,209 @@
+"""The registry of checks: what a check is, how it is run, and how its negative control is run.
+
+A check is a pure function of its inputs returning a :class:`Verdict` (e.g.
+``check_kkt(problem, path)``).  A :class:`Check` registers it with
+
+* ``cases(quick)`` — the honest inputs, one :class:`Case` per instance, and
+* ``corrupted(quick)`` — deliberately wrong inputs fed to the *same* function
+  (a perturbed saddle, a wrong potential, a shifted jump time, …),
+
+where ``quick`` restricts the instances to example A (the demo's fast run).  The check
+PASSes when every honest case is ok; its negative control is *caught* when every corrupted
+case fails.  An exception is never a pass and never counts as catching a corruption.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "Case",
+    "Check",
+    "CheckResult",
+    "ControlResult",
+    "Verdict",
+    "all_checks",
+    "case",
+    "register",
+    "run_check",
+    "run_control",
+    "verdict",
+]
+
+#: Modules holding the checks, in the order of THEORY.md.
+CHECK_MODULES = (
+    "proofs_checks.symbolic",
+    "proofs_checks.saddles",
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of one check on one input: ``ok`` and what was computed."""
+
+    ok: bool
+    details: str
+
+
+def verdict(failures: list[str], success: str) -> Verdict:
+    """``ok`` when ``failures`` is empty; the details list the failures, or ``success``."""
+    if failures:
+        shown = "; ".join(failures[:4]) + (f"; … {len(failures) - 4} more" if len(failures) > 4
+                                           else "")
+        return Verdict(False, shown)
+    return Verdict(True, success)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input of a check: the instance's label and a thunk computing the verdict."""
+
+    label: str
+    run: Callable[[], Verdict]
+
+
+def case(label: str, fn: Callable[..., Verdict], *args: Any, **kwargs: Any) -> Case:
+    """``Case(label, lambda: fn(*args, **kwargs))``."""
+    return Case(label, lambda: fn(*args, **kwargs))
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"kkt"``.
+    claim : str
+        The claim of THEORY.md it checks, in one sentence.
+    cases, corrupted : callable ``(quick: bool) -> iterable of Case``
+        Honest inputs and deliberately corrupted ones (the negative control).
+    module : str
+        Module defining the check (``__spec__.name``, also when it runs as ``__main__``);
+        ``python -m`` that module runs its checks alone.
+    slow : bool
+        Left out of the fast run (``--fast``, the demo, the non-slow tests).
+    """
+
+    name: str
+    claim: str
+    cases: Callable[[bool], Iterable[Case]]
+    corrupted: Callable[[bool], Iterable[Case]]
+    module: str
+    slow: bool = False
+
+
+_REGISTRY: dict[str, Check] = {}
+
+
+def register(
+    name: str,
+    claim: str,
+    *,
+    cases: Callable[[bool], Iterable[Case]],
+    corrupted: Callable[[bool], Iterable[Case]],
+    module: str,
+    slow: bool = False,
+) -> Check:
+    """Add a check to the registry (re-registering a name replaces it)."""
+    check = Check(name, claim, cases, corrupted, module, slow)
+    _REGISTRY[name] = check
+    return check
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, importing the check modules on first use."""
+    for mod in CHECK_MODULES:
+        importlib.import_module(mod)
+    order = {m: k for k, m in enumerate(CHECK_MODULES)}
+    return sorted(_REGISTRY.values(), key=lambda c: order.get(c.module, len(order)))
+
+
+@dataclass
+class CheckResult:
+    """Result of running one check on its honest inputs."""
+
+    name: str
+    claim: str
+    instances: list[str]
+    status: str  # "pass" or "fail"
+    details: str
+    seconds: float
+    slow: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ControlResult:
+    """Result of a negative control: ``caught`` when every corrupted input failed."""
+
+    name: str
+    caught: bool
+    instances: list[str]
+    details: str
+    seconds: float
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _evaluate(cases: Iterable[Case]) -> tuple[list[str], list[tuple[str, Verdict | None, str]]]:
+    """Run every case; an exception becomes ``(label, None, message)``."""
+    labels, outcomes = [], []
+    iterator = iter(cases)
+    while True:
+        try:
+            c = next(iterator)
+        except StopIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 - building the inputs failed: report it
+            outcomes.append(("inputs", None, _error(exc)))
+            break
+        labels.append(c.label)
+        try:
+            v = c.run()
+        except Exception as exc:  # noqa: BLE001 - a crash is a failure, never a pass
+            outcomes.append((c.label, None, _error(exc)))
+            continue
+        outcomes.append((c.label, v, v.details))
+    return labels, outcomes
+
+
+def _error(exc: Exception) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"error {type(exc).__name__}: {exc} (at {where.name}:{where.lineno})"
+
+
+def run_check(check: Check, quick: bool = False) -> CheckResult:
+    """Run ``check`` on its honest inputs; it passes when every case is ok."""
+    start = time.perf_counter()
+    labels, outcomes = _evaluate(check.cases(quick))
+    ok = bool(outcomes) and all(v is not None and v.ok for _, v, _ in outcomes)
+    details = " | ".join(f"{label}: {text}" for label, _, text in outcomes) or "no inputs"
+    return CheckResult(check.name, check.claim, labels, "pass" if ok else "fail", details,
+                       time.perf_counter() - start, check.slow)
+
+
+def run_control(check: Check, quick: bool = False) -> ControlResult:
+    """Run ``check`` on its corrupted inputs; caught when every one of them fails."""
+    start = time.perf_counter()
+    labels, outcomes = _evaluate(check.corrupted(quick))
+    caught = bool(outcomes) and all(v is not None and not v.ok for _, v, _ in outcomes)
+    details = " | ".join(
+        f"{label}: {'caught' if v is not None and not v.ok else 'NOT caught'} ({text})"
+        for label, v, text in outcomes
+    ) or "no corrupted inputs"
+    return ControlResult(
+        check.name, caught, labels, details, time.perf_counter() - start,
+        [{"input": label, "caught": v is not None and not v.ok, "details": text}
+         for label, v, text in outcomes],
+    )

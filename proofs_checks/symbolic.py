@@ -1,0 +1,246 @@
+"""Symbolic checks of THEORY.md §2–§3: conservation, mirror flow, limits, conjugate, log form.
+
+Each check takes the formula under test as an argument (a potential, a conjugate, an invariant,
+…) and proves or refutes it with SymPy; the negative controls pass wrong formulas to the same
+functions.  "Proved" means an exact symbolic simplification to 0 or an exact ``sympy.limit``
+(see :func:`dlnsym.symbolic.prove_zero`); no numbers are involved.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+
+import sympy as sp
+
+from dlnsym.lift import network_loss
+from dlnsym.symbolic import prove_zero
+
+from . import instances
+from .registry import Case, Verdict, case, register, verdict
+
+MODULE = __spec__.name
+
+alpha = sp.Symbol("alpha", positive=True)
+beta = sp.Symbol("beta", real=True)
+theta = sp.Symbol("theta", real=True)
+g = sp.Symbol("g", real=True)
+p = sp.Symbol("p", positive=True)
+s = sp.Symbol("s", real=True)
+Lam = sp.Symbol("Lambda", positive=True)
+U = sp.Symbol("u", real=True)
+V = sp.Symbol("v", real=True)
+half = sp.Rational(1, 2)
+
+#: THEORY §2, one coordinate: φ_α(β) = ½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²].
+POTENTIAL = half * (beta * sp.asinh(beta / alpha**2) - sp.sqrt(beta**2 + alpha**4) + alpha**2)
+#: THEORY §2: φ_α*(θ) = (α²/2)(cosh 2θ − 1).
+CONJUGATE = alpha**2 / 2 * (sp.cosh(2 * theta) - 1)
+#: THEORY §2: β = ∇φ_α*(θ) = α²·sinh(2θ).
+INVERSE = alpha**2 * sp.sinh(2 * theta)
+
+
+def log_form(decay: sp.Expr = 4 * Lam) -> sp.Expr:
+    """THEORY §3: ``β(s) = sign(s)·½·e^{2Λ(|s|−1)}·(1 − e^{−decay·|s|})``, decay = 4Λ."""
+    return sp.sign(s) * half * sp.exp(2 * Lam * (sp.Abs(s) - 1)) * (1 - sp.exp(-decay * sp.Abs(s)))
+
+
+Invariant = Callable[[sp.Expr, sp.Expr], sp.Expr]
+
+
+def _proved(label: str, expr: sp.Expr, failures: list[str], prefer: str | None = None) -> str:
+    """Prove ``expr == 0``; record a failure under ``label``; return how."""
+    ok, how = prove_zero(expr, prefer)
+    if not ok:
+        failures.append(f"{label}: {how}")
+    return how
+
+
+def _factor_roots(expr: sp.Expr) -> sp.Expr:
+    """Factor the base of every fractional power, so that ``sqrt((α² + v²)²)`` becomes
+    ``α² + v²`` (SymPy does that by itself once the base is a visible square of a positive
+    expression)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.Pow) and e.exp.is_Rational and not e.exp.is_Integer,
+        lambda e: sp.factor(sp.together(sp.expand(e.base))) ** e.exp,
+    )
+
+
+# ----------------------------------------------------------------------- conservation
+def check_conservation(F: sp.Expr, us: Sequence[sp.Symbol], vs: Sequence[sp.Symbol],
+                       invariant: Invariant) -> Verdict:
+    """``d/dt I(u_i, v_i) = ∂I/∂u·u̇_i + ∂I/∂v·v̇_i = 0`` along ``u̇ = −∂F/∂u``, ``v̇ = −∂F/∂v``,
+    for every coordinate i (THEORY §2 with ``I = u² − v²``).
+
+    The rate is a polynomial in the weights (and in ``L'`` for an undefined ``L``), so
+    ``expand`` decides exactly whether it is 0.
+    """
+    failures = []
+    for ui, vi in zip(us, vs, strict=True):
+        inv = invariant(ui, vi)
+        rate = sp.expand(-sp.diff(inv, ui) * sp.diff(F, ui) - sp.diff(inv, vi) * sp.diff(F, vi))
+        if rate != 0:
+            failures.append(f"d/dt ({sp.sstr(inv)}) = {sp.sstr(rate)[:80]} ≠ 0")
+    return verdict(failures, f"d/dt I expands to 0 for all {len(us)} coordinates")
+
+
+def _conservation_inputs(quick: bool) -> Iterable[tuple[str, sp.Expr, tuple, tuple]]:
+    """Generic ``F = L(u·v)`` with an undefined ``L``, and the polynomial ``F`` of instances."""
+    yield "scalar F = L(u v), L arbitrary", sp.Function("L")(U * V), (U,), (V,)
+    for inst in instances.general(quick):
+        F, us, vs = network_loss(inst.problem)
+        yield inst.label, F, us, vs
+
+
+def _conservation_cases(invariant: Invariant) -> Callable[[bool], Iterable[Case]]:
+    def cases(quick: bool) -> Iterable[Case]:
+        for label, F, us, vs in _conservation_inputs(quick):
+            yield case(label, check_conservation, F, us, vs, invariant)
+    return cases
+
+
+register(
+    "conservation",
+    "u_i² − v_i² is invariant along the gradient flow of F(u, v) = L(u ⊙ v).",
+    cases=_conservation_cases(lambda u, v: u**2 - v**2),
+    corrupted=_conservation_cases(lambda u, v: u**2 + v**2),
+    module=MODULE,
+)
+
+
+# ------------------------------------------------------------------------ mirror flow
+def check_mirror_flow(potential: sp.Expr) -> Verdict:
+    """Along the (u, v) flow, ``d/dt φ'(β) = φ''(β)·β̇ = −g``, and ``φ'(β(0)) = 0``.
+
+    The flow of one coordinate is ``u̇ = −∂F/∂u``, ``v̇ = −∂F/∂v`` with ``F = L(uv)`` and
+    ``g = L'(uv)``; on the orbit of ``u(0) = √2α, v(0) = 0`` conservation gives
+    ``u = sqrt(v² + 2α²) > 0``, which is substituted (v stays free).
+    """
+    L = sp.Function("L")
+    beta_dot = -sp.diff(L(U * V), U) * V - U * sp.diff(L(U * V), V)
+    for kind in (sp.Subs, sp.Derivative):  # L'(uv) is the symbol g
+        beta_dot = beta_dot.replace(lambda e, kind=kind: isinstance(e, kind) and e.has(L),
+                                    lambda e: g)
+    rate = sp.diff(potential, beta, 2).subs(beta, U * V) * beta_dot
+    rate = _factor_roots(rate.subs(U, sp.sqrt(V**2 + 2 * alpha**2)))
+    failures: list[str] = []
+    how = _proved("d/dt grad phi(beta) + g", rate + g, failures, "simplify")
+    start = sp.diff(potential, beta).subs(beta, 0)  # β(0) = u(0)·v(0) = √2α·0
+    _proved("grad phi(beta(0))", start, failures)
+    return verdict(failures, f"d/dt φ'(β) + g = 0 (radicands factored, {how}); φ'(β(0)) = 0")
+
+
+WRONG_POTENTIALS = {
+    "potential with α in place of α²":
+        half * (beta * sp.asinh(beta / alpha) - sp.sqrt(beta**2 + alpha**2) + alpha),
+    "Euclidean potential β²/2 (plain gradient flow)": beta**2 / 2,
+}
+
+
+def _potential_cases(fn: Callable[[sp.Expr], Verdict]) -> tuple[Callable, Callable]:
+    """Honest input: THEORY's potential; corrupted: :data:`WRONG_POTENTIALS`."""
+    return (lambda quick: [case("THEORY §2 hyperbolic entropy, one coordinate", fn, POTENTIAL)],
+            lambda quick: [case(label, fn, pot) for label, pot in WRONG_POTENTIALS.items()])
+
+
+honest, wrong = _potential_cases(check_mirror_flow)
+register(
+    "mirror-flow",
+    "The (u, v) gradient flow gives the mirror flow d∇φ_α(β)/dt = −∇L(β) for the hyperbolic "
+    "entropy φ_α, with ∇φ_α(β(0)) = 0.",
+    cases=honest, corrupted=wrong, module=MODULE,
+)
+
+
+# ---------------------------------------------------------------------- α → 0 limits
+def check_potential_limit(potential: sp.Expr) -> Verdict:
+    """``lim_{α→0+} φ_α(β)/ln(1/α) = |β|`` for β = p, −p, 0 (p > 0) and
+    ``lim ∇φ_α(β)/ln(1/α) = sign(β)`` for β = ±p (exact ``sympy.limit``)."""
+    scale = sp.log(1 / alpha)
+    grad = sp.diff(potential, beta)
+    wanted = [(f"phi/ln(1/alpha) at beta={b}", potential, b, abs(b)) for b in (p, -p, 0)]
+    wanted += [(f"phi'/ln(1/alpha) at beta={b}", grad, b, sp.sign(b)) for b in (p, -p)]
+    failures, found = [], []
+    for label, expr, b, expected in wanted:
+        got = sp.limit((expr / scale).subs(beta, b), alpha, 0, "+")
+        found.append(f"{label} → {got}")
+        if sp.simplify(got - expected) != 0:
+            failures.append(f"{label}: limit {got}, expected {expected}")
+    return verdict(failures, "; ".join(found))
+
+
+honest, wrong = _potential_cases(check_potential_limit)
+register(
+    "potential-limit",
+    "φ_α/ln(1/α) → ‖·‖₁ and ∇φ_α/ln(1/α) → sign as α → 0.",
+    cases=honest, corrupted=wrong, module=MODULE,
+)
+
+
+# -------------------------------------------------------------------------- conjugate
+def check_conjugate(potential: sp.Expr, conjugate: sp.Expr, inverse: sp.Expr) -> Verdict:
+    """``φ*`` is the convex conjugate of φ and ``β = inverse(θ)`` inverts ``θ = φ'(β)``.
+
+    With ``θ = φ'(β)`` (which covers every real θ when φ' maps onto ℝ, as ½·arcsinh does):
+
+    * ``φ'' > 0`` (so ``sup_β θβ − φ(β)`` is attained exactly where ``φ'(β) = θ``),
+    * ``inverse(φ'(β)) = β``,
+    * Fenchel–Young equality ``φ*(φ'(β)) = β·φ'(β) − φ(β)``,
+    * ``(φ*)'(θ) = inverse(θ)``.
+    """
+    grad = sp.diff(potential, beta)
+    at_grad = {theta: grad}
+    failures: list[str] = []
+    if sp.simplify(sp.diff(potential, beta, 2)).is_positive is not True:
+        failures.append("SymPy cannot decide φ'' > 0")
+    _proved("inverse(phi'(beta)) - beta", inverse.subs(at_grad) - beta, failures)
+    _proved("phi*(phi'(beta)) - (beta phi'(beta) - phi(beta))",
+            conjugate.subs(at_grad) - (beta * grad - potential), failures, "factor radicands")
+    _proved("(phi*)' - inverse", sp.diff(conjugate, theta) - inverse, failures)
+    return verdict(failures, "φ'' > 0; β = α²·sinh(2θ) inverts θ = φ'(β); Fenchel–Young "
+                   "equality; ∇φ* = α²·sinh(2θ) (all by exact simplification)")
+
+
+register(
+    "conjugate",
+    "φ_α*(θ) = (α²/2)·Σ(cosh 2θ_i − 1) is the convex conjugate of φ_α and β = α²·sinh(2θ) "
+    "inverts θ = ∇φ_α(β).",
+    cases=lambda quick: [case("THEORY §2 formulas, one coordinate", check_conjugate,
+                              POTENTIAL, CONJUGATE, INVERSE)],
+    corrupted=lambda quick: [
+        case("conjugate without the factor 1/2", check_conjugate,
+             POTENTIAL, 2 * CONJUGATE, INVERSE),
+        case("inversion β = α²·sinh(θ)", check_conjugate,
+             POTENTIAL, CONJUGATE, alpha**2 * sp.sinh(theta)),
+    ],
+    module=MODULE,
+)
+
+
+# ------------------------------------------------------------------------- log domain
+def check_log_domain(form: sp.Expr) -> Verdict:
+    """``form(s, Λ) = α²·sinh(2Λs)`` with ``α = e^{−Λ}``, for ``s = p > 0``, ``−p`` and 0."""
+    target = sp.exp(-2 * Lam) * sp.sinh(2 * Lam * s)
+    failures: list[str] = []
+    for value in (p, -p, sp.Integer(0)):
+        _proved(f"s = {value}", (form - target).subs(s, value), failures, "rewrite(exp)")
+    return verdict(failures, "equal for s > 0, s < 0 and s = 0 (rewrite(exp), simplify)")
+
+
+register(
+    "log-domain",
+    "β(s) = sign(s)·½·e^{2Λ(|s|−1)}·(1 − e^{−4Λ|s|}) equals α²·sinh(2Λs) with α = e^{−Λ}.",
+    cases=lambda quick: [case("THEORY §3 overflow-free form", check_log_domain, log_form())],
+    corrupted=lambda quick: [
+        case("form without the factor 1/2", check_log_domain, 2 * log_form()),
+        case("form with e^{−2Λ|s|} in place of e^{−4Λ|s|}", check_log_domain,
+             log_form(2 * Lam)),
+    ],
+    module=MODULE,
+)
+
+
+if __name__ == "__main__":
+    from .cli import main
+
+    sys.exit(main(module=MODULE))
