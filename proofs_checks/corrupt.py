@@ -13,7 +13,14 @@ import numpy as np
 
 from dlnsym.saddle_path import SaddlePath
 
-__all__ = ["perturb_saddle", "shift_time", "truncate"]
+__all__ = [
+    "duplicate_column",
+    "inflate_dual",
+    "non_minimal_minimiser",
+    "perturb_saddle",
+    "shift_time",
+    "truncate",
+]
 
 #: Size of the perturbations: small, but far above any rounding (everything is exact).
 EPS = Fraction(1, 1000)
@@ -36,6 +43,48 @@ def shift_time(path: SaddlePath, k: int = 2, eps: Fraction = EPS) -> SaddlePath:
     times = list(path.times)
     times[k] = times[k] + eps
     return dataclasses.replace(path, times=times)
+
+
+def inflate_dual(path: SaddlePath, k: int = -1, factor: Fraction = 1 + EPS) -> SaddlePath:
+    """``s_k`` multiplied by ``factor`` (so that ``‖s_k‖∞ > 1``)."""
+    duals = list(path.duals)
+    duals[k] = duals[k] * factor
+    return dataclasses.replace(path, duals=duals)
+
+
+def non_minimal_minimiser(path: SaddlePath) -> SaddlePath:
+    """The last saddle moved along the null space of X: still a minimiser of L, but not of
+    minimal ℓ₁ norm (falls back to :func:`perturb_saddle` when X has full column rank)."""
+    import sympy as sp
+
+    X = sp.Matrix(path.problem.X.tolist())
+    null = X.nullspace()
+    if not null:
+        return perturb_saddle(path)
+    delta = null[0] / max(abs(v) for v in null[0])
+    saddles = list(path.saddles)
+    saddles[-1] = np.array([b + Fraction(int(sp.numer(e)), int(sp.denom(e)))
+                            for b, e in zip(saddles[-1], delta, strict=True)], dtype=object)
+    return dataclasses.replace(path, saddles=saddles)
+
+
+def duplicate_column(path: SaddlePath) -> SaddlePath:
+    """The data with a column ``x_j`` of the last saddle's support appended again as column
+    d, and the path padded accordingly: the copy has the same gradient, hence the same dual,
+    as ``x_j``, so every saddle still satisfies the KKT conditions, but wherever
+    ``|s_j| = 1`` the minimiser is not unique (β_j can be split between the two copies)."""
+    from dlnsym.problems import as_problem
+
+    problem = path.problem
+    j = int(np.flatnonzero(path.saddles[-1] != 0)[0])
+    X = np.concatenate([problem.X, problem.X[:, j : j + 1]], axis=1)
+    wider = as_problem(X, problem.y, exact=problem.exact, name=f"{problem.name} + copy of x_{j}")
+
+    def pad(vectors: list, copy: bool) -> list:
+        return [np.append(v, v[j] if copy else v[j] * 0) for v in vectors]
+
+    return dataclasses.replace(path, problem=wider, saddles=pad(path.saddles, False),
+                               duals=pad(path.duals, True), gradients=pad(path.gradients, True))
 
 
 def truncate(path: SaddlePath) -> SaddlePath:

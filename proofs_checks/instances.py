@@ -95,5 +95,14 @@ def path_cases(
                 yield case(inst.label, fn, inst.problem, inst.path)
             else:
                 name = what or corrupt.__name__.replace("_", " ")
-                yield case(f"{inst.label}, {name}", fn, inst.problem, corrupt(inst.path))
+                yield _corrupted_case(f"{inst.label}, {name}", fn, corrupt, inst)
     return cases
+
+
+def _corrupted_case(label: str, fn: Callable[[Problem, SaddlePath], Verdict],
+                    corrupt: Callable[[SaddlePath], SaddlePath], inst: Instance) -> Case:
+    """``fn(path.problem, path)`` on the corrupted path (a corruption may change the data)."""
+    def run() -> Verdict:
+        bad = corrupt(inst.path)
+        return fn(bad.problem, bad)
+    return Case(label, run)

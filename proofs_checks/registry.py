@@ -39,6 +39,7 @@ __all__ = [
 CHECK_MODULES = (
     "proofs_checks.symbolic",
     "proofs_checks.saddles",
+    "proofs_checks.optimality",
 )
 
 
