@@ -72,16 +72,22 @@ def lift(beta: Sequence[Any]) -> tuple[sp.Matrix, sp.Matrix]:
 
 
 @lru_cache(maxsize=32)
-def _derivatives(X: tuple, y: tuple) -> tuple[sp.Expr, tuple, tuple, sp.Matrix, sp.Matrix]:
-    """``F``, its symbols, its gradient and Hessian (variables u then v), computed once."""
+def _polynomial(X: tuple, y: tuple) -> tuple[sp.Expr, tuple, tuple]:
+    """``F`` and its symbols, built once per data set."""
     n, d = len(X), len(X[0])
     u = sp.symbols(f"u0:{d}", real=True)
     v = sp.symbols(f"v0:{d}", real=True)
     residuals = [sum(X[a][j] * u[j] * v[j] for j in range(d)) - y[a] for a in range(n)]
-    F = sp.expand(sum(r**2 for r in residuals) / (2 * n))
+    return sp.expand(sum(r**2 for r in residuals) / (2 * n)), u, v
+
+
+@lru_cache(maxsize=32)
+def _derivative(X: tuple, y: tuple, order: int) -> sp.Matrix:
+    """The gradient (order 1) or Hessian (order 2) of F, variables u then v; built once."""
+    F, u, v = _polynomial(X, y)
     w = [*u, *v]
-    grad = sp.Matrix([sp.diff(F, x) for x in w])
-    return F, u, v, grad, grad.jacobian(w)
+    grad = sp.Matrix([sp.diff(F, x) for x in w]) if order == 1 else _derivative(X, y, 1)
+    return grad if order == 1 else grad.jacobian(w)
 
 
 def _exact_data(problem: Problem) -> tuple[tuple, tuple]:
@@ -98,17 +104,18 @@ def network_loss(problem: Problem) -> tuple[sp.Expr, tuple[sp.Symbol, ...],
     F, u, v
         The polynomial and its symbols ``u0 … u{d−1}``, ``v0 … v{d−1}``.
     """
-    return _derivatives(*_exact_data(problem))[:3]
+    return _polynomial(*_exact_data(problem))
 
 
-def _at(problem: Problem, beta: Sequence[Any], which: int) -> sp.Matrix:
-    """Derivative ``which`` (3: gradient, 4: Hessian) of F at the lift of ``β``, expanded."""
+def _at(problem: Problem, beta: Sequence[Any], order: int) -> sp.Matrix:
+    """Derivative ``order`` (1: gradient, 2: Hessian) of F at the lift of ``β``, expanded."""
     if len(beta) != problem.d:
         raise ParameterError(f"β has {len(beta)} entries but the problem has d = {problem.d}")
-    derivs = _derivatives(*_exact_data(problem))
+    data = _exact_data(problem)
+    _, u, v = _polynomial(*data)
     uu, vv = lift(beta)
-    point = dict(zip(derivs[1], uu, strict=True)) | dict(zip(derivs[2], vv, strict=True))
-    return derivs[which].xreplace(point).applyfunc(sp.expand)
+    point = dict(zip(u, uu, strict=True)) | dict(zip(v, vv, strict=True))
+    return _derivative(*data, order).xreplace(point).applyfunc(sp.expand)
 
 
 def _matrices(problem: Problem) -> tuple[sp.Matrix, sp.Matrix]:
@@ -130,12 +137,12 @@ def loss_hessian(problem: Problem) -> sp.Matrix:
 
 def network_gradient(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
     """``∇F`` at the lift of ``β``, ordered ``(∂/∂u_0 … ∂/∂u_{d−1}, ∂/∂v_0 …)``; exact."""
-    return _at(problem, beta, 3)
+    return _at(problem, beta, 1)
 
 
 def network_hessian(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
     """``∇²F`` (2d × 2d, variables ordered u then v) at the lift of ``β``; exact."""
-    return _at(problem, beta, 4)
+    return _at(problem, beta, 2)
 
 
 def is_exact_zero(expr: sp.Expr) -> bool:

@@ -15,6 +15,7 @@ from dlnsym.saddle_path import SaddlePath
 
 __all__ = [
     "duplicate_column",
+    "flip_entering",
     "inflate_dual",
     "non_minimal_minimiser",
     "perturb_saddle",
@@ -85,6 +86,16 @@ def duplicate_column(path: SaddlePath) -> SaddlePath:
 
     return dataclasses.replace(path, problem=wider, saddles=pad(path.saddles, False),
                                duals=pad(path.duals, True), gradients=pad(path.gradients, True))
+
+
+def flip_entering(path: SaddlePath) -> SaddlePath:
+    """Every ``s_{k+1}`` with the sign of its newly hit coordinates (``|s_i| = 1``,
+    ``β_k,i = 0``) reversed: the jumps start with entries of the wrong sign."""
+    duals = [path.duals[0]]
+    for before, s in zip(path.saddles, path.duals[1:], strict=False):
+        entering = (np.abs(s) == 1) & (before == 0)
+        duals.append(np.where(entering, -s, s))
+    return dataclasses.replace(path, duals=duals)
 
 
 def truncate(path: SaddlePath) -> SaddlePath:

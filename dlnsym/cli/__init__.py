@@ -15,9 +15,9 @@ from typing import NoReturn
 
 from dlnsym.errors import DlnsymError
 
-from . import demo, derive, figure, saddles, simulate
+from . import check, demo, derive, figure, saddles, simulate
 
-COMMANDS = (saddles, derive, demo, figure, simulate)
+COMMANDS = (saddles, derive, demo, figure, simulate, check)
 
 
 class _Parser(argparse.ArgumentParser):
