@@ -41,6 +41,7 @@ CHECK_MODULES = (
     "proofs_checks.saddles",
     "proofs_checks.optimality",
     "proofs_checks.jumps",
+    "proofs_checks.dynamics",
 )
 
 
