@@ -19,6 +19,7 @@ from dlnsym.lift import (
     loss_hessian,
     network_gradient,
     network_hessian,
+    rational,
 )
 from dlnsym.problems import Problem
 from dlnsym.saddle_path import SaddlePath
@@ -36,8 +37,8 @@ def check_saddle_critical(problem: Problem, path: SaddlePath) -> Verdict:
     failures = []
     for k, b in enumerate(path.saddles):
         u, v = lift(b)
-        if any(not is_exact_zero(ui * vi - sp.Rational(bi)) for ui, vi, bi in zip(u, v, b,
-                                                                                 strict=True)):
+        if any(not is_exact_zero(ui * vi - rational(bi)) for ui, vi, bi in zip(u, v, b,
+                                                                               strict=True)):
             failures.append(f"k={k}: u ⊙ v ≠ β_k")
         grad = network_gradient(problem, b)
         bad = [j for j, e in enumerate(grad) if not is_exact_zero(e)]
