@@ -19,6 +19,7 @@ __all__ = [
     "inflate_dual",
     "non_minimal_minimiser",
     "perturb_saddle",
+    "repeat_last_step",
     "shift_time",
     "truncate",
 ]
@@ -96,6 +97,15 @@ def flip_entering(path: SaddlePath) -> SaddlePath:
         entering = (np.abs(s) == 1) & (before == 0)
         duals.append(np.where(entering, -s, s))
     return dataclasses.replace(path, duals=duals)
+
+
+def repeat_last_step(path: SaddlePath) -> SaddlePath:
+    """The last step appended again one time unit later (its sign pattern repeats)."""
+    return dataclasses.replace(
+        path, times=[*path.times, path.times[-1] + 1], saddles=[*path.saddles, path.saddles[-1]],
+        duals=[*path.duals, path.duals[-1]], gradients=[*path.gradients, path.gradients[-1]],
+        losses=[*path.losses, path.losses[-1]],
+    )
 
 
 def truncate(path: SaddlePath) -> SaddlePath:

@@ -40,6 +40,7 @@ CHECK_MODULES = (
     "proofs_checks.symbolic",
     "proofs_checks.saddles",
     "proofs_checks.optimality",
+    "proofs_checks.recursion",
     "proofs_checks.jumps",
     "proofs_checks.dynamics",
 )
