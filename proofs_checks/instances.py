@@ -39,8 +39,8 @@ class Instance:
         return saddle_path(self.problem, exact=True)
 
 
-#: (n, d, seed) of the random integer instances: 3 jumps with a leaving coordinate, a plain
-#: 4-jump path, and a 7-jump path with a leaving coordinate.
+#: (n, d, seed) of the random integer instances: 5 jumps of which two swap a coordinate
+#: (one enters as another leaves), a plain 4-jump path, and a 7-jump path with one swap.
 RANDOM_SIZES = ((3, 6, 5), (4, 8, 2), (6, 12, 4))
 
 
