@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from dlnsym.errors import ProblemError
+from dlnsym.errors import ParameterError, ProblemError
 
 __all__ = [
     "Problem",
@@ -32,6 +32,7 @@ __all__ = [
     "gaussian_sparse",
     "orthogonal_design",
     "read_problem",
+    "resolve_problem",
     "underparametrised",
     "EXAMPLES",
 ]
@@ -215,6 +216,38 @@ def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Proble
     Xa.setflags(write=False)
     ya.setflags(write=False)
     return Problem(Xa, ya, bool(exact), name)
+
+
+def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
+                    caller: str = "this function") -> Problem:
+    """The problem a public function was given: a :class:`Problem`, or arrays ``(X, y)``.
+
+    Parameters
+    ----------
+    X : Problem or array-like
+    y : array-like, optional
+        Required with arrays, forbidden with a Problem.
+    exact : bool, optional
+        Convert to exact (``True``) or float (``False``) arithmetic; ``None`` keeps the
+        problem's own mode (arrays become float).
+    caller : str
+        The public function's name, for the error message.
+    """
+    if isinstance(X, Problem):
+        if y is not None:
+            raise ParameterError(
+                f"{caller}: give either a Problem or the arrays X and y, not both"
+            )
+        problem = X
+    else:
+        if y is None:
+            raise ParameterError(
+                f"{caller}: y is missing; call {caller}(X, y, …) or {caller}(problem, …)"
+            )
+        problem = as_problem(X, y, exact=bool(exact))
+    if exact is None or exact == problem.exact:
+        return problem
+    return problem.to_exact() if exact else problem.to_float()
 
 
 # ----------------------------------------------------------------------------- files

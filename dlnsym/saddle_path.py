@@ -25,7 +25,7 @@ from flint import fmpq
 
 from dlnsym.constrained_ls import ExactSystem, FloatSystem, solve_on_cone
 from dlnsym.errors import MaxSaddlesError, ParameterError
-from dlnsym.problems import Problem, as_problem
+from dlnsym.problems import Problem, resolve_problem
 
 __all__ = ["SaddlePath", "saddle_path"]
 
@@ -162,7 +162,7 @@ def saddle_path(
     >>> path.times[1], path.losses[-1]
     (Fraction(150, 199), Fraction(0, 1))
     """
-    problem = _problem(X, y, exact)
+    problem = resolve_problem(X, y, exact=exact, caller="saddle_path")
     if max_saddles is None:
         max_saddles = 100 + 20 * problem.d
     if not isinstance(max_saddles, int) or max_saddles < 1:
@@ -185,20 +185,6 @@ def saddle_path(
         gradients=[out(g) for g in gradients],
         losses=[out(v) for v in losses],
     )
-
-
-def _problem(X: Any, y: Any, exact: bool | None) -> Problem:
-    if isinstance(X, Problem):
-        if y is not None:
-            raise ParameterError("give either a Problem or (X, y), not a Problem and y")
-        problem = X
-    else:
-        if y is None:
-            raise ParameterError("y is missing: call saddle_path(X, y) or saddle_path(problem)")
-        problem = as_problem(X, y, exact=bool(exact))
-    if exact is None or exact == problem.exact:
-        return problem
-    return problem.to_exact() if exact else problem.to_float()
 
 
 def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...]:

@@ -217,7 +217,7 @@ def test_max_saddles():
 def test_arguments_are_validated():
     with pytest.raises(ParameterError, match="y is missing"):
         saddle_path([[1.0]])
-    with pytest.raises(ParameterError, match="not a Problem and y"):
+    with pytest.raises(ParameterError, match="not both"):
         saddle_path(example("A"), [1, 2, 3])
 
 
