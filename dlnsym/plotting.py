@@ -277,6 +277,15 @@ def _as_list(trajectory: Trajectory | Sequence[Trajectory]) -> list[Trajectory]:
     return sorted(items, key=lambda tr: float(tr.log_inv_alpha))
 
 
+def _number(x: float) -> str:
+    """``x`` to 3 significant digits in mathtext (``4.61``, ``100``, ``10^{6}``)."""
+    mantissa, _, exponent = f"{x:.3g}".partition("e")
+    if not exponent:
+        return mantissa
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa}\times{power}"
+
+
 def _style(rank: int, count: int) -> dict[str, float]:
     """Line style of the ``rank``-th of ``count`` trajectories (by Λ): the largest Λ is solid,
     the smaller ones lighter and thinner."""
@@ -344,7 +353,7 @@ def plot_figure1(
         style = _style(rank, len(trajectories))
         t, beta = np.asarray(tr.t, dtype=float), tr.beta_float()
         ax_loss.plot(t, _floats(tr.loss), color=PALETTE[7], **style,
-                     label=rf"$\Lambda = {float(tr.log_inv_alpha):g}$")
+                     label=rf"$\Lambda = {_number(float(tr.log_inv_alpha))}$")
         for i in shown:
             ax_beta.plot(t, np.abs(beta[:, i]), color=coordinate_color(i), **style,
                          label=rf"$|\beta_{{{i}}}|$" if rank == len(trajectories) - 1 else None)
