@@ -63,9 +63,14 @@ _T_LABEL = r"accelerated time $\tilde t = t/\Lambda$"
 _POSITIVE, _NEGATIVE = PALETTE[0], PALETTE[3]
 
 
-def coordinate_color(i: int) -> str:
-    """Colour of coordinate ``i`` (cycles through :data:`PALETTE`)."""
-    return PALETTE[i % len(PALETTE)]
+def coordinate_color(rank: int) -> str:
+    """Colour of the ``rank``-th coordinate drawn in a figure.
+
+    Cycles through the seven colours of :data:`PALETTE` other than black, which the figures
+    keep for losses.  Figures number the coordinates they show in order (not by index), so
+    that coordinates such as 1 and 9 never share a colour.
+    """
+    return PALETTE[rank % (len(PALETTE) - 1)]
 
 
 @contextlib.contextmanager
@@ -185,8 +190,8 @@ def plot_saddle_path(
     ax_loss.stairs(losses, edges, color=PALETTE[0], lw=2, label=r"$L(\beta_k)$")
     _mark_jumps(ax_loss, path, t_end)
     ax_loss.set(xlabel=_T_LABEL, ylabel=r"loss $L(\beta^\circ(\tilde t))$", xlim=(0, t_end))
-    for i in np.flatnonzero(np.any(betas != 0, axis=0)):
-        ax_beta.stairs(betas[:, i], edges, color=coordinate_color(i), lw=2,
+    for rank, i in enumerate(np.flatnonzero(np.any(betas != 0, axis=0))):
+        ax_beta.stairs(betas[:, i], edges, color=coordinate_color(rank), lw=2,
                        baseline=None, label=rf"$\beta_{{{i}}}$")
     ax_beta.axhline(0, color="0.3", lw=0.6)
     ax_beta.set(xlabel=_T_LABEL, ylabel=r"saddle coordinates $\beta_{k,i}$", xlim=(0, t_end))
@@ -348,6 +353,7 @@ def plot_figure1(
     ax_space = fig.add_subplot(1, 3, 3, projection="3d" if len(coordinates) == 3 else None)
     edges, betas, losses = _limit_steps(path, t_end)
     shown = sorted(set(np.flatnonzero(np.any(betas != 0, axis=0))) | set(coordinates))
+    colour = {i: coordinate_color(rank) for rank, i in enumerate(shown)}
 
     for rank, tr in enumerate(trajectories):
         style = _style(rank, len(trajectories))
@@ -355,7 +361,7 @@ def plot_figure1(
         ax_loss.plot(t, _floats(tr.loss), color=PALETTE[7], **style,
                      label=rf"$\Lambda = {_number(float(tr.log_inv_alpha))}$")
         for i in shown:
-            ax_beta.plot(t, np.abs(beta[:, i]), color=coordinate_color(i), **style,
+            ax_beta.plot(t, np.abs(beta[:, i]), color=colour[i], **style,
                          label=rf"$|\beta_{{{i}}}|$" if rank == len(trajectories) - 1 else None)
         xyz = [beta[:, i] for i in coordinates]
         ax_space.plot(*(xyz if len(xyz) > 1 else [t, *xyz]), color=PALETTE[0], **style)
@@ -367,7 +373,7 @@ def plot_figure1(
     ax_loss.legend(fontsize=8)
 
     for i in shown:
-        ax_beta.stairs(np.abs(betas[:, i]), edges, color=coordinate_color(i), lw=1, ls="--",
+        ax_beta.stairs(np.abs(betas[:, i]), edges, color=colour[i], lw=1, ls="--",
                        baseline=None)
     _mark_jumps(ax_beta, path, t_end, labels=False)
     ax_beta.set(xlabel=_T_LABEL, ylabel=r"$|\beta_i(\tilde t)|$ (limit dashed)", xlim=(0, t_end))
