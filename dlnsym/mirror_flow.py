@@ -49,10 +49,11 @@ def beta_and_slope(
     a = np.abs(s)
     sign = np.where(base < 0, -1, 1)
     m = np.where(np.abs(offset) < np.abs(base), (np.abs(base) - 1) + sign * offset, a - 1)
-    E = backend.exp(2 * lam * m)
-    q = backend.expm1(-4 * lam * a)
+    # array operands first: ``mpf * ndarray`` makes mpmath try (slowly) to parse the array
+    E = backend.exp(m * (2 * lam))
+    q = backend.expm1(a * (-4 * lam))
     magnitude = E * (-q) / 2
-    return np.where(s < 0, -magnitude, magnitude), lam * E * (2 + q)
+    return np.where(s < 0, -magnitude, magnitude), E * (q + 2) * lam
 
 
 def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:
@@ -141,7 +142,7 @@ class MirrorFlow:
 
         Its eigenvalues are ``1 + h·λ_i(HD) ≥ 1``, so it is never singular.
         """
-        return self._eye + (h * self.H) * value.slope[None, :]
+        return self._eye + self.H * value.slope[None, :] * h
 
     def loss(self, beta: np.ndarray) -> Any:
         """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``)."""
@@ -175,5 +176,5 @@ class MirrorFlow:
         dormant = np.flatnonzero(outward & (a < s_w))
         if dormant.size == 0:
             return float("inf")
-        room = np.maximum(s_w - a[dormant], 1 / (2 * lam))
+        room = np.maximum(-(a[dormant] - s_w), 1 / (2 * lam))
         return min(room / np.abs(f[dormant]))

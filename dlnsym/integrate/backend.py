@@ -99,9 +99,9 @@ class FloatBackend(Backend):
 class MpBackend(Backend):
     """mpmath at ``dps`` decimal digits, vectors as numpy object arrays of ``mpf``.
 
-    mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.  The LU
-    factorisation is a plain Doolittle elimination with partial pivoting (the matrices are
-    small; mpmath's own ``lu_solve`` would need conversions to ``mp.matrix`` at every call).
+    mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.  The
+    "factorisation" is an explicit inverse (see :meth:`lu_factor`); mpmath's own ``lu_solve``
+    would need conversions to ``mp.matrix`` at every call.
     """
 
     name = "mpmath"
@@ -124,30 +124,39 @@ class MpBackend(Backend):
         return out
 
     exp = staticmethod(np.frompyfunc(mpmath.exp, 1, 1))
-    expm1 = staticmethod(np.frompyfunc(mpmath.expm1, 1, 1))
 
-    def lu_factor(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        LU = np.array(A, dtype=object, copy=True)
-        n = LU.shape[0]
-        perm = np.arange(n)
+    @staticmethod
+    def _expm1(x: mpmath.mpf) -> mpmath.mpf:
+        # mpmath.expm1 raises the precision adaptively and dominates the cost of a field
+        # evaluation; it is only needed where e^x − 1 cancels (|x| < 1).  For x below
+        # −(prec·ln 2 + 2), e^x − 1 rounds to −1.
+        if x < -(mpmath.mp.prec * 0.7 + 2):
+            return -mpmath.mpf(1)
+        if x < -1:
+            return mpmath.exp(x) - 1
+        return mpmath.expm1(x)
+
+    expm1 = staticmethod(np.frompyfunc(_expm1, 1, 1))
+
+    def lu_factor(self, A: np.ndarray) -> np.ndarray:
+        """The inverse of ``A`` by Gauss–Jordan elimination with partial pivoting.
+
+        Every substep of a row then costs one object-array matrix–vector product instead of
+        two Python-level triangular sweeps (the systems are small and the precision high, so
+        the explicit inverse loses nothing that matters)."""
+        n = A.shape[0]
+        M = np.concatenate([np.array(A, dtype=object), self.array(np.eye(n))], axis=1)
         for k in range(n):
-            p = k + int(np.argmax(np.abs(LU[k:, k])))
+            p = k + int(np.argmax(np.abs(M[k:, k])))
             if p != k:
-                LU[[k, p]] = LU[[p, k]]
-                perm[[k, p]] = perm[[p, k]]
-            LU[k + 1 :, k] = LU[k + 1 :, k] / LU[k, k]
-            LU[k + 1 :, k + 1 :] -= np.outer(LU[k + 1 :, k], LU[k, k + 1 :])
-        return LU, perm
+                M[[k, p]] = M[[p, k]]
+            M[k] = M[k] / M[k, k]
+            others = np.arange(n) != k
+            M[others] -= np.outer(M[others, k], M[k])
+        return M[:, n:]
 
-    def lu_solve(self, lu: tuple[np.ndarray, np.ndarray], b: np.ndarray) -> np.ndarray:
-        LU, perm = lu
-        x = b[perm].copy()
-        n = len(x)
-        for i in range(1, n):  # L has a unit diagonal
-            x[i] -= LU[i, :i] @ x[:i]
-        for i in reversed(range(n)):
-            x[i] = (x[i] - LU[i, i + 1 :] @ x[i + 1 :]) / LU[i, i]
-        return x
+    def lu_solve(self, lu: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return lu @ b
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(mpmath.isfinite(v) for v in x.flat)

@@ -35,6 +35,7 @@ is small enough for it to converge, otherwise the step is rejected early.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ class ErrorNorm:
     def bind(self, increment: np.ndarray) -> Any:
         """The norm for a step whose increment has the size of ``increment`` (``h·f(s_0)``):
         ``δ ↦ max_i |δ_i|/sc_i`` as a float."""
-        inv = 1 / (self.atol + self.rtol * np.abs(increment))
+        inv = 1 / (np.abs(increment) * self.rtol + self.atol)
 
         def norm(delta: np.ndarray) -> float:
             return float(np.max(np.abs(delta) * inv))
@@ -86,11 +87,10 @@ class OrderStepController:
         self.work = work
 
     def factor(self, err: float, j: int) -> float:
-        """Step factor proposed by row ``j`` with error ``err``."""
+        """Unclipped step factor ``0.94·(0.65/err_j)^{1/j}`` proposed by row ``j``."""
         if err == 0:
-            return self.FAC_MAX
-        fac = self.SAFETY * (self.SAFE_ERR / err) ** (1.0 / j)
-        return min(self.FAC_MAX, max(self.FAC_MIN, fac))
+            return math.inf
+        return self.SAFETY * (self.SAFE_ERR / err) ** (1.0 / j)
 
     def should_continue(self, errors: dict[int, float], j: int, k: int) -> bool | None:
         """After row ``j`` of a step planned with ``k`` rows: ``True`` → add a row,
@@ -108,20 +108,18 @@ class OrderStepController:
     ) -> tuple[Any, int]:
         """Next ``(h, k)`` from the errors of the rows computed in this step.
 
-        The row count is the cheapest per unit step, ``argmin_j A_j/h_j`` over the rows
-        computed; after an accepted step it is raised by one when that row was the last one
-        computed and clearly (10 %) cheaper than the one before, with the step
-        ``h_k·A_{k+1}/A_k``.  After a rejection the step always shrinks.
+        The row count moves by at most one per step (as in SEULEX): it is the cheaper per unit
+        step, ``A_j/h_j`` with the *unclipped* ``h_j``, of the last two rows computed; after
+        an accepted step it is raised by one when the last row was clearly (10 %) cheaper,
+        with the step ``h_k·A_{k+1}/A_k``.  The step factor is clipped to [0.1, 4]; after a
+        rejection the step always shrinks.
         """
-        h_j = {j: h * self.factor(err, j) for j, err in errors.items()}
-        cost = {j: self.work[j] / h_j[j] for j in h_j}
+        fac = {j: self.factor(errors[j], j) for j in (j_last - 1, j_last) if j in errors}
+        cost = {j: self.work[j] / f for j, f in fac.items()}
         k = min(cost, key=cost.__getitem__)
+        h_new = h * min(self.FAC_MAX, max(self.FAC_MIN, fac[k]))
         if not accepted:
-            return min(h_j[k], h / 2), k
-        if (
-            k == j_last
-            and k < self.k_max
-            and (k - 1 not in cost or cost[k] < 0.9 * cost[k - 1])
-        ):
-            return h_j[k] * self.work[k + 1] / self.work[k], k + 1
-        return h_j[k], k
+            return min(h_new, h / 2), k
+        if k == j_last and k < self.k_max and (k - 1 not in cost or cost[k] < 0.9 * cost[k - 1]):
+            return h_new * self.work[k + 1] / self.work[k], k + 1
+        return h_new, k

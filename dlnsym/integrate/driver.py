@@ -101,7 +101,7 @@ class Integrator:
     ) -> tuple[ExtrapolationTable, bool | None]:
         """One step attempt from ``value``: rows are added until the controller accepts
         (``True``) or rejects (``None``)."""
-        table = ExtrapolationTable(self.flow, value, h, self.norm.bind(h * value.f))
+        table = ExtrapolationTable(self.flow, value, h, self.norm.bind(value.f * h))
         decision: bool | None = True
         while decision is True:
             if not table.add_row():

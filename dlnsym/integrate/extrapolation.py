@@ -49,7 +49,7 @@ def euler_row(
     lu = backend.lu_factor(flow.iteration_matrix(start, hj))
     y, value, first = start.offset, start, None
     for i in range(n):
-        delta = backend.lu_solve(lu, hj * value.f)
+        delta = backend.lu_solve(lu, value.f * hj)
         if i == 0:
             first = norm(delta)
         elif i == 1:

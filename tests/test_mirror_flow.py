@@ -1,0 +1,97 @@
+"""The field of the accelerated mirror flow (THEORY.md §3): β(s), β'(s), J, overflow-freedom."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+from dlnsym.integrate.backend import FloatBackend, MpBackend
+from dlnsym.mirror_flow import MirrorFlow, beta_and_slope, beta_of_s
+from dlnsym.problems import example
+
+
+def _sinh_form(s: mpmath.mpf, lam: mpmath.mpf) -> mpmath.mpf:
+    """β = α²·sinh(2Λs) with α = e^{−Λ}, in mpmath (unbounded exponents: no overflow)."""
+    return mpmath.exp(-2 * lam) * mpmath.sinh(2 * lam * s)
+
+
+@pytest.mark.parametrize("lam", [0.5, 5.0, 30.0])
+@pytest.mark.parametrize("s", [-1.2, -0.7, -1e-9, 0.0, 3e-4, 0.4, 1.0, 1.05])
+def test_float_beta_matches_sinh_form(lam: float, s: float) -> None:
+    with mpmath.workdps(40):
+        expected = float(_sinh_form(mpmath.mpf(s), mpmath.mpf(lam)))
+    assert beta_of_s(s, lam) == pytest.approx(expected, rel=1e-13, abs=1e-300)
+
+
+@pytest.mark.parametrize("lam", ["1e3", "1e6"])
+@pytest.mark.parametrize("s", ["-1.0000001", "-0.5", "1e-12", "0.999999", "1"])
+def test_mp_beta_matches_sinh_form_at_huge_lambda(lam: str, s: str) -> None:
+    """Agreement to the working precision, less the log10(2Λ) digits that rounding |s| − 1
+    costs (the reason the mp path carries guard digits)."""
+    with mpmath.workdps(50):
+        got = beta_of_s(mpmath.mpf(s), mpmath.mpf(lam))
+        expected = _sinh_form(mpmath.mpf(s), mpmath.mpf(lam))
+        assert abs(got - expected) <= mpmath.mpf(10) ** -49 * 4 * mpmath.mpf(lam) * abs(expected)
+
+
+def test_float_beta_never_overflows_and_keeps_signs() -> None:
+    s = np.array([-1.0, -0.3, 0.0, 0.3, 1.0, 1.00001])
+    beta = beta_of_s(s, 1e6)
+    assert np.all(np.isfinite(beta))
+    assert beta[0] == -0.5 and beta[4] == 0.5
+    assert beta[1] == 0.0 and beta[2] == 0.0 and beta[3] == 0.0  # underflow to 0 is fine
+    assert beta[5] == pytest.approx(0.5 * np.exp(20.0), rel=1e-9)
+
+
+def test_slope_is_two_lambda_sqrt_beta2_plus_alpha4() -> None:
+    backend = MpBackend(50)
+    with backend.precision():
+        lam = mpmath.mpf(40)
+        s = backend.array(["-1.01", "-0.2", "0", "1e-30", "0.97"])
+        beta, slope = beta_and_slope(s, 0, lam, backend)
+        alpha2 = mpmath.exp(-2 * lam)
+        for b, d in zip(beta, slope, strict=True):
+            assert abs(d - 2 * lam * mpmath.sqrt(b * b + alpha2 * alpha2)) <= 1e-45 * d
+
+
+def test_double_word_state_resolves_below_float_epsilon() -> None:
+    """s = 1 + 1e-20 is not a float64, but β(s) = ½·e^{2Λ·1e-20} must see the 1e-20."""
+    backend = FloatBackend()
+    lam = 1e6
+    beta, _ = beta_and_slope(np.array([1.0, -1.0]), np.array([1e-14, -1e-14]), lam, backend)
+    expected = 0.5 * np.exp(2 * lam * 1e-14)  # 0.5·(1 + 2e-8)
+    assert beta[0] == pytest.approx(expected, rel=1e-15)
+    assert beta[1] == pytest.approx(-expected, rel=1e-15)
+    assert beta[0] != 0.5
+
+
+def test_iteration_matrix_is_identity_minus_h_jacobian() -> None:
+    """``I − hJ`` against a central finite difference of f (J = −H·diag(β'))."""
+    backend = MpBackend(40)
+    flow = MirrorFlow(example("A"), 20, backend)
+    with backend.precision():
+        s = backend.array(["0.99", "-0.98", "0.3", "-1.01", "0.5", "0"])
+        zero = backend.array(np.zeros(6))
+        value = flow.evaluate(s, zero)
+        h = mpmath.mpf("0.01")
+        M = flow.iteration_matrix(value, h)
+        eps = mpmath.mpf(10) ** -15
+        for j in range(6):
+            e = backend.array(np.zeros(6))
+            e[j] = eps
+            col = (flow.evaluate(s, e).f - flow.evaluate(s, -e).f) / (2 * eps)
+            for i in range(6):
+                expected = (1 if i == j else 0) - h * col[i]
+                assert abs(M[i, j] - expected) < 1e-20
+
+
+def test_field_is_minus_gradient() -> None:
+    """f(s) = −∇L(β(s)) with ∇L = Xᵀ(Xβ − y)/n (THEORY.md §1), float path."""
+    problem = example("A", exact=False)
+    flow = MirrorFlow(example("A"), 3.0, FloatBackend())
+    s = np.array([0.9, -0.95, 0.1, -0.2, 0.97, 0.0])
+    value = flow.evaluate(s, np.zeros(6))
+    assert np.allclose(value.f, -problem.gradient(value.beta), atol=1e-14)
+    assert flow.loss(value.beta) == pytest.approx(problem.loss(value.beta), rel=1e-14)
+    assert flow.loss_rate(value) < 0

@@ -1,0 +1,235 @@
+"""The mirror-flow simulator on example A (THEORY.md §5): accuracy contract, limit, API.
+
+Expected values come from THEORY.md (plateau saddles, t₁ = 150/199, the first-jump
+prediction t₁ − 0.328/Λ), from scipy's Radau at tight tolerance (an independent stiff
+method, small Λ), or from the same simulator at 20 more digits (the accuracy contract).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+import dlnsym
+from dlnsym.errors import ParameterError
+from dlnsym.mirror_flow import beta_of_s
+from dlnsym.problems import example
+from dlnsym.simulate import demo_runs, simulate
+
+A = example("A")
+T1 = 150 / 199
+T2 = 19125 / 12863
+#: L(β_k) of THEORY.md §5 (plateau losses, for jump detection independent of Algorithm 1)
+LOSSES = [Fraction(193, 300), Fraction(12147, 39400), Fraction(4800481, 26467800),
+          Fraction(502681, 8844600), Fraction(137641, 6118200), Fraction(0)]
+LEVELS = [float(v) for v in LOSSES]
+
+
+def rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """``max |a − b| / (1 + |b|)`` over all entries, computed in mpmath."""
+    with mpmath.workdps(80):
+        return max(
+            float(abs(mpmath.mpf(x) - mpmath.mpf(y)) / (1 + abs(mpmath.mpf(y))))
+            for x, y in zip(np.ravel(a), np.ravel(b), strict=True)
+        )
+
+
+def jump_window(lam: float, t_max: float) -> list[float]:
+    """Sample times before, inside and after the first jump of example A."""
+    return [0.5, T1 - 3 / lam, T1 - 1 / lam, T1 - 0.328 / lam, T1, min(T1 + 1 / lam, t_max), t_max]
+
+
+# ------------------------------------------------------------------- accuracy contract
+
+
+@pytest.mark.parametrize(("lam", "t_max"), [(10, 1.0), (1e6, 0.754)])
+def test_dps20_agrees_with_dps40_through_a_jump(lam: float, t_max: float) -> None:
+    times = jump_window(lam, t_max)
+    low = simulate(A, log_inv_alpha=lam, t_max=t_max, dps=20, at=times, jump_levels=LEVELS)
+    high = simulate(A, log_inv_alpha=lam, t_max=t_max, dps=40, at=times, jump_levels=LEVELS)
+    assert rel_error(low.beta, high.beta) <= 1e-10
+
+
+@pytest.mark.slow
+def test_dps20_agrees_with_dps40_at_lambda_1e3_over_two_jumps() -> None:
+    times = [*jump_window(1e3, 1.6), T2 - 1e-3, T2]
+    low = simulate(A, log_inv_alpha=1e3, t_max=1.6, dps=20, at=times, jump_levels=LEVELS)
+    high = simulate(A, log_inv_alpha=1e3, t_max=1.6, dps=40, at=times, jump_levels=LEVELS)
+    assert rel_error(low.beta, high.beta) <= 1e-10
+
+
+def test_float_agrees_with_mp_at_lambda_1e4() -> None:
+    times = [*np.linspace(0, 1.6, 5), T1 - 0.3e-4, T2 - 1e-4, T2 - 0.5e-4]
+    fl = simulate(A, log_inv_alpha=1e4, t_max=1.6, at=times, jump_levels=LEVELS)
+    mp = simulate(A, log_inv_alpha=1e4, t_max=1.6, at=times, dps=20, jump_levels=LEVELS)
+    assert rel_error(fl.beta, mp.beta) <= 1e-9
+
+
+@pytest.mark.slow
+def test_float_agrees_with_mp_at_lambda_1e6_whole_path() -> None:
+    fl = simulate(A, log_inv_alpha="1e6", t_max=11.0, jump_levels=LEVELS)
+    mp = simulate(A, log_inv_alpha="1e6", t_max=11.0, dps=20, at=fl.t, jump_levels=LEVELS)
+    assert rel_error(fl.beta, mp.beta) <= 1e-7
+
+
+def test_float_agrees_with_scipy_radau_at_small_lambda() -> None:
+    """An independent stiff integrator (Radau IIA, tight tolerances) at Λ = 10."""
+    lam = 10.0
+    H, c = A.gram()
+    H, c = H.astype(float), c.astype(float)
+
+    def field(_t: float, s: np.ndarray) -> np.ndarray:
+        return c - H @ beta_of_s(s, lam)
+
+    times = np.linspace(0, 3, 13)
+    ref = solve_ivp(field, (0, 3), np.zeros(6), method="Radau", t_eval=times,
+                    rtol=1e-12, atol=1e-14)
+    ref_beta = np.array([beta_of_s(s, lam) for s in ref.y.T])
+    ours = simulate(A, log_inv_alpha=lam, t_max=3.0, at=times, jump_levels=LEVELS)
+    assert rel_error(ours.beta, ref_beta) <= 1e-8
+
+
+# ------------------------------------------------------------------ the α → 0 limit
+
+
+def test_plateaus_and_jumps_match_theory_at_large_lambda() -> None:
+    """Mid-plateau β equals the saddles of THEORY.md §5; jump times are t_k + O(1/Λ)."""
+    lam = 1e4
+    saddles = {1.1: {0: Fraction(199, 394)},
+               1.6: {0: Fraction(26409, 88226), 1: Fraction(-25726, 44113)},
+               2.5: {0: Fraction(17547, 29482), 4: Fraction(-10466, 14741)},
+               6.0: {0: Fraction(4093, 6798), 3: Fraction(-9280, 10197)},
+               11.5: {0: Fraction(179, 306), 2: Fraction(-371, 459), 3: Fraction(-97, 153)}}
+    tr = simulate(A, log_inv_alpha=lam, t_max=12.0, jump_levels=LEVELS)
+    sampled = tr.at(list(saddles))
+    for row, saddle in zip(sampled.beta, saddles.values(), strict=True):
+        expected = np.array([float(saddle.get(i, 0)) for i in range(6)])
+        assert np.max(np.abs(row - expected)) < 1e-6
+    limit_times = [T1, T2, 1478475 / 830389, 210987300 / 57476503, 13971921800 / 1399630519]
+    assert len(tr.jump_times) == 5
+    for detected, tk in zip(tr.jump_times, limit_times, strict=True):
+        assert abs(detected - tk) < 20 / lam
+    # THEORY.md §4: the mid level of the first jump is crossed at t₁ − 0.328/Λ
+    assert tr.jump_times[0] == pytest.approx(T1 - 0.328 / lam, abs=0.01 / lam)
+
+
+def test_first_jump_found_at_lambda_1e6_and_cost_flat_in_lambda() -> None:
+    """The step control is not fooled by the exponentially small coordinates (the jump is
+    found where THEORY.md predicts) and the number of steps does not grow with Λ."""
+    runs = {lam: simulate(A, log_inv_alpha=lam, t_max=2.0, jump_levels=LEVELS)
+            for lam in (1e2, 1e6)}
+    assert runs[1e6].jump_times[0] == pytest.approx(T1 - 0.328e-6, abs=1e-8)
+    assert runs[1e6].stats["accepted"] <= 2 * runs[1e2].stats["accepted"]
+
+
+def test_loss_never_increases() -> None:
+    tr = simulate(A, log_inv_alpha=300, t_max=4.0, jump_levels=LEVELS)
+    assert np.all(np.diff(tr.loss) <= 1e-15)
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def test_at_returns_exactly_the_times_asked_and_matches_dense_evaluation() -> None:
+    times = [1.5, 0.2, 0.7537, 1.5, 0.0]
+    tr = simulate(A, log_inv_alpha=1e3, t_max=2.0, at=times, jump_levels=LEVELS)
+    assert tr.t.tolist() == times
+    full = simulate(A, log_inv_alpha=1e3, t_max=2.0, jump_levels=LEVELS)
+    dense = full.at(times)
+    assert dense.t.tolist() == times
+    assert rel_error(dense.beta, tr.beta) <= 1e-9
+    assert np.all(tr.beta[4] == 0)
+
+
+def test_alpha_and_string_lambda_are_accepted() -> None:
+    lam = 1000 * math.log(10)
+    by_alpha = simulate(A, alpha="1e-1000", t_max=0.76, dps=20, at=[0.7535], jump_levels=LEVELS)
+    by_lam = simulate(A, log_inv_alpha=mpmath.mpf(1000) * mpmath.log(10), t_max=0.76, dps=20,
+                      at=[0.7535], jump_levels=LEVELS)
+    assert rel_error(by_alpha.beta, by_lam.beta) < 1e-12
+    assert float(by_alpha.log_inv_alpha) == pytest.approx(lam, rel=1e-15)
+    as_string = simulate(A, log_inv_alpha="2302.585092994046", t_max=0.76, at=[0.7535],
+                         jump_levels=LEVELS)
+    assert rel_error(as_string.beta, by_lam.beta) < 1e-8
+
+
+def test_arrays_and_module_call() -> None:
+    X = A.X.astype(float)
+    y = A.y.astype(float)
+    tr = dlnsym.simulate(X, y, log_inv_alpha=50, t_max=1.0, at=[1.0])
+    assert tr.beta.shape == (1, 6) and tr.dps is None
+    assert callable(dlnsym.simulate.demo_runs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"log_inv_alpha": 0}, "positive"),
+        ({"log_inv_alpha": -3}, "positive"),
+        ({"log_inv_alpha": "abc"}, "positive"),
+        ({"log_inv_alpha": 10, "alpha": "1e-3"}, "exactly one"),
+        ({}, "exactly one"),
+        ({"alpha": "2"}, "(0, 1)"),
+        ({"log_inv_alpha": 10, "dps": 10}, "dps"),
+        ({"log_inv_alpha": 10, "t_max": 0}, "t_max"),
+        ({"log_inv_alpha": 10, "t_max": 1.0, "at": [1.5]}, "outside"),
+        ({"log_inv_alpha": 10, "t_max": 1.0, "at": [-0.1]}, "outside"),
+        ({"log_inv_alpha": 10, "tol": 0.1}, "tol"),
+        ({"log_inv_alpha": 1e13}, "dps"),
+    ],
+)
+def test_bad_parameters_raise_parameter_error(kwargs: dict, fragment: str) -> None:
+    kwargs = {"t_max": 1.0, "jump_levels": LEVELS, **kwargs}
+    with pytest.raises(ParameterError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        simulate(A, **kwargs)
+
+
+def test_dense_evaluation_outside_the_run_is_refused() -> None:
+    tr = simulate(A, log_inv_alpha=10, t_max=1.0, jump_levels=LEVELS)
+    with pytest.raises(ParameterError, match="outside"):
+        tr.at([1.5])
+
+
+def test_ctrl_c_keeps_what_was_computed() -> None:
+    calls = []
+
+    def progress(t: float) -> None:
+        calls.append(t)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+
+    tr = simulate(A, log_inv_alpha=100, t_max=5.0, progress=progress, jump_levels=LEVELS)
+    assert tr.interrupted
+    assert len(tr.t) == 5 and tr.t_end == pytest.approx(calls[-1])
+    assert tr.at([tr.t_end / 2]).beta.shape == (1, 6)
+
+
+def test_exports(tmp_path) -> None:  # noqa: ANN001 - pytest fixture
+    fl = simulate(A, log_inv_alpha=1e3, t_max=1.0, at=[0.5, 1.0], jump_levels=LEVELS)
+    fl.save_npz(tmp_path / "f.npz")
+    fl.save_json(tmp_path / "f.json")
+    with np.load(tmp_path / "f.npz") as data:
+        assert np.array_equal(data["beta"], fl.beta) and data["dps"] == -1
+    doc = json.loads((tmp_path / "f.json").read_text())
+    assert doc["t"] == [0.5, 1.0] and len(doc["beta"]) == 2 and len(doc["jump_times"]) == 1
+    mp = simulate(A, log_inv_alpha="1e6", t_max=1.0, dps=20, at=[0.5], jump_levels=LEVELS)
+    doc = mp.to_json()
+    tiny = mpmath.mpf(doc["beta"][0][0])  # far below the float range, kept as a string
+    # on the first plateau s₀ = t̃·c₀ = 0.5·199/150 and β₀ = ½·e^{2Λ(s₀ − 1)} (β₀ ≈ 1e-292426)
+    expected = (2e6 * (mpmath.mpf(199) / 300 - 1) - mpmath.log(2)) / mpmath.log(10)
+    assert abs(mpmath.log10(tiny) - expected) < 1e-9
+    mp.save_npz(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as data:
+        assert data["beta"][0, 0] == 0.0 and data["beta_text"][0, 0] == doc["beta"][0][0]
+
+
+def test_demo_runs_summarises_jump_errors() -> None:
+    demo = demo_runs(lambdas=(10, 100))
+    assert set(demo.trajectories) == {10.0, 100.0}
+    assert "t̂_k − t_k" in demo.summary and str(demo) == demo.summary
