@@ -10,6 +10,8 @@ Functions
 ---------
 plot_figure1
     The three panels of the paper's Figure 1 for simulated trajectories and the saddle path.
+simulate_figure1
+    Algorithm 1, the simulations and :func:`plot_figure1` in one call (``dlnsym figure``).
 plot_saddle_path
     The limit alone: loss staircase and saddle coordinates.
 plot_active_sets
@@ -39,6 +41,7 @@ from dlnsym.saddle_path import SaddlePath
 
 if TYPE_CHECKING:
     from dlnsym.compare import ConvergenceStudy
+    from dlnsym.problems import Problem
     from dlnsym.trajectory import Trajectory
 
 __all__ = [
@@ -52,6 +55,7 @@ __all__ = [
     "plot_saddle_path",
     "relevant_coordinates",
     "save_figure",
+    "simulate_figure1",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -381,6 +385,48 @@ def plot_figure1(
 
     _draw_saddles(ax_space, betas, coordinates)
     return fig
+
+
+def simulate_figure1(
+    problem: Problem,
+    log_inv_alphas: Sequence[float] = (8.0, 40.0),
+    *,
+    t_max: float | None = None,
+    dps: int | None = None,
+    path: SaddlePath | None = None,
+    samples: int = 601,
+) -> Figure:
+    """Simulate ``problem`` at each Λ and draw :func:`plot_figure1` against its saddle path.
+
+    Parameters
+    ----------
+    problem : Problem
+    log_inv_alphas : sequence of float
+        ``Λ = ln(1/α)`` of each simulation (:func:`dlnsym.simulate.simulate`).
+    t_max : float, optional
+        End of the simulations in accelerated time (default 1.15 × the last jump time).
+    dps : int, optional
+        Digits of the simulations (default float64).
+    path : SaddlePath, optional
+        Algorithm 1 on ``problem``, if already computed.
+    samples : int
+        The trajectories are sampled at this many equally spaced times on ``[0, t_max]``, so
+        that curves are smooth even where the integrator takes long steps.
+
+    Returns
+    -------
+    Figure
+    """
+    from dlnsym.saddle_path import saddle_path
+    from dlnsym.simulate import simulate
+
+    if path is None:
+        path = saddle_path(problem)
+    t_max = _default_t_end(path) if t_max is None else float(t_max)
+    grid = np.linspace(0.0, t_max, samples)
+    runs = [simulate(problem, log_inv_alpha=lam, t_max=t_max, dps=dps, at=grid)
+            for lam in log_inv_alphas]
+    return plot_figure1(path, runs)
 
 
 def _draw_saddles(ax: Axes, betas: np.ndarray, coordinates: list[int]) -> None:

@@ -17,6 +17,7 @@ from dlnsym.plotting import (
     plot_saddle_path,
     relevant_coordinates,
     save_figure,
+    simulate_figure1,
 )
 from dlnsym.problems import as_problem, example
 from dlnsym.saddle_path import saddle_path
@@ -146,3 +147,12 @@ def test_convergence_plot_uses_the_palette(tmp_path, runs_A):
     assert PALETTE[0].lower() in svg.lower() and PALETTE[1].lower() in svg.lower()
     with pytest.raises(ParameterError, match="extensions"):
         plot_convergence(study, tmp_path / "conv.eps")
+
+
+def test_simulate_figure1_as_the_demo_calls_it(tmp_path, path_A):
+    fig = simulate_figure1(example("A"), (8, 40), path=path_A, samples=101)
+    ax_loss = fig.axes[0]
+    curves = [line for line in ax_loss.get_lines() if len(line.get_xdata()) == 101]
+    assert len(curves) == 2  # one loss curve per Λ, on the uniform grid
+    assert ax_loss.get_xlim() == (0, pytest.approx(1.15 * float(path_A.times[-1])))
+    assert save_figure(fig, tmp_path / "figure1.png").stat().st_size > 10_000

@@ -10,6 +10,8 @@ from dlnsym.errors import ParameterError
 from ._common import add_problem_arguments, problem_from_args
 
 KINDS = ("figure1", "active-sets", "convergence")
+FIGURE1_LAMBDAS = (8.0, 40.0)
+CONVERGENCE_LAMBDAS = (5.0, 10.0, 20.0, 40.0, 80.0)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,11 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--kind", choices=KINDS, default="figure1",
                         help="which figure (default: figure1)")
     parser.add_argument("--log-inv-alpha", nargs="+", type=float, default=None, metavar="Λ",
-                        help="Λ = ln(1/α) of each simulation (default: 20 for figure1, "
+                        help="Λ = ln(1/α) of each simulation (default: 8 40 for figure1, "
                              "5 10 20 40 80 for convergence)")
     parser.add_argument("--t-max", type=float, default=None, metavar="T",
-                        help="end of the simulations in accelerated time "
-                             "(default: 1.15 × the last jump time)")
+                        help="end of the simulations in accelerated time (default: past "
+                             "the last jump time of Algorithm 1)")
     parser.add_argument("--dps", type=int, default=None,
                         help="decimal digits of the simulations (default: float64)")
     parser.set_defaults(func=run)
@@ -44,37 +46,29 @@ def run(args: argparse.Namespace) -> int:
     from dlnsym.saddle_path import saddle_path
 
     plotting.figure_format(args.output)  # fail before any computation
+    lambdas = args.log_inv_alpha
+    if lambdas is not None and any(not lam > 0 for lam in lambdas):
+        raise ParameterError(f"--log-inv-alpha must be positive (Λ = ln(1/α)), got {lambdas}")
+    if args.t_max is not None and not args.t_max > 0:
+        raise ParameterError(f"--t-max must be a positive accelerated time, got {args.t_max}")
+    if args.kind == "convergence" and lambdas is not None and len(set(lambdas)) < 2:
+        raise ParameterError("--kind convergence needs at least two distinct --log-inv-alpha "
+                             "values")
     problem = problem_from_args(args, exact=False)
     path = saddle_path(problem)
     if args.kind == "active-sets":
         fig = plotting.plot_active_sets(path)
-        return _saved(plotting.save_figure(fig, args.output))
-    lambdas = args.log_inv_alpha or ([20.0] if args.kind == "figure1" else [5, 10, 20, 40, 80])
-    if any(not lam > 0 for lam in lambdas):
-        raise ParameterError(f"--log-inv-alpha must be positive (Λ = ln(1/α)), got {lambdas}")
-    t_max = args.t_max
-    if t_max is None:
-        t_max = 1.15 * float(path.times[-1]) if path.n_jumps else 1.0
-    if not t_max > 0:
-        raise ParameterError(f"--t-max must be a positive accelerated time, got {t_max}")
-    if args.kind == "convergence":
+    elif args.kind == "convergence":
         from dlnsym.compare import convergence_study
 
-        if len(set(lambdas)) < 2:
-            raise ParameterError("--kind convergence needs at least two distinct "
-                                 "--log-inv-alpha values")
-        study = convergence_study(problem, lambdas, t_max=t_max, dps=args.dps)
+        study = convergence_study(problem, lambdas or CONVERGENCE_LAMBDAS, t_max=args.t_max,
+                                  dps=args.dps)
         print(study.summary())
         return _saved(plotting.plot_convergence(study, args.output))
-    import numpy as np
-
-    from dlnsym.simulate import simulate
-
-    grid = np.linspace(0, t_max, 601)  # smooth curves even where the integrator's steps are long
-    trajectories = [simulate(problem, log_inv_alpha=lam, t_max=t_max, dps=args.dps, at=grid)
-                    for lam in lambdas]
-    fig = plotting.plot_figure1(path, trajectories)
-    fig.suptitle(f"{problem.name or args.data}: saddle-to-saddle dynamics")
+    else:
+        fig = plotting.simulate_figure1(problem, lambdas or FIGURE1_LAMBDAS, t_max=args.t_max,
+                                        dps=args.dps, path=path)
+        fig.suptitle(f"{problem.name or args.data}: saddle-to-saddle dynamics")
     return _saved(plotting.save_figure(fig, args.output))
 
 
