@@ -1,0 +1,366 @@
+"""How close a simulated trajectory is to the α → 0 limit of Algorithm 1 (THEORY.md §3–§4).
+
+The limit is ``β°(t̃) = β_k`` on ``(t_k, t_{k+1})``.  The paper proves ``β̃_α(t̃) → β°(t̃)``
+uniformly on compact sets that avoid the jump times; numerically the jump times move like
+``t_k + c_k/Λ`` and mid-plateau errors vanish exponentially in ``Λ`` (THEORY.md §4,
+"Convergence").  This module measures both:
+
+* **Plateau error** of plateau k: ``sup ‖β(t̃) − β_k‖_∞`` over the samples ``t̃`` of the
+  trajectory in ``(t_k + w_k, t_{k+1} − w_{k+1})``, the plateau minus a window around each jump.
+  The window half-width is a fixed fraction of the shorter neighbouring plateau,
+  ``w_k = window · min(t_k − t_{k−1}, t_{k+1} − t_k)`` (``window = ¼`` by default; the last jump
+  uses ``t_K − t_{K−1}`` alone).  A fixed fraction keeps the compared set a fixed compact set
+  avoiding the jumps, which is exactly the set of the convergence theorem, so the plateau error
+  must go to 0 (exponentially fast in Λ) as Λ grows.  No window at ``t̃ = 0``: ``β(0) = β₀ = 0``.
+* **Jump-time errors** ``t̂_k − t_k``, with ``t̂_k`` from ``trajectory.jump_times``.
+* :func:`convergence_study` repeats that over several Λ and fits, by least squares,
+  ``ln|t̂_k − t_k| = a + p·ln Λ`` (expected ``p = −1``) and ``ln(plateau error) = b + r·Λ``.
+
+The module is callable: ``dlnsym.compare(path, trajectory)`` is :func:`compare`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from dlnsym.errors import ParameterError
+from dlnsym.problems import Problem
+from dlnsym.saddle_path import SaddlePath, saddle_path
+from dlnsym.trajectory import Trajectory
+
+__all__ = [
+    "PathComparison",
+    "ConvergenceStudy",
+    "compare",
+    "convergence_study",
+    "fit_power_law",
+    "plot_convergence",
+]
+
+@dataclass(frozen=True)
+class PathComparison:
+    """A trajectory measured against the limit path.
+
+    Attributes
+    ----------
+    log_inv_alpha : float
+        ``Λ`` of the trajectory.
+    window : float
+        Window fraction used (see the module notes).
+    windows : ndarray, shape (K,)
+        Half-width ``w_k`` of the excluded window around each jump ``t_k``, k = 1…K.
+    plateau_errors : ndarray, shape (K+1,)
+        ``sup ‖β(t̃) − β_k‖_∞`` over the samples on plateau k outside the windows; NaN when no
+        sample falls there (the trajectory is too coarse or ends too early).
+    path_jump_times : ndarray, shape (K,)
+        ``t₁ … t_K`` of Algorithm 1.
+    jump_times : ndarray, shape (K,)
+        The trajectory's jump times matched to them (NaN where none was found).
+    """
+
+    log_inv_alpha: float
+    window: float
+    windows: np.ndarray
+    plateau_errors: np.ndarray
+    path_jump_times: np.ndarray
+    jump_times: np.ndarray
+
+    @property
+    def plateau_error(self) -> float:
+        """The largest plateau error (``sup`` over every plateau, NaN-free; NaN if none)."""
+        finite = self.plateau_errors[~np.isnan(self.plateau_errors)]
+        return float(finite.max()) if finite.size else math.nan
+
+    @property
+    def jump_time_errors(self) -> np.ndarray:
+        """Signed errors ``t̂_k − t_k``."""
+        return self.jump_times - self.path_jump_times
+
+    @property
+    def max_jump_time_error(self) -> float:
+        """``max_k |t̂_k − t_k|`` (NaN if a jump was not found)."""
+        return float(np.max(np.abs(self.jump_time_errors))) if self.jump_times.size else 0.0
+
+    def summary(self) -> str:
+        """Readable table: one line per jump and per plateau."""
+        lines = [
+            f"Λ = {self.log_inv_alpha:g}: max plateau error {self.plateau_error:.3e}, "
+            f"max |jump-time error| {self.max_jump_time_error:.3e} "
+            f"(windows: {self.window:g} × shorter neighbouring plateau)"
+        ]
+        lines.append("  k   t_k          t̂_k          t̂_k − t_k    Λ·(t̂_k − t_k)   plateau error")
+        lines.append(f"  0   {'':12} {'':12} {'':12} {'':15} {self.plateau_errors[0]:.3e}")
+        for k, (tk, tj) in enumerate(zip(self.path_jump_times, self.jump_times, strict=True), 1):
+            err, scaled = tj - tk, self.log_inv_alpha * (tj - tk)
+            lines.append(
+                f"  {k:<3d} {tk:<12.6g} {tj:<12.6g} {err:<+12.3e} {scaled:<+15.4g} "
+                f"{self.plateau_errors[k]:.3e}"
+            )
+        return "\n".join(lines)
+
+
+def compare(path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25) -> PathComparison:
+    """Measure ``trajectory`` against the limit ``path`` (see the module notes).
+
+    Parameters
+    ----------
+    path : SaddlePath
+        Output of :func:`dlnsym.saddle_path.saddle_path` on the same problem.
+    trajectory : Trajectory
+        A simulation (mirror flow or network); uses ``t``, ``beta``, ``jump_times`` and
+        ``log_inv_alpha``.
+    window : float
+        Fraction in (0, ½) of the shorter neighbouring plateau excluded on each side of a jump.
+
+    Returns
+    -------
+    PathComparison
+
+    Raises
+    ------
+    ParameterError
+        ``window`` out of range, or the trajectory's β has the wrong number of coordinates.
+
+    Notes
+    -----
+    The trajectory's jump times are matched to the path's in order when there are as many of
+    them; otherwise each ``t_k`` takes the nearest trajectory jump time that lies in
+    ``(t_k − w_k, t_k + w_k)``, NaN if there is none.  Errors are computed in the trajectory's
+    own arithmetic (mpf for an mpmath trajectory, so errors far below 1e-16 are resolved) and
+    reported as floats.
+    """
+    if not 0 < window < 0.5:
+        raise ParameterError(f"window must be a fraction in (0, 0.5), got {window!r}")
+    times = np.array([float(t) for t in path.times])
+    jumps = times[1:]
+    t = np.asarray(trajectory.t, dtype=float)
+    beta = np.asarray(trajectory.beta)
+    if beta.ndim != 2 or beta.shape[1] != path.problem.d:
+        raise ParameterError(
+            f"trajectory.beta has shape {beta.shape}; the path's problem has d = "
+            f"{path.problem.d} coordinates: compare a trajectory of the same problem"
+        )
+    lengths = np.diff(times)
+    windows = window * np.minimum(lengths, np.append(lengths[1:], np.inf))
+    starts = np.concatenate([[0.0], jumps + windows])
+    ends = np.append(jumps - windows, np.inf)
+    plateau = np.full(len(times), math.nan)
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        inside = (t >= a) & (t <= b) if k == 0 else (t > a) & (t < b)
+        if inside.any():
+            plateau[k] = _sup_error(beta[inside], path.saddles[k])
+    return PathComparison(
+        log_inv_alpha=float(trajectory.log_inv_alpha),
+        window=float(window),
+        windows=windows,
+        plateau_errors=plateau,
+        path_jump_times=jumps,
+        jump_times=_match(jumps, windows, np.asarray(trajectory.jump_times, dtype=float)),
+    )
+
+
+def _sup_error(beta: np.ndarray, saddle: np.ndarray) -> float:
+    """``max ‖β(t̃) − β_k‖_∞`` over the rows of ``beta`` (mpf rows compared in mpf)."""
+    if beta.dtype == object:
+        exact = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction)
+                 else mpmath.mpf(v) for v in saddle]
+        return float(max(abs(b - s) for row in beta for b, s in zip(row, exact, strict=True)))
+    return float(np.max(np.abs(beta - saddle.astype(float))))
+
+
+def _match(jumps: np.ndarray, windows: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """The trajectory jump time matched to each path jump time (see :func:`compare`)."""
+    if found.size == jumps.size:
+        return found.copy()
+    out = np.full(jumps.size, math.nan)
+    for k, (tk, wk) in enumerate(zip(jumps, windows, strict=True)):
+        near = found[np.abs(found - tk) < wk]
+        if near.size:
+            out[k] = near[np.argmin(np.abs(near - tk))]
+    return out
+
+
+# -------------------------------------------------------------------------- convergence
+
+
+def fit_power_law(x: Sequence[float], err: Sequence[float]) -> float:
+    """Least-squares slope ``p`` of ``ln|err| = a + p·ln x`` (NaN with fewer than 2 usable points).
+
+    Zero and NaN errors are left out (ln 0 is undefined).
+
+    >>> round(fit_power_law([10, 100, 1000], [0.3, 0.03, 0.003]), 12)
+    -1.0
+    """
+    return _fit(np.log(np.asarray(x, dtype=float)), np.asarray(err, dtype=float))
+
+
+def _fit(x: np.ndarray, err: np.ndarray) -> float:
+    """Least-squares slope of ``ln|err|`` against ``x`` over the usable points."""
+    keep = np.isfinite(err) & (err != 0)
+    if np.count_nonzero(keep) < 2 or np.ptp(x[keep]) == 0:
+        return math.nan
+    return float(np.polyfit(x[keep], np.log(np.abs(err[keep])), 1)[0])
+
+
+@dataclass(frozen=True)
+class ConvergenceStudy:
+    """Comparisons at several Λ and the fitted rates.
+
+    Attributes
+    ----------
+    name : str
+        Problem name.
+    path : SaddlePath
+    lambdas : ndarray
+        The Λ values, increasing.
+    comparisons : list of PathComparison
+        One per Λ.
+    """
+
+    name: str
+    path: SaddlePath
+    lambdas: np.ndarray
+    comparisons: list[PathComparison]
+
+    @property
+    def jump_time_errors(self) -> np.ndarray:
+        """``(len(lambdas), K)`` array of signed errors ``t̂_k − t_k``."""
+        return np.array([c.jump_time_errors for c in self.comparisons])
+
+    @property
+    def plateau_errors(self) -> np.ndarray:
+        """Largest plateau error at each Λ."""
+        return np.array([c.plateau_error for c in self.comparisons])
+
+    @property
+    def jump_slopes(self) -> np.ndarray:
+        """Per jump k, the slope ``p_k`` of ``ln|t̂_k − t_k|`` against ``ln Λ`` (expect −1)."""
+        errs = self.jump_time_errors
+        return np.array([fit_power_law(self.lambdas, errs[:, k]) for k in range(errs.shape[1])])
+
+    @property
+    def jump_slope(self) -> float:
+        """Slope of ``ln max_k |t̂_k − t_k|`` against ``ln Λ`` (expect −1)."""
+        return fit_power_law(self.lambdas, np.max(np.abs(self.jump_time_errors), axis=1))
+
+    @property
+    def plateau_rate(self) -> float:
+        """Slope ``r`` of ``ln(plateau error)`` against Λ: the error behaves like ``e^{r·Λ}``."""
+        return _fit(self.lambdas.astype(float), self.plateau_errors)
+
+    def first_order(self, tol: float = 0.15) -> bool:
+        """Whether the jump times converge at rate 1/Λ: ``|jump_slope + 1| ≤ tol``."""
+        return bool(abs(self.jump_slope + 1) <= tol)
+
+    def summary(self) -> str:
+        """Readable table of errors per Λ and the fitted rates."""
+        lines = [f"Convergence to the saddle path of {self.name} ({self.path.n_jumps} jumps)"]
+        lines.append("  Λ           max|t̂_k − t_k|   Λ·max|t̂_k − t_k|   plateau error")
+        for lam, cmp_ in zip(self.lambdas, self.comparisons, strict=True):
+            e = cmp_.max_jump_time_error
+            lines.append(f"  {lam:<11.4g} {e:<16.3e} {lam * e:<18.4g} {cmp_.plateau_error:.3e}")
+        per_jump = ", ".join(f"{p:+.3f}" for p in self.jump_slopes)
+        lines.append(f"  jump-time error ~ Λ^p: p = {self.jump_slope:+.3f} (per jump: {per_jump}); "
+                     f"expected −1: {'yes' if self.first_order() else 'NO'}")
+        lines.append(f"  plateau error ~ e^(r·Λ): r = {self.plateau_rate:+.4g}")
+        return "\n".join(lines)
+
+
+def convergence_study(
+    problem: Problem,
+    lambdas: Sequence[float],
+    *,
+    t_max: float | None = None,
+    dps: int | None = None,
+    window: float = 0.25,
+    simulator: Callable[[Problem, float, float], Trajectory] | None = None,
+) -> ConvergenceStudy:
+    """Simulate at each Λ in ``lambdas`` and compare with Algorithm 1.
+
+    Parameters
+    ----------
+    problem : Problem
+    lambdas : sequence of float
+        At least two distinct ``Λ = ln(1/α) > 0``.
+    t_max : float, optional
+        End of each simulation in accelerated time; default ``1.2·t_K`` (past the last jump).
+    dps : int, optional
+        Passed to :func:`dlnsym.simulate.simulate` (None: float64 path).
+    window : float
+        See :func:`compare`.
+    simulator : callable, optional
+        ``simulator(problem, Λ, t_max) -> Trajectory``; default
+        ``simulate(problem, log_inv_alpha=Λ, t_max=t_max, dps=dps)``.
+
+    Returns
+    -------
+    ConvergenceStudy
+    """
+    lams = np.asarray(lambdas, dtype=float)
+    if lams.ndim != 1 or lams.size < 2 or not np.all(np.isfinite(lams) & (lams > 0)):
+        raise ParameterError(f"lambdas must be ≥ 2 positive finite values of Λ, got {lambdas!r}")
+    lams = np.unique(lams)
+    if lams.size < 2:
+        raise ParameterError("lambdas must contain at least two distinct values to fit a rate")
+    path = saddle_path(problem)
+    if t_max is None:
+        t_max = 1.2 * float(path.times[-1]) if path.n_jumps else 1.0
+    if simulator is None:
+        from dlnsym.simulate import simulate
+
+        def simulator(p: Problem, lam: float, t_end: float) -> Trajectory:
+            return simulate(p, log_inv_alpha=lam, t_max=t_end, dps=dps)
+
+    comparisons = [compare(path, simulator(problem, lam, t_max), window=window) for lam in lams]
+    return ConvergenceStudy(problem.name or "problem", path, lams, comparisons)
+
+
+def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
+    """Log-log plot of ``|t̂_k − t_k|`` against Λ (with a 1/Λ guide) and the plateau error.
+
+    The format follows the extension (``.png``, ``.pdf`` or ``.svg``); the file is written
+    atomically (:func:`dlnsym.plotting.save_figure`).  Returns the path written.  For the
+    house palette use :func:`dlnsym.plotting.plot_convergence`.
+    """
+    from matplotlib.figure import Figure
+
+    from dlnsym.plotting import figure_format, save_figure
+
+    figure_format(path)  # refuse a bad extension before drawing
+    lams = study.lambdas
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    ax_jump, ax_plat = fig.subplots(1, 2)
+    errs = np.abs(study.jump_time_errors)
+    for k, slope in enumerate(study.jump_slopes):
+        ax_jump.loglog(lams, errs[:, k], "o-", label=f"jump {k + 1} (slope {slope:+.2f})")
+    ref = np.nanmax(errs[0]) if errs.size and np.isfinite(np.nanmax(errs[0])) else 1.0
+    ax_jump.loglog(lams, ref * lams[0] / lams, "k--", label="1/Λ")
+    ax_jump.set(xlabel="Λ = ln(1/α)", ylabel="|t̂_k − t_k|",
+                title=f"jump times: slope {study.jump_slope:+.3f}")
+    ax_jump.legend(fontsize="small")
+    ax_plat.semilogy(lams, study.plateau_errors, "s-")
+    ax_plat.set(xlabel="Λ = ln(1/α)", ylabel="sup plateau error ‖β − β_k‖∞",
+                title=f"plateaus: error ~ e^({study.plateau_rate:.3g}·Λ)")
+    fig.suptitle(f"Convergence to the saddle path: {study.name}")
+    return save_figure(fig, path)
+
+
+class _CallableModule(types.ModuleType):
+    """Makes ``dlnsym.compare(path, trajectory)`` call :func:`compare` while
+    ``dlnsym.compare.convergence_study`` etc. stay module attributes."""
+
+    def __call__(self, path: SaddlePath, trajectory: Trajectory, **kwargs: Any) -> PathComparison:
+        return compare(path, trajectory, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
