@@ -90,7 +90,7 @@ def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:
         arr = backend.array(raw).reshape(-1)
         beta, _ = beta_and_slope(arr, 0, backend.scalar(log_inv_alpha), backend)
     beta = beta.reshape(raw.shape)
-    return beta[()] if raw.ndim == 0 else beta
+    return beta.item() if raw.ndim == 0 else beta
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ expansion in powers of ``h``, Hairer–Wanner IV.9):
 ``T_{jj}`` has order ``j``; ``‖T_{jj} − T_{j,j−1}‖`` estimates the local error of the
 order-``j−1`` value ``T_{j,j−1}`` and is used (as in SEULEX) to control the step of ``T_{jj}``.
 Each substep costs one evaluation of ``f`` and one triangular solve; each row one LU
-factorisation.  The scheme is L-stable in its first column and ``A(α)``-stable with ``α``
-close to 90° in the others; ``J``'s spectrum is real and ≤ 0 here (see
-:mod:`dlnsym.mirror_flow`), so every column is stable at any step size.
+factorisation.  The first column is L-stable and the extrapolated ones are ``A(α)``-stable
+with ``α`` close to 90° (Hairer–Wanner, Section IV.9); ``J``'s spectrum is real and ≤ 0 here
+(see :mod:`dlnsym.mirror_flow`), so every column is stable at any step size.
 """
 
 from __future__ import annotations
