@@ -33,7 +33,7 @@ Measured on example A, whole path (t̃ ≤ 1.2·t₅ ≈ 12), default tolerances
 10         133 (6), 0.7                  148 (3), 8
 10²        391 (29), 1.0                 392 (19), 21
 10⁴        425 (60), 1.4                 317 (40), 28
-10⁶        491 (93), 1.3                 see the slow tests
+10⁶        491 (93), 1.3                 354 (39), 37
 =========  ===========================  ============================
 
 Accuracy measured against runs at 20 more digits: dps=20 → ≤ 1e-12 (contract 1e-10);
