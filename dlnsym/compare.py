@@ -66,6 +66,9 @@ class PathComparison:
         ``t₁ … t_K`` of Algorithm 1.
     jump_times : ndarray, shape (K,)
         The trajectory's jump times matched to them (NaN where none was found).
+    resolution : float
+        Relative resolution of the trajectory's numbers (float64 ε, or ``10^−dps``): plateau
+        errors below ``100 × resolution`` are round-off and left out of rate fits.
     """
 
     log_inv_alpha: float
@@ -74,6 +77,7 @@ class PathComparison:
     plateau_errors: np.ndarray
     path_jump_times: np.ndarray
     jump_times: np.ndarray
+    resolution: float = float(np.finfo(float).eps)
 
     @property
     def plateau_error(self) -> float:
@@ -109,7 +113,9 @@ class PathComparison:
         return "\n".join(lines)
 
 
-def compare(path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25) -> PathComparison:
+def compare(
+    path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25, grid: int = 9
+) -> PathComparison:
     """Measure ``trajectory`` against the limit ``path`` (see the module notes).
 
     Parameters
@@ -121,6 +127,11 @@ def compare(path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25) -
         ``log_inv_alpha``.
     window : float
         Fraction in (0, ½) of the shorter neighbouring plateau excluded on each side of a jump.
+    grid : int
+        If the trajectory can be evaluated densely (it has ``at(times)``, like
+        :class:`~dlnsym.trajectory.Trajectory`), it is also evaluated at ``grid`` equally spaced
+        times spanning each compared interval, ends included: a stiff integrator may step over
+        a whole plateau, leaving no sample on it.  0: the samples only.
 
     Returns
     -------
@@ -154,11 +165,16 @@ def compare(path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25) -
     windows = window * np.minimum(lengths, np.append(lengths[1:], np.inf))
     starts = np.concatenate([[0.0], jumps + windows])
     ends = np.append(jumps - windows, np.inf)
+    t_end = float(getattr(trajectory, "t_end", t.max()))
     plateau = np.full(len(times), math.nan)
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
         inside = (t >= a) & (t <= b) if k == 0 else (t > a) & (t < b)
-        if inside.any():
-            plateau[k] = _sup_error(beta[inside], path.saddles[k])
+        rows = [beta[inside]] if inside.any() else []
+        if grid and hasattr(trajectory, "at") and a < min(b, t_end):
+            rows.append(np.asarray(trajectory.at(np.linspace(a, min(b, t_end), grid)).beta))
+        if rows:
+            plateau[k] = _sup_error(np.concatenate(rows), path.saddles[k])
+    dps = getattr(trajectory, "dps", None)
     return PathComparison(
         log_inv_alpha=float(trajectory.log_inv_alpha),
         window=float(window),
@@ -166,6 +182,8 @@ def compare(path: SaddlePath, trajectory: Trajectory, *, window: float = 0.25) -
         plateau_errors=plateau,
         path_jump_times=jumps,
         jump_times=_match(jumps, windows, np.asarray(trajectory.jump_times, dtype=float)),
+        resolution=float(np.finfo(float).eps) if beta.dtype != object or not dps
+        else 10.0 ** -dps,
     )
 
 
@@ -255,8 +273,13 @@ class ConvergenceStudy:
 
     @property
     def plateau_rate(self) -> float:
-        """Slope ``r`` of ``ln(plateau error)`` against Λ: the error behaves like ``e^{r·Λ}``."""
-        return _fit(self.lambdas.astype(float), self.plateau_errors)
+        """Slope ``r`` of ``ln(plateau error)`` against Λ: the error behaves like ``e^{r·Λ}``.
+
+        Errors at round-off level (below ``100 × resolution``) are left out."""
+        errors = self.plateau_errors.copy()
+        floor = np.array([100 * c.resolution for c in self.comparisons])
+        errors[errors <= floor] = math.nan
+        return _fit(self.lambdas.astype(float), errors)
 
     def first_order(self, tol: float = 0.15) -> bool:
         """Whether the jump times converge at rate 1/Λ: ``|jump_slope + 1| ≤ tol``."""

@@ -81,6 +81,23 @@ def test_a_wrong_value_counts_outside_the_windows_only():
     assert compare(PATH, traj).plateau_errors.tolist()[:2] == [0.25, 0.0]
 
 
+def test_dense_trajectory_is_measured_across_plateaus_without_samples():
+    """A stiff integrator may step over a plateau: ``at`` fills it in (``grid`` points)."""
+    full = synthetic(50.0, np.zeros(5), 0.0)
+    bad = 0.5 * (JUMPS[1] + JUMPS[2])  # middle of plateau 2, between the two samples
+    full.beta[np.argmin(np.abs(full.t - bad)), 0] += 0.125
+
+    class Dense(Synthetic):
+        def at(self, times):
+            idx = [int(np.argmin(np.abs(full.t - x))) for x in times]
+            return Synthetic(50.0, full.t[idx], full.beta[idx], [])
+
+    sparse = Dense(50.0, np.array([0.0, JUMPS[1], JUMPS[2] + 0.1]), full.beta[[0, 0, 0]],
+                   full.jump_times)
+    assert np.isnan(compare(PATH, sparse, grid=0).plateau_errors[2])
+    assert compare(PATH, sparse, grid=9).plateau_errors[2] == pytest.approx(0.125)
+
+
 def test_missing_jump_is_nan_and_extra_jumps_are_matched_by_proximity():
     traj = synthetic(50.0, np.zeros(5), 0.0)
     traj.jump_times = [JUMPS[0] + 1e-3, 0.05, JUMPS[2] - 2e-3]  # 0.05: far from any t_k
