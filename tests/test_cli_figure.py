@@ -9,7 +9,8 @@ from .conftest import assert_one_line_error, run_cli
 
 def test_figure1_for_example_A_as_svg(tmp_path):
     target = tmp_path / "fig1.svg"
-    proc = run_cli("figure", "--example", "A", "--log-inv-alpha", "10", "40", "-o", str(target))
+    proc = run_cli("figure", "--example", "A", "--log-inv-alpha", "10", "40", "--t-max", "2",
+                   "-o", str(target))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"figure: {target}"
     svg = target.read_text()
