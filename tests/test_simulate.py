@@ -48,7 +48,7 @@ def jump_window(lam: float, t_max: float) -> list[float]:
 # ------------------------------------------------------------------- accuracy contract
 
 
-@pytest.mark.parametrize(("lam", "t_max"), [(10, 1.0), (1e6, 0.754)])
+@pytest.mark.parametrize(("lam", "t_max"), [(10, 0.85), (1e6, 0.754)])
 def test_dps20_agrees_with_dps40_through_a_jump(lam: float, t_max: float) -> None:
     times = jump_window(lam, t_max)
     low = simulate(A, log_inv_alpha=lam, t_max=t_max, dps=20, at=times, jump_levels=LEVELS)
