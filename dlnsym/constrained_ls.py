@@ -35,6 +35,9 @@ from dlnsym.errors import DegenerateProblemError
 
 __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
 
+#: Coordinates and their hit times: ``(indices, times)``.
+Hits = tuple[np.ndarray, np.ndarray]
+
 
 class _Support:
     """The support ``P`` (coordinates free to be nonzero), kept as an integer array in
@@ -85,6 +88,15 @@ class ExactSystem(_Support):
         self.zero = fmpq(0)
         self.one = fmpq(1)
         self._init_support(len(c))
+
+    def hit_times(self, velocity: np.ndarray, s: np.ndarray) -> Hits | None:
+        """Coordinates that move and the time each needs to reach ±1, ``(1 ∓ s_i)/|v_i|``
+        for ``v_i ≷ 0``; None when nothing moves."""
+        moving = np.flatnonzero(velocity != self.zero)
+        if moving.size == 0:
+            return None
+        v = velocity[moving]
+        return moving, (self.one - np.sign(v) * s[moving]) / np.abs(v)
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Hβ − c`` using only the support columns (β is zero elsewhere)."""
@@ -176,6 +188,7 @@ class FloatSystem(_Support):
         self.zero = 0.0
         self.one = 1.0
         self._init_support(len(self.c))
+        self._all = np.arange(len(self.c))
         self._R = np.zeros((0, 0), order="F")  # upper Cholesky factor: RᵀR = H_PP
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
@@ -183,13 +196,22 @@ class FloatSystem(_Support):
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
         return self.Xt[rows] @ self.Xt[cols].T / self.n
 
+    def hit_times(self, velocity: np.ndarray, s: np.ndarray) -> Hits | None:
+        """All coordinates and the time each needs to reach ±1, ``(1 ∓ s_i)/|v_i|`` for
+        ``v_i ≷ 0`` (``inf`` where ``v_i = 0``: no gather, one pass over d); None when
+        nothing moves."""
+        if not velocity.any():
+            return None
+        with np.errstate(divide="ignore"):
+            return self._all, (1.0 - np.sign(velocity) * s) / np.abs(velocity)
+
     def residual(self, beta: np.ndarray) -> np.ndarray:
         """``r = X_P β_P − y``."""
         return beta[self.support] @ self._XPt[: self.p] - self.y
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
-        """``g = Xᵀ(Xβ − y)/n``."""
-        return self.Xt @ self.residual(beta) / self.n
+        """``g = Xᵀ(Xβ − y)/n`` (the 1/n applied to the short residual)."""
+        return self.Xt @ (self.residual(beta) / self.n)
 
     def loss(self, beta: np.ndarray) -> float:
         """``L(β) = ‖Xβ − y‖²/2n``."""

@@ -198,8 +198,8 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
     losses = [system.loss(beta)]
     while True:
         velocity = _velocity(g, s, system)
-        moving = np.flatnonzero(velocity != zero)
-        if moving.size == 0:
+        hits = system.hit_times(velocity, s)
+        if hits is None:
             return times, saddles, duals, gradients, losses
         if len(times) > max_saddles:
             raise MaxSaddlesError(
@@ -207,9 +207,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
                 f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
                 f"{float(losses[-1]):.6g}); pass a larger max_saddles"
             )
-        # Time for s_i to reach +1 (velocity > 0) or −1 (velocity < 0): (1 ∓ s_i)/|v_i|.
-        v = velocity[moving]
-        hit = (one - np.sign(v) * s[moving]) / np.abs(v)
+        moving, hit = hits
         delta = hit.min()
         hitting = moving[hit <= delta * (1 + system.tie_tol)]
         t = t + delta
