@@ -1,0 +1,164 @@
+"""The mirror-flow simulator against named baselines, and its cost as Λ grows.
+
+Every run integrates the whole trajectory of example A (THEORY.md §5, five jumps, last one at
+t̃ ≈ 9.98) up to ``t̃ = 12`` on the same ODE (THEORY.md §3)::
+
+    ds/dt̃ = c − H β(s),   s(0) = 0,   β_i(s) = α²·sinh(2Λ s_i) = ½·(e^{2Λ(s_i−1)} − e^{−2Λ(s_i+1)}).
+
+Both exponentials of the last form are ≤ 1 inside the box ``|s_i| ≤ 1``, so the baselines
+cannot overflow (a naive ``sinh(2Λs)`` overflows mpmath's ``odefun`` at Λ = 1000, THEORY.md §6).
+The Python baselines reuse :func:`dlnsym.mirror_flow.beta_of_s` and
+:class:`dlnsym.mirror_flow.MirrorFlow`; heyoka needs the formula in its own expression system.
+
+Lines (targets from issue 4):
+
+* mp path ``simulate(dps=30)`` vs mpmath ``odefun`` at 15 digits (≤ 0.1) and vs heyoka's
+  ``taylor_adaptive`` in ``heyoka.real`` at 113 bits with ``max_delta_t = 0.01`` (≤ 1).
+* float path ``simulate(dps=None)`` vs scipy ``solve_ivp(method="Radau")`` with the analytic
+  Jacobian ``J = −H·diag(β'(s))`` at ``rtol = 1e-10``, ``atol = 1e-12`` (≤ 0.5), and vs heyoka
+  float64 with the same ``max_delta_t = 0.01`` (without it the explicit Taylor step, sized on
+  β ≈ 0, jumps from 0 to t̃ = 12 in one step and returns a wrong state).
+* cost of the float path at Λ = 10³, 10⁶ and of the mp path at Λ = 100, relative to Λ = 10
+  (≤ 2: the accelerated-time integration must not slow down as α → 0, THEORY.md §6).
+
+Each note gives ``max_i |Δs_i(t̃ = 12)|`` between ours and the baseline, so a fast wrong answer
+shows.  Compilation of heyoka's integrators is not timed; mpmath/heyoka runs are timed once
+(they are slow), the rest are the best of 3.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from benchmarks._timing import Comparison, best_time
+from dlnsym.integrate.backend import FloatBackend
+from dlnsym.mirror_flow import MirrorFlow, beta_of_s
+from dlnsym.problems import example
+from dlnsym.simulate import simulate
+
+PROBLEM = example("A")
+T_MAX = 12.0
+LAM = 100.0
+HEYOKA_BITS = 113
+MAX_DELTA_T = 0.01
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Wall-clock time of one call and its result."""
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def _ours(lam: float, dps: int | None) -> np.ndarray:
+    """Final dual ``s(T_MAX)`` of our simulator, as float64."""
+    traj = simulate(PROBLEM, log_inv_alpha=lam, t_max=T_MAX, dps=dps)
+    return np.array([float(v) for v in traj.s[-1]])
+
+
+def _odefun(lam: float, dps: int = 15) -> np.ndarray:
+    """mpmath ``odefun`` (Taylor) on ``ds/dt̃ = c − Hβ(s)`` at ``dps`` digits."""
+    with mpmath.workdps(dps):
+        H, c = (np.vectorize(lambda v: mpmath.mpf(v.numerator) / v.denominator,
+                             otypes=[object])(a) for a in PROBLEM.gram())
+        lam_mp = mpmath.mpf(lam)
+
+        def field(_t: Any, s: list) -> list:
+            return list(c - H @ beta_of_s(np.array(s, dtype=object), lam_mp))
+
+        solution = mpmath.odefun(field, 0, [mpmath.mpf(0)] * PROBLEM.d)
+        return np.array([float(v) for v in solution(T_MAX)])
+
+
+def _radau(lam: float) -> np.ndarray:
+    """scipy Radau IIA (order 5) with the analytic Jacobian ``J = −H·diag(β'(s))``."""
+    flow = MirrorFlow(PROBLEM.to_float(), lam, FloatBackend())
+    zero = np.zeros(PROBLEM.d)  # MirrorFlow evaluates at s = base + offset
+
+    def jac(_t: float, s: np.ndarray) -> np.ndarray:
+        return -flow.H * flow.evaluate(s, zero).slope[None, :]
+
+    # Newton iterates may leave the box, where e^{2Λ(|s|−1)} overflows: Radau then shrinks the
+    # step, which is its normal recovery, so the warnings are silenced.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sol = solve_ivp(lambda _t, s: flow.evaluate(s, zero).f, (0.0, T_MAX), zero,
+                        method="Radau", jac=jac, rtol=1e-10, atol=1e-12)
+    if not sol.success:
+        raise RuntimeError(f"Radau baseline failed: {sol.message}")
+    return sol.y[:, -1]
+
+
+def _heyoka_integrator(lam: float, bits: int | None) -> Callable[[], np.ndarray]:
+    """A compiled heyoka integrator (``bits``: ``heyoka.real`` precision, None: float64);
+    returns the (untimed-compilation) propagation to ``T_MAX`` as a callable."""
+    import heyoka as hy
+
+    H, c = PROBLEM.to_float().gram()
+    s = hy.make_vars(*[f"s{i}" for i in range(PROBLEM.d)])
+    # β_i = ½·(e^{2Λ(s_i−1)} − e^{−2Λ(s_i+1)})  (= α²·sinh(2Λs_i), overflow-free in the box)
+    beta = [0.5 * (hy.exp(2 * lam * (si - 1.0)) - hy.exp(-2 * lam * (si + 1.0))) for si in s]
+    rhs = [(s[i], float(c[i]) - hy.sum([float(H[i, j]) * beta[j] for j in range(PROBLEM.d)]))
+           for i in range(PROBLEM.d)]
+    if bits is None:
+        ta = hy.taylor_adaptive(rhs, [0.0] * PROBLEM.d)
+        t_end, dt = T_MAX, MAX_DELTA_T
+    else:
+        ta = hy.taylor_adaptive(rhs, [hy.real(0, bits)] * PROBLEM.d, fp_type=hy.real, prec=bits)
+        t_end, dt = hy.real(T_MAX, bits), hy.real(MAX_DELTA_T, bits)
+    initial = ta.state.copy()
+
+    def run() -> np.ndarray:
+        ta.time = 0.0 if bits is None else hy.real(0, bits)
+        ta.state[:] = initial
+        ta.propagate_until(t_end, max_delta_t=dt)
+        return np.array([float(v) for v in ta.state])
+
+    return run
+
+
+def _note(ours: np.ndarray, baseline: np.ndarray) -> str:
+    return f"max|Δs(t̃={T_MAX:g})| = {np.max(np.abs(ours - baseline)):.1e}"
+
+
+def run() -> list[Comparison]:
+    """The comparisons described in the module docstring."""
+    out: list[Comparison] = []
+    # ---- mp path at Λ = 100 (dps = 30)
+    t_mp, s_mp = _timed(lambda: _ours(LAM, 30))
+    t_ode, s_ode = _timed(lambda: _odefun(LAM))
+    out.append(Comparison("example A, Λ=100, simulate(dps=30)", t_mp, "mpmath odefun (15 digits)",
+                          t_ode, 0.1, _note(s_mp, s_ode)))
+    heyoka_real = _heyoka_integrator(LAM, HEYOKA_BITS)
+    t_hr, s_hr = _timed(heyoka_real)
+    out.append(Comparison("example A, Λ=100, simulate(dps=30)", t_mp,
+                          f"heyoka real {HEYOKA_BITS} bits, max_delta_t={MAX_DELTA_T:g}", t_hr,
+                          1.0, _note(s_mp, s_hr)))
+    # ---- float path at Λ = 100
+    s_fl = _ours(LAM, None)
+    t_fl = best_time(lambda: _ours(LAM, None))
+    t_rd, s_rd = _timed(lambda: _radau(LAM))
+    out.append(Comparison("example A, Λ=100, simulate(dps=None)", t_fl,
+                          "scipy Radau + analytic Jacobian, rtol=1e-10", t_rd, 0.5,
+                          _note(s_fl, s_rd)))
+    heyoka_f64 = _heyoka_integrator(LAM, None)
+    s_hf = heyoka_f64()
+    t_hf = best_time(heyoka_f64)
+    out.append(Comparison("example A, Λ=100, simulate(dps=None)", t_fl,
+                          f"heyoka float64, max_delta_t={MAX_DELTA_T:g}", t_hf, None,
+                          _note(s_fl, s_hf)))
+    # ---- cost as Λ grows: time(Λ) / time(Λ = 10)
+    base = best_time(lambda: _ours(10.0, None))
+    for lam in (1e3, 1e6):
+        out.append(Comparison(f"example A, simulate(dps=None), Λ={lam:g}",
+                              best_time(lambda lam=lam: _ours(lam, None)), "same at Λ=10", base,
+                              2.0, "time(Λ)/time(Λ=10)"))
+    # the mp path is too slow to time at Λ = 10⁶ inside this module's budget: Λ = 100 (above)
+    out.append(Comparison("example A, simulate(dps=30), Λ=100", t_mp, "same at Λ=10",
+                          _timed(lambda: _ours(10.0, 30))[0], 2.0, "time(Λ)/time(Λ=10)"))
+    return out
