@@ -168,8 +168,7 @@ class MirrorFlow:
         Returns ``inf`` (float) when no coordinate constrains the step.
         """
         lam = self.lam
-        log = mpmath.log if isinstance(lam, mpmath.mpf) else np.log
-        s_w = 1 + log(2 * beta_wake) / (2 * lam)
+        s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
         s, f = value.s, value.f
         a = np.abs(s)
         outward = (f != 0) & ((s == 0) | ((s > 0) == (f > 0)))

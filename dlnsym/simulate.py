@@ -55,9 +55,9 @@ import mpmath
 import numpy as np
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
-from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend
+from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend, MpBackend
 from dlnsym.integrate.controller import ErrorNorm, OrderStepController
-from dlnsym.integrate.driver import Integrator
+from dlnsym.integrate.driver import ConvertingIntegrator, Integrator
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, as_problem, example
 from dlnsym.trajectory import Trajectory
@@ -176,6 +176,21 @@ def _limit_path(problem: Problem) -> Any:
 # ---------------------------------------------------------------------------- simulate
 
 
+def _integrator(problem: Problem, lam: Any, backend: Backend, tol: Any, k_max: int) -> Integrator:
+    """The integrator of the flow on ``backend`` (call in ``backend.precision()``): error
+    weight ``2Λ`` on ``s`` (``atol = tol/max(1, 2Λ)``), round-off floor ``16ε·|h f|``, wake-up
+    level ``tol/1000``."""
+    flow = MirrorFlow(problem, lam, backend)
+    norm = ErrorNorm(atol=tol / max(1, 2 * flow.lam), rtol=16 * backend.eps)
+    return Integrator(
+        flow,
+        norm,
+        OrderStepController(k_max, problem.d),
+        k_init=min(6, k_max),
+        beta_wake=tol / 1000,
+    )
+
+
 def simulate(
     X: Any,
     y: Any = None,
@@ -188,6 +203,7 @@ def simulate(
     at: Sequence[float] | None = None,
     jump_levels: Sequence[float] | None = None,
     progress: Callable[[float], None] | None = None,
+    mp_backend: str = "arb",
 ) -> Trajectory:
     """Integrate ``ds/dt̃ = c − Hβ(s)``, ``s(0) = 0`` (THEORY.md §3) on ``[0, t_max]``.
 
@@ -216,6 +232,11 @@ def simulate(
         degenerate.
     progress : callable(t̃), optional
         Called after every accepted step (the CLI's progress bar).
+    mp_backend : {"arb", "mpmath"}
+        Arithmetic of the mp path (ignored on float64): ``"arb"`` (default) computes with
+        FLINT/Arb in C (:class:`~dlnsym.integrate.backend.ArbBackend`), ``"mpmath"`` in pure
+        Python (:class:`~dlnsym.integrate.backend.MpBackend`, the slower reference).  Both
+        round to the same precision and the results are mpf either way.
 
     Returns
     -------
@@ -226,7 +247,7 @@ def simulate(
     ------
     ParameterError
         Λ ≤ 0 or not a number, both/neither of Λ and α, dps < 15, tol out of range,
-        t_max ≤ 0, times outside ``[0, t_max]``.
+        t_max ≤ 0, times outside ``[0, t_max]``, unknown ``mp_backend``.
     ProblemError
         Malformed data.
     IntegrationError
@@ -243,6 +264,8 @@ def simulate(
     """
     problem = _problem(X, y)
     dps = _check_dps(dps)
+    if mp_backend not in ("arb", "mpmath"):
+        raise ParameterError(f"mp_backend must be 'arb' or 'mpmath', got {mp_backend!r}")
     lam_probe = _log_inv_alpha(log_inv_alpha, alpha, 30)
     path = None
     if t_max is None or jump_levels is None:
@@ -275,17 +298,17 @@ def simulate(
         lam = _log_inv_alpha(log_inv_alpha, alpha, backend.dps)
     tol = _check_tol(tol, dps)
 
+    compute: Backend = backend
+    if dps is not None and mp_backend == "arb":
+        compute = ArbBackend(backend.dps)
+    with compute.precision():
+        integrator = _integrator(problem, lam, compute, compute.scalar(tol), _k_max(dps))
+    if compute is not backend:  # report in mpmath: convert once per output, not per substep
+        with backend.precision():
+            integrator = ConvertingIntegrator(
+                integrator, MirrorFlow(problem, lam, backend), ArbBackend.to_mpf
+            )
     with backend.precision():
-        flow = MirrorFlow(problem, lam, backend)
-        tol_b = backend.scalar(tol)
-        norm = ErrorNorm(atol=tol_b / max(1, 2 * flow.lam), rtol=16 * backend.eps)
-        integrator = Integrator(
-            flow,
-            norm,
-            OrderStepController(_k_max(dps), problem.d),
-            k_init=min(6, _k_max(dps)),
-            beta_wake=tol_b / 1000,
-        )
         zero = backend.array(np.zeros(problem.d))
         stops: list[Any] = []
         if at is not None:

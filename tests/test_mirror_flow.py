@@ -6,7 +6,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from dlnsym.integrate.backend import FloatBackend, MpBackend
+from dlnsym.integrate.backend import ArbBackend, FloatBackend, MpBackend
 from dlnsym.mirror_flow import MirrorFlow, beta_and_slope, beta_of_s
 from dlnsym.problems import example
 
@@ -53,6 +53,42 @@ def test_slope_is_two_lambda_sqrt_beta2_plus_alpha4() -> None:
         alpha2 = mpmath.exp(-2 * lam)
         for b, d in zip(beta, slope, strict=True):
             assert abs(d - 2 * lam * mpmath.sqrt(b * b + alpha2 * alpha2)) <= 1e-45 * d
+
+
+@pytest.mark.parametrize("lam", ["40", "1e6"])
+def test_arb_field_agrees_with_mpmath(lam: str) -> None:
+    """β, β' and f on the Arb back-end equal the mpmath ones to the working precision, with
+    exact conversion both ways, also where β ≈ e^{−2·10⁶}."""
+    mp, arb = MpBackend(50), ArbBackend(50)
+    values = ["-1.01", "-0.2", "0", "1e-30", "0.97", "0.9999999"]
+    with mp.precision():
+        s_mp = mp.array(values)
+        flow_mp = MirrorFlow(example("A"), mpmath.mpf(lam), mp)
+        ref = flow_mp.evaluate(s_mp, mp.array(np.zeros(6)))
+    with arb.precision():
+        flow_arb = MirrorFlow(example("A"), arb.scalar(mpmath.mpf(lam)), arb)
+        s = arb.array(s_mp)
+        got = flow_arb.evaluate(s, arb.array(np.zeros(6)))
+    with mp.precision():
+        assert all(ArbBackend.to_mpf(a) == b for a, b in zip(s, s_mp, strict=True))
+        for name in ("beta", "slope", "f"):
+            for a, b in zip(getattr(got, name), getattr(ref, name), strict=True):
+                assert abs(ArbBackend.to_mpf(a) - b) <= 1e-45 * abs(b) + 1e-60
+
+
+def test_arb_solve_returns_mid_points() -> None:
+    """``lu_solve(lu_factor(A), b)`` solves ``I − hJ`` to working precision, radius 0."""
+    arb = ArbBackend(30)
+    with arb.precision():
+        flow = MirrorFlow(example("A"), arb.scalar(100), arb)
+        value = flow.evaluate(arb.array(["0.99", "-0.98", "0.3", "-1.01", "0.5", "0"]),
+                              arb.array(np.zeros(6)))
+        M = flow.iteration_matrix(value, arb.scalar("0.01"))
+        b = value.f
+        x = arb.lu_solve(arb.lu_factor(M), b)
+        assert all(v.rad() == 0 for v in x)
+        residual = M @ x - b
+        assert max(abs(float(r)) for r in residual) < 1e-25 * max(abs(float(v)) for v in b)
 
 
 def test_double_word_state_resolves_below_float_epsilon() -> None:

@@ -56,6 +56,19 @@ def test_dps20_agrees_with_dps40_through_a_jump(lam: float, t_max: float) -> Non
     assert rel_error(low.beta, high.beta) <= 1e-10
 
 
+@pytest.mark.parametrize(("lam", "t_max"), [(10, 0.85), (1e6, 0.754)])
+def test_arb_backend_agrees_with_mpmath_backend(lam: float, t_max: float) -> None:
+    """Same method and precision in C and in pure Python: the results are mpf and agree far
+    below the contract (only rounding differs, not the steps)."""
+    times = jump_window(lam, t_max)
+    fast = simulate(A, log_inv_alpha=lam, t_max=t_max, dps=20, at=times, jump_levels=LEVELS)
+    ref = simulate(A, log_inv_alpha=lam, t_max=t_max, dps=20, at=times, jump_levels=LEVELS,
+                   mp_backend="mpmath")
+    assert all(isinstance(v, mpmath.mpf) for v in fast.beta.flat)
+    assert fast.stats["accepted"] == ref.stats["accepted"]
+    assert rel_error(fast.beta, ref.beta) <= 1e-15
+
+
 @pytest.mark.slow
 def test_dps20_agrees_with_dps40_at_lambda_1e3_over_two_jumps() -> None:
     times = [*jump_window(1e3, 1.6), T2 - 1e-3, T2]

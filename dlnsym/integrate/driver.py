@@ -22,7 +22,7 @@ from dlnsym.integrate.controller import ErrorNorm, OrderStepController
 from dlnsym.integrate.extrapolation import ExtrapolationTable
 from dlnsym.mirror_flow import FlowValue, MirrorFlow
 
-__all__ = ["Checkpoint", "IntegrationError", "Integrator", "RunResult"]
+__all__ = ["Checkpoint", "ConvertingIntegrator", "IntegrationError", "Integrator", "RunResult"]
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
@@ -142,7 +142,8 @@ class Integrator:
         if i_stop < len(stops) and stops[i_stop] == t0:
             result.outputs.append((t, hi, lo))
             i_stop += 1
-        with self.flow.backend.precision():
+        backend = self.flow.backend
+        with backend.precision():
             try:
                 while t < t_end:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
@@ -155,7 +156,7 @@ class Integrator:
                     if accepted:
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try, table.rows))
                         t = target if landing else t + h_try
-                        hi, lo = two_sum(hi, table.best)
+                        hi, lo = map(backend.point, two_sum(hi, table.best))
                         result.accepted += 1
                         h_new, k = self.controller.propose(table.errors, h_try, table.rows, True)
                         # a step shortened to land on an output keeps the longer proposal
@@ -209,3 +210,63 @@ class Integrator:
             out.extend((hi, lo) for _, hi, lo in run.outputs)
             i = j
         return out
+
+
+class ConvertingIntegrator(Integrator):
+    """An :class:`Integrator` computing on one back-end and reporting in another.
+
+    The arithmetic runs in ``inner`` (e.g. on :class:`~dlnsym.integrate.backend.ArbBackend`);
+    arguments and results of :meth:`run` — and therefore of :meth:`states_at` — are numbers of
+    ``flow.backend`` (e.g. mpmath, what :class:`dlnsym.trajectory.Trajectory` and its users
+    store).  Numbers cross the boundary once per output and checkpoint, never per substep;
+    with both back-ends at the same precision the crossing is exact both ways.
+
+    Parameters
+    ----------
+    inner : Integrator
+        The integrator doing the work.
+    flow : MirrorFlow
+        The same field on the reporting back-end (for the users' evaluations).
+    export : callable
+        One inner number → the reporting back-end's number.
+    """
+
+    def __init__(self, inner: Integrator, flow: MirrorFlow, export: Callable[[Any], Any]) -> None:
+        super().__init__(flow, inner.norm, inner.controller, inner.k_init, inner.beta_wake)
+        self.inner = inner
+        self._export = export
+        self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors
+
+    def run(
+        self,
+        t0: Any,
+        s0: tuple[np.ndarray, np.ndarray],
+        t_end: Any,
+        *,
+        h0: Any,
+        k0: int | None = None,
+        stops: Sequence[Any] = (),
+        every_step: bool = False,
+        progress: Callable[[float], None] | None = None,
+    ) -> RunResult:
+        """:meth:`Integrator.run` of ``inner`` with its arguments and results converted."""
+        backend = self.inner.flow.backend
+        with backend.precision():
+            result = self.inner.run(
+                backend.scalar(t0),
+                (backend.array(s0[0]), backend.array(s0[1])),
+                backend.scalar(t_end),
+                h0=backend.scalar(h0),
+                k0=k0,
+                stops=[backend.scalar(t) for t in stops],
+                every_step=every_step,
+                progress=progress,
+            )
+        with self.flow.backend.precision():
+            ex = self._export
+            result.outputs = [(ex(t), self._out(hi), self._out(lo)) for t, hi, lo in result.outputs]
+            result.checkpoints = [
+                Checkpoint(ex(c.t), self._out(c.hi), self._out(c.lo), ex(c.h), c.k)
+                for c in result.checkpoints
+            ]
+        return result
