@@ -28,19 +28,19 @@ import sympy as sp
 from dlnsym.errors import ParameterError
 
 from .mirror_flow import (
-    S_sq,
     U,
     V,
+    _beta_flow_step,
+    _mirror_flow_step,
     _step,
+    _sum_of_squares_step,
     _use_lemmas,
     alpha,
     beta,
-    beta_t,
     derive_special,
     g,
     phi,
     phi_star,
-    t,
     theory_potential,
     theta,
     u_t,
@@ -88,32 +88,18 @@ def derive_general() -> Derivation:
         prove_zero(cons_value**2 - 4 * scale_sq**2),
     ))
 
-    identity = (U**2 + V**2) ** 2 - (U**2 - V**2) ** 2 - 4 * (U * V) ** 2
     S_expr = sp.sqrt(4 * alpha**4 + 4 * beta**2)  # (u²+v²)² = (2α_i²)² + 4β², u²+v² ≥ 0
-    sqrt_ok = sp.sqrt(S_sq**2) == S_sq
-    proof = prove_all([
-        ("(u^2+v^2)^2 - (u^2-v^2)^2 - 4(uv)^2", sp.expand(identity)),
-        ("(u0^2-v0^2)^2 - (2 alpha^2)^2 with alpha^2 = |u0^2-v0^2|/2",
-         c**2 - (2 * scale_sq) ** 2),
-        ("sqrt(4 alpha^4 + 4 beta^2) - 2 sqrt(beta^2 + alpha^4)",
-         S_expr - 2 * sp.sqrt(beta**2 + alpha**4)),
-    ])
-    steps.append(_step(
-        "sum_of_squares",
-        sp.Eq(u_t**2 + v_t**2, 2 * sp.sqrt(beta_t**2 + alpha**4), evaluate=False),
+    steps.append(_sum_of_squares_step(
+        S_expr,
+        [("(u0^2-v0^2)^2 - (2 alpha^2)^2 with alpha^2 = |u0^2-v0^2|/2",
+          c**2 - (2 * scale_sq) ** 2)],
         r"$(u^2+v^2)^2 = (u_0^2-v_0^2)^2 + 4\beta^2 = 4\alpha_i^4 + 4\beta^2$ "
         r"(here $\alpha$ denotes the per-coordinate scale $\alpha_i$).",
-        proof.also(sqrt_ok, "; sqrt(S**2) == S for S >= 0"),
     ))
     beta_flow = -2 * sp.sqrt(beta**2 + alpha**4) * g
-    steps.append(_step(
-        "beta_flow",
-        sp.Eq(sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t), evaluate=False),
+    steps.append(_beta_flow_step(
+        beta_flow, S_expr, _flow_rhs(flow_stmt),
         r"$\dot\beta = \dot u v + u\dot v = -g(u^2+v^2)$, with the per-coordinate scale.",
-        prove_all([
-            ("d(uv)/dt + g (u^2+v^2)", _duv_plus(flow_stmt)),
-            ("-g (u^2+v^2) - (beta flow)", -g * S_expr - beta_flow),
-        ]),
     ))
     init_beta = (U * V).subs({U: u0, V: v0})
     steps.append(_step(
@@ -164,15 +150,10 @@ def derive_general() -> Derivation:
         r"$\beta_0 = u_0 v_0$; its gradient vanishes at $\beta_0$.",
         prove_zero(sp.diff(pot_uv, beta).subs(beta, u0 * v0)),
     ))
-    chain = sp.diff(grad.subs(beta, beta_t), t).subs(
-        sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t))
-    steps.append(_step(
-        "mirror_flow",
-        sp.Eq(sp.Derivative(sp.Derivative(phi(beta), beta).subs(beta, beta_t), t), -g,
-              evaluate=False),
+    steps.append(_mirror_flow_step(
+        grad, beta_flow,
         r"Chain rule: the flow is the mirror flow of this potential, started at "
         r"$\beta(0) = \beta_0$.",
-        prove_zero(chain + g),
     ))
     # Legendre transform
     inv = sp.solve(sp.Eq(grad, theta), beta)
@@ -217,11 +198,10 @@ def derive_general() -> Derivation:
     )
 
 
-def _duv_plus(flow_step: Step) -> sp.Expr:
-    """``d(uv)/dt + g(u² + v²)`` with the flow of ``flow_step`` substituted."""
+def _flow_rhs(flow_step: Step) -> dict:
+    """``{du/dt: …, dv/dt: …}``, the gradient flow stated by ``flow_step``."""
     lhs, rhs = flow_step.statement.lhs, flow_step.statement.rhs
-    subs = {lhs[0]: rhs[0], lhs[1]: rhs[1]}
-    return sp.diff(u_t * v_t, t).subs(subs) + g * (u_t**2 + v_t**2)
+    return {lhs[0]: rhs[0], lhs[1]: rhs[1]}
 
 
 def potential_for_init(u_0: Real, v_0: Real) -> sp.Expr:

@@ -125,6 +125,58 @@ def _step(name: str, statement: sp.Eq, explanation: str, proof: tuple[bool, str]
     return Step(name, statement, explanation, bool(ok), reason, residuals)
 
 
+def _sum_of_squares_step(sum_of_squares: sp.Expr, scale_residuals: list[tuple[str, sp.Expr]],
+                         explanation: str) -> Step:
+    """The step ``u² + v² = 2·sqrt(β² + α⁴)``: ``(u²+v²)² = (u²−v²)² + 4(uv)²``, the
+    conserved ``u² − v²`` written with α (``scale_residuals``, proved zero as well), and the
+    nonnegative root ``sum_of_squares = sqrt(4α⁴ + 4β²)``."""
+    identity = (U**2 + V**2) ** 2 - (U**2 - V**2) ** 2 - 4 * (U * V) ** 2
+    sqrt_ok = sp.sqrt(S_sq**2) == S_sq
+    proof = prove_all([
+        ("(u^2+v^2)^2 - (u^2-v^2)^2 - 4(uv)^2", sp.expand(identity)),
+        *scale_residuals,
+        ("sqrt(4 alpha^4 + 4 beta^2) - 2 sqrt(beta^2 + alpha^4)",
+         sum_of_squares - 2 * sp.sqrt(beta**2 + alpha**4)),
+    ])
+    return _step(
+        "sum_of_squares",
+        sp.Eq(u_t**2 + v_t**2, 2 * sp.sqrt(beta_t**2 + alpha**4), evaluate=False),
+        explanation,
+        proof.also(sqrt_ok, "; sqrt(S**2) == S for S >= 0" if sqrt_ok else
+                   "; SymPy did not confirm sqrt(S**2) == S for S >= 0"),
+    )
+
+
+def _beta_flow_step(beta_flow: sp.Expr, sum_of_squares: sp.Expr, flow_rhs: dict,
+                    explanation: str) -> Step:
+    """The step ``dβ/dt = beta_flow`` for ``β = u·v``: ``d(uv)/dt = −g(u² + v²)`` along the
+    gradient flow ``flow_rhs`` (``{du/dt: …, dv/dt: …}``), then ``u² + v² = sum_of_squares``."""
+    d_beta = sp.diff(u_t * v_t, t).subs(flow_rhs)  # = −g (u² + v²)
+    return _step(
+        "beta_flow",
+        sp.Eq(sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t), evaluate=False),
+        explanation,
+        prove_all([
+            ("d(uv)/dt + g (u^2+v^2)", d_beta + g * (u_t**2 + v_t**2)),
+            ("-g (u^2+v^2) - (beta flow)", -g * sum_of_squares - beta_flow),
+        ]),
+    )
+
+
+def _mirror_flow_step(grad: sp.Expr, beta_flow: sp.Expr, explanation: str) -> Step:
+    """The step ``d/dt ∇φ(β(t)) = −g``: the chain rule on the mirror map ``grad`` along
+    ``dβ/dt = beta_flow``."""
+    chain = sp.diff(grad.subs(beta, beta_t), t).subs(
+        sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t))
+    return _step(
+        "mirror_flow",
+        sp.Eq(sp.Derivative(sp.Derivative(phi(beta), beta).subs(beta, beta_t), t), -g,
+              evaluate=False),
+        explanation,
+        prove_zero(chain + g),
+    )
+
+
 def _replace_g(expr: sp.Expr) -> sp.Expr:
     """Replace ``L'(anything)`` (a Derivative/Subs of L) by the symbol g."""
     expr = expr.replace(
@@ -175,36 +227,19 @@ def derive_special() -> Derivation:
     ))
 
     # 4. u² + v² -----------------------------------------------------------------------
-    identity = (U**2 + V**2) ** 2 - (U**2 - V**2) ** 2 - 4 * (U * V) ** 2
     S_squared = cons_value**2 + 4 * beta**2  # (u²+v²)² with u²−v² = 2α², uv = β
     S_expr = sp.sqrt(S_squared)  # u² + v² ≥ 0 picks the nonnegative root
-    sqrt_ok = sp.sqrt(S_sq**2) == S_sq
-    proof = prove_all([
-        ("(u^2+v^2)^2 - (u^2-v^2)^2 - 4(uv)^2", sp.expand(identity)),
-        ("sqrt(4 alpha^4 + 4 beta^2) - 2 sqrt(beta^2 + alpha^4)",
-         S_expr - 2 * sp.sqrt(beta**2 + alpha**4)),
-    ])
-    steps.append(_step(
-        "sum_of_squares",
-        sp.Eq(u_t**2 + v_t**2, 2 * sp.sqrt(beta_t**2 + alpha**4), evaluate=False),
+    steps.append(_sum_of_squares_step(
+        S_expr, [],
         r"$(u^2+v^2)^2 = (u^2-v^2)^2 + 4(uv)^2 = 4\alpha^4 + 4\beta^2$ and $u^2+v^2 \ge 0$ "
         r"takes the nonnegative square root.",
-        proof.also(sqrt_ok, "; sqrt(S**2) == S for S >= 0" if sqrt_ok else
-                   "; SymPy did not confirm sqrt(S**2) == S for S >= 0"),
     ))
 
     # 5. dβ/dt -------------------------------------------------------------------------
     beta_flow = -2 * sp.sqrt(beta**2 + alpha**4) * g
-    d_beta = sp.diff(u_t * v_t, t).subs(flow_rhs)  # = −g (u² + v²)
-    steps.append(_step(
-        "beta_flow",
-        sp.Eq(sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t), evaluate=False),
+    steps.append(_beta_flow_step(
+        beta_flow, S_expr, flow_rhs,
         r"$\dot\beta = \dot u v + u \dot v = -g(u^2+v^2)$; insert the previous step.",
-        prove_all([
-            ("d(uv)/dt + g (u^2+v^2)", d_beta + g * (u_t**2 + v_t**2)),
-            ("-g (u^2+v^2) - (beta flow)",
-             (-g * S_expr) - beta_flow),
-        ]),
     ))
 
     # 6. metric ------------------------------------------------------------------------
@@ -268,15 +303,10 @@ def derive_special() -> Derivation:
     ))
 
     # 11. mirror flow and dual variable -----------------------------------------------
-    chain = sp.diff(grad.subs(beta, beta_t), t).subs(
-        sp.Derivative(beta_t, t), beta_flow.subs(beta, beta_t))
-    steps.append(_step(
-        "mirror_flow",
-        sp.Eq(sp.Derivative(sp.Derivative(phi(beta), beta).subs(beta, beta_t), t), -g,
-              evaluate=False),
+    steps.append(_mirror_flow_step(
+        grad, beta_flow,
         r"Chain rule along $\beta(t)$ with the flow of $\beta$: the dynamics is the mirror flow "
         r"$\frac{d}{dt}\nabla\phi_\alpha(\beta) = -\nabla L(\beta)$.",
-        prove_zero(chain + g),
     ))
     theta_int = -sp.Integral(grad_loss_t(r), (r, 0, t))
     steps.append(_step(
