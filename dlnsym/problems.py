@@ -35,6 +35,7 @@ __all__ = [
     "resolve_problem",
     "underparametrised",
     "EXAMPLES",
+    "EXAMPLE_A_THEORY",
 ]
 
 
@@ -331,6 +332,27 @@ _EXAMPLE_A_X = [
     ["-2.4", "1.2", "0.3", "0.4", "0.4", "0.4"],
 ]
 _EXAMPLE_A_Y = ["0.3", "-0.4", "-1.9"]
+
+#: The published answer of example A, transcribed from THEORY.md §5, not computed: an
+#: independent reference for tests and checks of Algorithm 1 (never fill it from its output).
+#: ``"rows"``: one ``(t_k, {i: β_k,i for β_k,i ≠ 0}, L(β_k))`` per saddle k = 0…5;
+#: ``"s5"``: the final dual vector s₅.  All entries are exact :class:`~fractions.Fraction`.
+EXAMPLE_A_THEORY = {
+    "rows": [
+        (Fraction(0), {}, Fraction(193, 300)),
+        (Fraction(150, 199), {0: Fraction(199, 394)}, Fraction(12147, 39400)),
+        (Fraction(19125, 12863), {0: Fraction(26409, 88226), 1: Fraction(-25726, 44113)},
+         Fraction(4800481, 26467800)),
+        (Fraction(1478475, 830389), {0: Fraction(17547, 29482), 4: Fraction(-10466, 14741)},
+         Fraction(502681, 8844600)),
+        (Fraction(210987300, 57476503), {0: Fraction(4093, 6798), 3: Fraction(-9280, 10197)},
+         Fraction(137641, 6118200)),
+        (Fraction(13971921800, 1399630519),
+         {0: Fraction(179, 306), 2: Fraction(-371, 459), 3: Fraction(-97, 153)}, Fraction(0)),
+    ],
+    "s5": [Fraction(1), Fraction(-107, 918), Fraction(-1), Fraction(-1), Fraction(-355, 459),
+           Fraction(577, 918)],
+}
 
 
 def _rounded(a: np.ndarray, exact: bool, decimals: int | None) -> np.ndarray:

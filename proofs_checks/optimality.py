@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.solvers.simplex import UnboundedLPError, lpmax, lpmin
 
 from dlnsym.lift import loss_gradient, loss_hessian, rational
-from dlnsym.problems import Problem
+from dlnsym.problems import EXAMPLE_A_THEORY, Problem
 from dlnsym.saddle_path import SaddlePath
 
 from . import corrupt, instances
@@ -269,32 +269,18 @@ register(
 
 
 # ------------------------------------------------------------------------ example A
-F = Fraction
-EXAMPLE_A = {  # THEORY.md §5: (t_k, {i: β_k,i}, L(β_k))
-    "rows": [
-        (F(0), {}, F(193, 300)),
-        (F(150, 199), {0: F(199, 394)}, F(12147, 39400)),
-        (F(19125, 12863), {0: F(26409, 88226), 1: F(-25726, 44113)}, F(4800481, 26467800)),
-        (F(1478475, 830389), {0: F(17547, 29482), 4: F(-10466, 14741)}, F(502681, 8844600)),
-        (F(210987300, 57476503), {0: F(4093, 6798), 3: F(-9280, 10197)}, F(137641, 6118200)),
-        (F(13971921800, 1399630519), {0: F(179, 306), 2: F(-371, 459), 3: F(-97, 153)}, F(0)),
-    ],
-    "s5": [F(1), F(-107, 918), F(-1), F(-1), F(-355, 459), F(577, 918)],
-}
-
-
 def check_example_a(problem: Problem, path: SaddlePath) -> Verdict:
     """Every ``t_k``, ``β_k``, ``L(β_k)`` and ``s_5`` of example A equals THEORY.md §5."""
-    rows = EXAMPLE_A["rows"]
+    rows = EXAMPLE_A_THEORY["rows"]
     failures = []
     if len(path.saddles) != len(rows):
         failures.append(f"{len(path.saddles) - 1} jumps, THEORY lists {len(rows) - 1}")
     for k, ((t, support, loss), tk, bk, lk) in enumerate(
             zip(rows, path.times, path.saddles, path.losses, strict=False)):
-        want = [support.get(i, F(0)) for i in range(problem.d)]
+        want = [support.get(i, Fraction(0)) for i in range(problem.d)]
         if (t, want, loss) != (tk, list(bk), lk):
             failures.append(f"k={k}: (t, β, L) = ({tk}, {list(bk)}, {lk}) differs")
-    if list(path.duals[-1]) != EXAMPLE_A["s5"]:
+    if list(path.duals[-1]) != EXAMPLE_A_THEORY["s5"]:
         failures.append(f"s_5 = {list(path.duals[-1])} differs")
     return verdict(failures, "all 6 rows of the table and s₅ agree exactly")
 

@@ -18,22 +18,21 @@ from sklearn.linear_model import lars_path
 
 from dlnsym import saddle_path
 from dlnsym.errors import DegenerateProblemError, MaxSaddlesError, ParameterError
-from dlnsym.problems import as_problem, example, gaussian_sparse, orthogonal_design
+from dlnsym.problems import (
+    EXAMPLE_A_THEORY,
+    as_problem,
+    example,
+    gaussian_sparse,
+    orthogonal_design,
+)
 
 from .conftest import exact_gradient
 
 F = Fraction
 
-# THEORY.md §5, transcribed.
-THEORY_A = [
-    (F(0), {}, F(193, 300)),
-    (F(150, 199), {0: F(199, 394)}, F(12147, 39400)),
-    (F(19125, 12863), {0: F(26409, 88226), 1: F(-25726, 44113)}, F(4800481, 26467800)),
-    (F(1478475, 830389), {0: F(17547, 29482), 4: F(-10466, 14741)}, F(502681, 8844600)),
-    (F(210987300, 57476503), {0: F(4093, 6798), 3: F(-9280, 10197)}, F(137641, 6118200)),
-    (F(13971921800, 1399630519), {0: F(179, 306), 2: F(-371, 459), 3: F(-97, 153)}, F(0)),
-]
-THEORY_A_S5 = [F(1), F(-107, 918), F(-1), F(-1), F(-355, 459), F(577, 918)]
+# THEORY.md §5, transcribed once in dlnsym.problems.
+THEORY_A = EXAMPLE_A_THEORY["rows"]
+THEORY_A_S5 = EXAMPLE_A_THEORY["s5"]
 
 
 def test_example_A_exact_matches_theory_table():
