@@ -15,7 +15,8 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from dlnsym.errors import DlnsymError, ParameterError
 
@@ -80,13 +81,9 @@ def run(args: argparse.Namespace, module: str | None = None) -> int:
         return 0
     start = time.perf_counter()
     if args.negative_controls:
-        controls = []
-        for c in checks:
-            controls.append(run_control(c, args.quick))
-            _progress(args, f"{c.name}: {'caught' if controls[-1].caught else 'NOT CAUGHT'}")
-        if args.json:
-            print(json.dumps([r.as_dict() for r in controls], indent=1, ensure_ascii=False))
-        else:
+        controls = _run_each(checks, run_control, args,
+                             lambda r: "caught" if r.caught else "NOT CAUGHT")
+        if not args.json:
             rows = [("NAME", "CAUGHT", "TIME", "CORRUPTED INPUTS")]
             rows += [(r.name, "yes" if r.caught else "NO", f"{r.seconds:.1f}s", r.details)
                      for r in controls]
@@ -95,13 +92,8 @@ def run(args: argparse.Namespace, module: str | None = None) -> int:
             print(f"\n{n_caught}/{len(controls)} negative controls caught "
                   f"({time.perf_counter() - start:.1f} s)")
         return 0 if controls and all(r.caught for r in controls) else 1
-    results = []
-    for c in checks:
-        results.append(run_check(c, args.quick))
-        _progress(args, f"{c.name}: {results[-1].status}")
-    if args.json:
-        print(json.dumps([r.as_dict() for r in results], indent=1, ensure_ascii=False))
-    else:
+    results = _run_each(checks, run_check, args, lambda r: r.status)
+    if not args.json:
         rows = [("NAME", "STATUS", "TIME", "INSTANCES", "CLAIM")]
         rows += [(r.name, r.status.upper(), f"{r.seconds:.1f}s", str(len(r.instances)), r.claim)
                  for r in results]
@@ -113,6 +105,19 @@ def run(args: argparse.Namespace, module: str | None = None) -> int:
         n_pass = sum(r.status == "pass" for r in results)
         print(f"\n{n_pass}/{len(results)} checks pass ({time.perf_counter() - start:.1f} s)")
     return 0 if results and all(r.status == "pass" for r in results) else 1
+
+
+def _run_each(checks: list[Check], run_one: Callable[[Check, bool], Any],
+              args: argparse.Namespace, status: Callable[[Any], str]) -> list[Any]:
+    """``run_one(check, args.quick)`` for every check, in order, with a progress line
+    ``name: status(result)`` each; with ``--json`` the results are printed as a JSON list."""
+    out = []
+    for c in checks:
+        out.append(run_one(c, args.quick))
+        _progress(args, f"{c.name}: {status(out[-1])}")
+    if args.json:
+        print(json.dumps([r.as_dict() for r in out], indent=1, ensure_ascii=False))
+    return out
 
 
 def _progress(args: argparse.Namespace, message: str) -> None:
