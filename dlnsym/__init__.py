@@ -1,49 +1,50 @@
 """dlnsym — saddle-to-saddle dynamics of diagonal linear networks, symbolically and numerically.
 
-The public API, imported lazily (SymPy and mpmath load only when used):
+The public API:
 
 * problems: :func:`as_problem`, :func:`read_problem`, :func:`example`, :class:`Problem`
 * Algorithm 1: :func:`saddle_path` → :class:`SaddlePath`
-* simulation: :func:`simulate` (mirror flow, float64 or mpmath), :func:`simulate_network`
-* comparison with the limit: :func:`compare`
-* symbolic derivations: :mod:`dlnsym.symbolic`
+* simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
+  :func:`simulate_network` (the (u, v) flow itself)
+* comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
+* symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
+
+``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
+package attribute is the function, the module is reached with ``from dlnsym.compare import …``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
-# Functions that share their module's name are bound eagerly: importing a submodule sets the
-# package attribute of the same name to the module, which would shadow a lazy export.
+from dlnsym.compare import compare
+from dlnsym.errors import (
+    DegenerateProblemError,
+    DlnsymError,
+    MaxSaddlesError,
+    ParameterError,
+    ProblemError,
+)
+from dlnsym.network import simulate_network
+from dlnsym.problems import Problem, as_problem, example, read_problem
 from dlnsym.saddle_path import SaddlePath, saddle_path
+from dlnsym.simulate import simulate
+from dlnsym.trajectory import Trajectory
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "Problem": "dlnsym.problems",
-    "as_problem": "dlnsym.problems",
-    "read_problem": "dlnsym.problems",
-    "example": "dlnsym.problems",
-    "simulate": "dlnsym.simulate",
-    "Trajectory": "dlnsym.trajectory",
-    "simulate_network": "dlnsym.network",
-    "compare": "dlnsym.compare",
-    "DlnsymError": "dlnsym.errors",
-    "ProblemError": "dlnsym.errors",
-    "DegenerateProblemError": "dlnsym.errors",
-    "MaxSaddlesError": "dlnsym.errors",
-    "ParameterError": "dlnsym.errors",
-}
-
-__all__ = sorted([*_EXPORTS, "saddle_path", "SaddlePath"])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'dlnsym' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "DegenerateProblemError",
+    "DlnsymError",
+    "MaxSaddlesError",
+    "ParameterError",
+    "Problem",
+    "ProblemError",
+    "SaddlePath",
+    "Trajectory",
+    "as_problem",
+    "compare",
+    "example",
+    "read_problem",
+    "saddle_path",
+    "simulate",
+    "simulate_network",
+]

@@ -22,13 +22,10 @@ The module is callable: ``dlnsym.compare(path, trajectory)`` is :func:`compare`.
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -376,14 +373,3 @@ def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
                 title=f"plateaus: error ~ e^({study.plateau_rate:.3g}·Λ)")
     fig.suptitle(f"Convergence to the saddle path: {study.name}")
     return save_figure(fig, path)
-
-
-class _CallableModule(types.ModuleType):
-    """Makes ``dlnsym.compare(path, trajectory)`` call :func:`compare` while
-    ``dlnsym.compare.convergence_study`` etc. stay module attributes."""
-
-    def __call__(self, path: SaddlePath, trajectory: Trajectory, **kwargs: Any) -> PathComparison:
-        return compare(path, trajectory, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
