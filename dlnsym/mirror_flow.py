@@ -28,6 +28,23 @@ from dlnsym.problems import Problem
 __all__ = ["FlowValue", "MirrorFlow", "beta_of_s", "beta_and_slope"]
 
 
+def _beta_and_slope(base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend) -> tuple:
+    """One coordinate of :func:`beta_and_slope`, on scalars (``two_lam = 2Λ``)."""
+    s = base + offset
+    a = abs(s)
+    if abs(offset) < abs(base):
+        m = (abs(base) - 1) + (-offset if base < 0 else offset)  # |s| − 1 from the unrounded s
+    else:
+        m = a - 1
+    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−1)}
+    q = backend.expm1(a * (-2 * two_lam))  # e^{−4Λ|s|} − 1
+    magnitude = E * (-q) / 2
+    return (-magnitude if s < 0 else magnitude), E * (q + 2) * lam
+
+
+_beta_and_slope_elementwise = np.frompyfunc(_beta_and_slope, 5, 2)
+
+
 def beta_and_slope(
     base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -44,16 +61,15 @@ def beta_and_slope(
     is formed without rounding ``base + offset`` first (``|base| − 1`` is exact in floating
     point for ``½ ≤ |base| ≤ 2``).  In float64 a rounded ``s`` would carry an absolute error
     up to 1.1e-16, i.e. a relative error ``2Λ·1.1e-16`` in β (2e-10 at Λ = 10⁶).
+
+    The formula runs coordinate by coordinate on scalars (``np.frompyfunc``), with the
+    back-end's scalar ``exp``/``expm1``: for the few coordinates of these problems one call
+    per coordinate costs less than two dozen whole-array operations, each dispatched on its
+    own (measured at d = 6: 11 µs instead of 21 on float64, 32 instead of 50 on arb).
     """
-    s = base + offset
-    a = np.abs(s)
-    sign = np.where(base < 0, -1, 1)
-    m = np.where(np.abs(offset) < np.abs(base), (np.abs(base) - 1) + sign * offset, a - 1)
-    # array operands first: ``mpf * ndarray`` makes mpmath try (slowly) to parse the array
-    E = backend.exp(m * (2 * lam))
-    q = backend.expm1(a * (-4 * lam))
-    magnitude = E * (-q) / 2
-    return np.where(s < 0, -magnitude, magnitude), E * (q + 2) * lam
+    beta, slope = _beta_and_slope_elementwise(base, offset, 2 * lam, lam, backend)
+    dtype = np.asarray(base).dtype
+    return beta.astype(dtype, copy=False), slope.astype(dtype, copy=False)
 
 
 def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:

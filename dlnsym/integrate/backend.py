@@ -1,7 +1,7 @@
 """Arithmetic back-ends: the integrator is written once and runs on either of them.
 
 A back-end supplies what differs between float64 and arbitrary precision: how to convert
-numbers, elementwise ``exp``/``expm1``, a scalar ``log``, a dense LU factorisation with its
+numbers, scalar ``exp``/``expm1``/``log``, a dense LU factorisation with its
 solve, the unit round-off and the precision context.  Vectors are 1-D numpy arrays in every
 case — float64 on :class:`FloatBackend`, ``object`` arrays of ``mpmath.mpf`` on
 :class:`MpBackend`, of ``flint.arb`` on :class:`ArbBackend` — so that ``+ - * @`` and slicing
@@ -44,12 +44,12 @@ class Backend:
         """A 1-D or 2-D array of working-precision numbers."""
         raise NotImplementedError
 
-    def exp(self, x: np.ndarray) -> np.ndarray:
-        """Elementwise ``e^x``."""
+    def exp(self, x: Any) -> Any:
+        """``e^x`` of a scalar (float64: ``inf`` on overflow, no exception)."""
         raise NotImplementedError
 
-    def expm1(self, x: np.ndarray) -> np.ndarray:
-        """Elementwise ``e^x − 1`` (accurate for small ``x``)."""
+    def expm1(self, x: Any) -> Any:
+        """``e^x − 1`` of a scalar (accurate for small ``x``)."""
         raise NotImplementedError
 
     def log(self, x: Any) -> Any:
@@ -141,7 +141,7 @@ class MpBackend(Backend):
             out[idx] = self.scalar(v)
         return out
 
-    exp = staticmethod(np.frompyfunc(mpmath.exp, 1, 1))
+    exp = staticmethod(mpmath.exp)
 
     @staticmethod
     def _expm1(x: mpmath.mpf) -> mpmath.mpf:
@@ -154,7 +154,7 @@ class MpBackend(Backend):
             return mpmath.exp(x) - 1
         return mpmath.expm1(x)
 
-    expm1 = staticmethod(np.frompyfunc(_expm1, 1, 1))
+    expm1 = _expm1
     log = staticmethod(mpmath.log)
 
     def lu_factor(self, A: np.ndarray) -> np.ndarray:
@@ -235,8 +235,8 @@ class ArbBackend(Backend):
             out[idx] = self.scalar(v)
         return out
 
-    exp = staticmethod(np.frompyfunc(flint.arb.exp, 1, 1))
-    expm1 = staticmethod(np.frompyfunc(flint.arb.expm1, 1, 1))
+    exp = staticmethod(flint.arb.exp)
+    expm1 = staticmethod(flint.arb.expm1)
     log = staticmethod(flint.arb.log)
     _mid = staticmethod(np.frompyfunc(flint.arb.mid, 1, 1))
     point = _mid
