@@ -148,8 +148,9 @@ class MirrorFlow:
         self.d = problem.d
         self._eye = backend.array(np.eye(self.d))
 
-    def evaluate(self, base: np.ndarray, offset: np.ndarray) -> FlowValue:
-        """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset``."""
+    def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
+        """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
+        at ``s = base``, e.g. for a plain float64 state)."""
         beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
         return FlowValue(base, offset, base + offset, beta, slope, self.c - self.H @ beta)
 

@@ -57,7 +57,7 @@ import numpy as np
 from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend, MpBackend
 from dlnsym.integrate.controller import ErrorNorm, OrderStepController
-from dlnsym.integrate.driver import ConvertingIntegrator, Integrator
+from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integrator
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, as_problem, example
 from dlnsym.trajectory import Trajectory
@@ -305,9 +305,9 @@ def simulate(
         integrator = _integrator(problem, lam, compute, compute.scalar(tol), _k_max(dps))
     if compute is not backend:  # report in mpmath: convert once per output, not per substep
         with backend.precision():
-            integrator = ConvertingIntegrator(
-                integrator, MirrorFlow(problem, lam, backend), ArbBackend.to_mpf
-            )
+            export = ArbBackend.to_mpf
+            flow = ConvertingFlow(problem, lam, backend, integrator.flow, export)
+            integrator = ConvertingIntegrator(integrator, flow, export)
     with backend.precision():
         zero = backend.array(np.zeros(problem.d))
         stops: list[Any] = []

@@ -76,6 +76,13 @@ def test_arb_field_agrees_with_mpmath(lam: str) -> None:
                 assert abs(ArbBackend.to_mpf(a) - b) <= 1e-45 * abs(b) + 1e-60
 
 
+def test_evaluate_at_a_plain_state() -> None:
+    """``evaluate(s)`` is ``evaluate(s, 0)``: a float64 state needs no double word."""
+    flow = MirrorFlow(example("A").to_float(), 100.0, FloatBackend())
+    s = np.array([0.99, -0.5, 0.0, 0.1, 1.0, -1.0])
+    assert np.array_equal(flow.evaluate(s).f, flow.evaluate(s, np.zeros(6)).f)
+
+
 def test_arb_solve_returns_mid_points() -> None:
     """``lu_solve(lu_factor(A), b)`` solves ``I − hJ`` to working precision, radius 0."""
     arb = ArbBackend(30)

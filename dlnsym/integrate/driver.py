@@ -21,8 +21,16 @@ from dlnsym.errors import DlnsymError
 from dlnsym.integrate.controller import ErrorNorm, OrderStepController
 from dlnsym.integrate.extrapolation import ExtrapolationTable
 from dlnsym.mirror_flow import FlowValue, MirrorFlow
+from dlnsym.problems import Problem
 
-__all__ = ["Checkpoint", "ConvertingIntegrator", "IntegrationError", "Integrator", "RunResult"]
+__all__ = [
+    "Checkpoint",
+    "ConvertingFlow",
+    "ConvertingIntegrator",
+    "IntegrationError",
+    "Integrator",
+    "RunResult",
+]
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
@@ -212,6 +220,37 @@ class Integrator:
         return out
 
 
+class ConvertingFlow(MirrorFlow):
+    """The field of ``inner`` (computed on its back-end), reported in ``backend``'s numbers.
+
+    :meth:`evaluate` converts ``s`` in, evaluates on ``inner`` and converts ``s, β, β', f``
+    out (exact both ways at equal precision); ``loss``/``loss_rate`` and the data are those
+    of :class:`MirrorFlow` on ``backend``.  Used for the evaluations a
+    :class:`~dlnsym.trajectory.Trajectory` makes at its samples and checkpoints.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        log_inv_alpha: Any,
+        backend: Any,
+        inner: MirrorFlow,
+        export: Callable[[Any], Any],
+    ) -> None:
+        super().__init__(problem, log_inv_alpha, backend)
+        self.inner = inner
+        self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors
+
+    def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
+        into = self.inner.backend
+        with into.precision():
+            v = self.inner.evaluate(
+                into.array(base), into.array(offset) if isinstance(offset, np.ndarray) else 0
+            )
+        out = self._out
+        return FlowValue(base, offset, out(v.s), out(v.beta), out(v.slope), out(v.f))
+
+
 class ConvertingIntegrator(Integrator):
     """An :class:`Integrator` computing on one back-end and reporting in another.
 
@@ -226,7 +265,8 @@ class ConvertingIntegrator(Integrator):
     inner : Integrator
         The integrator doing the work.
     flow : MirrorFlow
-        The same field on the reporting back-end (for the users' evaluations).
+        The same field on the reporting back-end (for the users' evaluations), e.g. a
+        :class:`ConvertingFlow`.
     export : callable
         One inner number → the reporting back-end's number.
     """
