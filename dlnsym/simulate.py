@@ -25,18 +25,28 @@ adaptive order, written once over an arithmetic back-end (:mod:`dlnsym.integrate
 On the mp path the working precision is ``dps + ⌈log10(2Λ)⌉ + 8`` digits: ``s`` must be
 resolved to ``10^−dps/2Λ`` for β to have ``dps`` digits.
 
-Measured on example A, whole path (t̃ ≤ 1.2·t₅ ≈ 12), default tolerances, 2 shared cores:
+The mp path computes with FLINT/Arb (:class:`~dlnsym.integrate.backend.ArbBackend`, C-level
+arithmetic, mid-points of balls) and reports mpf values, converted once per sample
+(:class:`~dlnsym.integrate.driver.ConvertingIntegrator`); ``mp_backend="mpmath"`` runs the
+same method in pure-Python mpmath, about 7× slower.
 
-=========  ===========================  ============================
-Λ          float64: steps (rejected), s  dps=20: steps (rejected), s
-=========  ===========================  ============================
-10         133 (6), 0.7                  148 (3), 8
-10²        391 (29), 1.0                 392 (19), 21
-10⁴        425 (60), 1.4                 317 (40), 28
-10⁶        491 (93), 1.3                 354 (39), 37
-=========  ===========================  ============================
+Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores; "s" is the
+whole call (Trajectory and jump detection included):
 
-Accuracy measured against runs at 20 more digits: dps=20 → ≤ 1e-12 (contract 1e-10);
+=====  ===========================  =====================================================
+Λ      float64: steps (rejected), s  mp path: steps (rejected), s — Arb (mpmath back-end)
+=====  ===========================  =====================================================
+10²    391 (29), 0.6                 dps=20: 390 (12), 2.7 (18);  dps=30: 2149 (12), 30 (233)
+10⁶    467 (80), 0.7                 dps=20: 367 (52), 2.1 (15);  dps=30: 2283 (48), 33 (174)
+=====  ===========================  =====================================================
+
+At 30 digits the steps are 5–6× more than at 20: the order settles at 14–16 rows (raising
+``k_max`` changes nothing), and what limits the step is the growth ``β_i ∝ e^{2Λ f_i t̃}`` of
+dormant coordinates, which the frozen Jacobian does not model and which becomes visible
+through ``H β`` once ``β_i`` exceeds the tolerance ``10^−(dps−8)``.
+
+Accuracy measured against runs at 20 more digits: dps=20 → ≤ 1e-12 (contract 1e-10),
+dps=30 → 4e-23 at Λ = 10² (contract 1e-20);
 float64 vs dps=20 → ≤ 4e-11 at Λ = 10⁴ and 10⁶ (contract 1e-9 / 1e-7).
 """
 
