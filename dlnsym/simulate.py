@@ -1,6 +1,6 @@
 """``simulate``: the accelerated mirror flow of THEORY.md §3, float64 or mpmath, stiff-capable.
 
-The module is callable: ``dlnsym.simulate(X, y, log_inv_alpha=…)`` is :func:`simulate`.
+The package attribute ``dlnsym.simulate`` is :func:`simulate` itself.
 
 Method
 ------
@@ -53,9 +53,7 @@ float64 vs dps=20 → ≤ 4e-11 at Λ = 10⁴ and 10⁶ (contract 1e-9 / 1e-7).
 from __future__ import annotations
 
 import math
-import sys
 import time
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -404,13 +402,3 @@ def demo_runs(
         )
     return DemoRuns(runs, path, "\n".join(lines))
 
-
-class _CallableModule(types.ModuleType):
-    """Makes ``dlnsym.simulate(X, y, …)`` call :func:`simulate` while
-    ``dlnsym.simulate.demo_runs`` etc. stay module attributes."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Trajectory:
-        return simulate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
