@@ -58,12 +58,9 @@ def lift(beta: Sequence[Any]) -> tuple[sp.Matrix, sp.Matrix]:
 
     Examples
     --------
-    >>> lift([Fraction(1, 4), Fraction(-2)])
-    (Matrix([
-    [     1/2],
-    [sqrt(2)]]), Matrix([
-    [      1/2],
-    [-sqrt(2)]]))
+    >>> u, v = lift([Fraction(1, 4), Fraction(-2)])
+    >>> list(u), list(v)
+    ([1/2, sqrt(2)], [1/2, -sqrt(2)])
     """
     b = [rational(x) for x in beta]
     u = sp.Matrix([sp.sqrt(abs(x)) for x in b])
