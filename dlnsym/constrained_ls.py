@@ -230,9 +230,10 @@ class FloatSystem(_Support):
         if pivot <= self.cond_tol * self.diag[i]:
             E = [*self.support, i]
             raise _degenerate(E, self.dependent_coordinates(E))
-        R = np.zeros((p + 1, p + 1), order="F")
+        R = np.empty((p + 1, p + 1), order="F")
         R[:p, :p] = self._R
         R[:p, p] = row
+        R[p, :p] = 0.0
         R[p, p] = np.sqrt(pivot)
         self._R = R
         if p == len(self._XPt):
@@ -241,18 +242,28 @@ class FloatSystem(_Support):
         self._append(i)
 
     def remove(self, i: int) -> None:
-        """Drop ``i`` from the support, O(p²): deleting column k of ``R`` leaves an upper
-        Hessenberg block that Givens rotations restore (``scipy.linalg.qr_delete`` applied
-        to ``I·R``; the rotated ``R`` is again a Cholesky factor since ``(QR)ᵀQR = RᵀR``)."""
+        """Drop ``i`` (position ``k`` in ``P``) from the support, O(p²).
+
+        Deleting column k of ``R`` keeps rows ``< k`` triangular and leaves the trailing
+        block ``R[k:, k+1:]`` upper Hessenberg; Givens rotations restore it
+        (``scipy.linalg.qr_delete`` applied to ``I·R[k:, k:]``, whose rotated ``R`` is again a
+        Cholesky factor since ``(QR)ᵀQR = RᵀR``).  The new factor is written once::
+
+            R' = [[R[:k, :k], R[:k, k+1:]],
+                  [0,         triu(Qᵀ R[k:, k+1:])]]
+        """
         p = self.p
         k = self._delete(i)
         self._XPt[k : p - 1] = self._XPt[k + 1 : p]
-        R = np.delete(self._R[: p - 1], k, axis=1)  # rows < k stay triangular
-        # Only the trailing block R[k:, k+1:] is Hessenberg: re-triangularise just that.
-        _, tail = scipy.linalg.qr_delete(np.eye(p - k), self._R[k:, k:], 0, 1, which="col",
+        R = self._R
+        _, tail = scipy.linalg.qr_delete(np.eye(p - k), R[k:, k:], 0, 1, which="col",
                                          check_finite=False)
-        R[k:, k:] = tail[: p - 1 - k]
-        self._R = np.asfortranarray(R)
+        new = np.empty((p - 1, p - 1), order="F")
+        new[:k, :k] = R[:k, :k]
+        new[k:, :k] = 0.0
+        new[:k, k:] = R[:k, k + 1 :]
+        new[k:, k:] = tail[: p - 1 - k]
+        self._R = new
 
     def solve(self) -> np.ndarray:
         """``β_P = H_PP⁻¹ c_P = R⁻¹R⁻ᵀc_P`` (LAPACK ``potrs``, called directly: the solves

@@ -254,4 +254,5 @@ def _fractions(x: Any) -> Any:
 
 
 def _floats(x: Any) -> Any:
-    return np.array(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
+    """float64 array (as is: ``_run`` hands out fresh arrays, no copy) or Python float."""
+    return np.asarray(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
