@@ -183,13 +183,26 @@ class Trajectory:
             if i == 0:  # already below the level at t̃ = 0
                 jumps.append(0.0)
                 continue
-            jumps.append(self._refine_crossing(mid, ck_t[i - 1], ck_t[i]))
+            jumps.append(
+                self._refine_crossing(mid, ck_t[i - 1], ck_t[i], ck_loss[i - 1], ck_loss[i])
+            )
         return jumps
 
-    def _refine_crossing(self, level: float, a: float, b: float) -> float:
-        """Root of ``L(t̃) = level`` in ``[a, b]`` (``L(a) > level ≥ L(b)``): Newton steps with
-        ``dL/dt̃``, falling back to bisection when a step leaves the bracket."""
-        t = 0.5 * (a + b)
+    def _refine_crossing(
+        self, level: float, a: float, b: float, loss_a: float, loss_b: float
+    ) -> float:
+        """Root of ``L(t̃) = level`` in ``[a, b]`` (``loss_a = L(a) > level ≥ L(b) = loss_b``):
+        Newton steps with
+        ``dL/dt̃`` from the linear interpolant of ``L`` between ``a`` and ``b``, falling back to
+        bisection when a step leaves the bracket.
+
+        The iteration stops when the step is a few ulp, or when the residual is at the noise
+        level of the simulated loss, ``LOSS_NOISE·L`` with ``LOSS_NOISE`` = 10⁴ times the unit
+        round-off: the local tolerance leaves noise of that size in ``L``, and below it Newton
+        steps only jitter (the last step from there is kept; on the mp path the level is far
+        below what a float time resolves)."""
+        noise = 1e4 * float(self._integrator.flow.backend.eps)
+        t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
         for _ in range(100):
             loss, rate = self._loss_and_rate(t)
             if loss > level:
@@ -198,7 +211,11 @@ class Trajectory:
                 b = t
             newton = t - (loss - level) / rate if rate < 0 else math.nan
             t_new = newton if a < newton < b else 0.5 * (a + b)
-            if abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0)) or b - a <= 4 * math.ulp(b):
+            if (
+                abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0))
+                or b - a <= 4 * math.ulp(b)
+                or abs(loss - level) <= noise * abs(level)
+            ):
                 return t_new
             t = t_new
         return t

@@ -57,7 +57,7 @@ class ErrorNorm:
         inv = 1 / (np.abs(increment) * self.rtol + self.atol)
 
         def norm(delta: np.ndarray) -> float:
-            return float(np.max(np.abs(delta) * inv))
+            return float((np.abs(delta) * inv).max())
 
         return norm
 

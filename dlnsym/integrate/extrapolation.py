@@ -47,9 +47,9 @@ def euler_row(
     backend = flow.backend
     hj = h / n
     lu = backend.lu_factor(flow.iteration_matrix(start, hj))
-    y, value, first = start.offset, start, None
+    y, f, first = start.offset, start.f, None
     for i in range(n):
-        delta = backend.lu_solve(lu, value.f * hj)
+        delta = backend.lu_solve(lu, f * hj)
         if i == 0:
             first = norm(delta)
         elif i == 1:
@@ -58,7 +58,7 @@ def euler_row(
                 return None
         y = y + delta
         if i < n - 1:
-            value = flow.evaluate(start.base, y)
+            f = flow.field(start.base, y)
     # an overflow of e^{2Λ(|s|−1)} (float64) propagates as inf/nan into y
     return y if backend.all_finite(y) else None
 
