@@ -29,7 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
-from scipy.linalg.lapack import dpotrs, dtrtrs
+from scipy.linalg.lapack import dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
@@ -99,15 +99,16 @@ class ExactSystem(_Support):
         return moving, (self.one - np.sign(v) * s[moving]) / np.abs(v)
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
-        """``g = Hβ − c`` using only the support columns (β is zero elsewhere)."""
+        """``g = Hβ − c`` using only the support columns (β is zero elsewhere); ``(P, β_P)``
+        is kept for :meth:`loss`."""
         P = self.support
+        self._at = (P.copy(), beta[P])
         return self.H[:, P] @ beta[P] - self.c if self.p else -self.c
 
-    def loss(self, beta: np.ndarray) -> fmpq:
-        """``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n`` on the support ``P``."""
-        P = self.support
-        b = beta[P]
-        if not self.p:
+    def loss(self) -> fmpq:
+        """``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n`` at the ``β`` of the last :meth:`gradient` call."""
+        P, b = self._at
+        if not len(P):
             return self.yy
         return (b @ (self.H[np.ix_(P, P)] @ b)) / 2 - self.c[P] @ b + self.yy
 
@@ -190,6 +191,8 @@ class FloatSystem(_Support):
         self._init_support(len(self.c))
         self._all = np.arange(len(self.c))
         self._R = np.zeros((0, 0), order="F")  # upper Cholesky factor: RᵀR = H_PP
+        self._w = np.zeros(0)  # forward-solved right-hand side: Rᵀw = c_P
+        self._r = -y  # residual X_Pβ_P − y at the last gradient evaluation
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
@@ -210,32 +213,36 @@ class FloatSystem(_Support):
         return beta[self.support] @ self._XPt[: self.p] - self.y
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
-        """``g = Xᵀ(Xβ − y)/n`` (the 1/n applied to the short residual)."""
-        return self.Xt @ (self.residual(beta) / self.n)
+        """``g = Xᵀ(Xβ − y)/n`` (the 1/n applied to the short residual, which is kept for
+        :meth:`loss`)."""
+        self._r = self.residual(beta)
+        return self.Xt @ (self._r / self.n)
 
-    def loss(self, beta: np.ndarray) -> float:
-        """``L(β) = ‖Xβ − y‖²/2n``."""
-        r = self.residual(beta)
-        return float(r @ r) / (2 * self.n)
+    def loss(self) -> float:
+        """``L(β) = ‖Xβ − y‖²/2n`` at the ``β`` of the last :meth:`gradient` call (from the
+        residual kept there)."""
+        return float(self._r @ self._r) / (2 * self.n)
 
     def add(self, i: int) -> None:
-        """Append ``i`` to the support and border the Cholesky factor, O(np + p²):
+        """Append ``i`` to the support and border the Cholesky factor and ``w``, O(np + p²):
 
-        ``Rᵀr = H_Pi``,  ``δ² = H_ii − ‖r‖²``,  ``R ← [[R, r], [0, δ]]``.
+        ``Rᵀu = H_Pi``,  ``δ² = H_ii − ‖u‖²``,  ``R ← [[R, u], [0, δ]]``,
+        ``w ← [w, (c_i − u·w)/δ]``.
         """
         p = self.p
         h = self._XPt[:p] @ self.Xt[i] / self.n
-        row = dtrtrs(self._R, h, lower=0, trans=1)[0] if p else h
-        pivot = self.diag[i] - row @ row  # δ²: the part of x_i outside span(X_P), squared
+        u = dtrtrs(self._R, h, lower=0, trans=1)[0] if p else h
+        pivot = self.diag[i] - u @ u  # δ²: the part of x_i outside span(X_P), squared
         if pivot <= self.cond_tol * self.diag[i]:
             E = [*self.support, i]
             raise _degenerate(E, self.dependent_coordinates(E))
         R = np.empty((p + 1, p + 1), order="F")
         R[:p, :p] = self._R
-        R[:p, p] = row
+        R[:p, p] = u
         R[p, :p] = 0.0
-        R[p, p] = np.sqrt(pivot)
+        R[p, p] = delta = np.sqrt(pivot)
         self._R = R
+        self._w = np.append(self._w, (self.c[i] - u @ self._w) / delta)
         if p == len(self._XPt):
             self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
         self._XPt[p] = self.Xt[i]
@@ -247,16 +254,18 @@ class FloatSystem(_Support):
         Deleting column k of ``R`` keeps rows ``< k`` triangular and leaves the trailing
         block ``R[k:, k+1:]`` upper Hessenberg; Givens rotations restore it
         (``scipy.linalg.qr_delete`` applied to ``I·R[k:, k:]``, whose rotated ``R`` is again a
-        Cholesky factor since ``(QR)ᵀQR = RᵀR``).  The new factor is written once::
+        Cholesky factor since ``(QR)ᵀQR = RᵀR``).  The new factor is written once, and the
+        same rotations carry ``w`` along (``Rᵀw = c_P`` becomes ``R'ᵀw' = c_P'``)::
 
             R' = [[R[:k, :k], R[:k, k+1:]],
                   [0,         triu(Qᵀ R[k:, k+1:])]]
+            w' = [w[:k], (Qᵀ w[k:])[:−1]]
         """
         p = self.p
         k = self._delete(i)
         self._XPt[k : p - 1] = self._XPt[k + 1 : p]
         R = self._R
-        _, tail = scipy.linalg.qr_delete(np.eye(p - k), R[k:, k:], 0, 1, which="col",
+        Q, tail = scipy.linalg.qr_delete(np.eye(p - k), R[k:, k:], 0, 1, which="col",
                                          check_finite=False)
         new = np.empty((p - 1, p - 1), order="F")
         new[:k, :k] = R[:k, :k]
@@ -264,13 +273,15 @@ class FloatSystem(_Support):
         new[:k, k:] = R[:k, k + 1 :]
         new[k:, k:] = tail[: p - 1 - k]
         self._R = new
+        self._w = np.concatenate((self._w[:k], (Q.T @ self._w[k:])[: p - 1 - k]))
 
     def solve(self) -> np.ndarray:
-        """``β_P = H_PP⁻¹ c_P = R⁻¹R⁻ᵀc_P`` (LAPACK ``potrs``, called directly: the solves
-        are small and the wrapper overhead of ``cho_solve`` would dominate)."""
+        """``β_P = H_PP⁻¹ c_P = R⁻¹w`` with ``w = R⁻ᵀc_P`` kept up to date by :meth:`add` and
+        :meth:`remove`: one back substitution (LAPACK ``trtrs``, called directly: the solves
+        are small and wrapper overhead would dominate)."""
         if not self.p:
             return np.zeros(0)
-        return dpotrs(self._R, self.c[self.support], lower=0)[0]
+        return dtrtrs(self._R, self._w, lower=0)[0]
 
     def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of
@@ -314,7 +325,8 @@ def solve_on_cone(
     Returns
     -------
     g : ndarray
-        The gradient ``Hβ − c`` at the new saddle.
+        The gradient ``Hβ − c`` at the new saddle; the system's last gradient evaluation
+        (which ``loss()`` refers to) is at the new saddle too.
 
     Raises
     ------

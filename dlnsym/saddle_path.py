@@ -195,7 +195,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
     beta = s.copy()
     g = system.gradient(beta)
     times, saddles, duals, gradients = [t], [beta.copy()], [s.copy()], [g]
-    losses = [system.loss(beta)]
+    losses = [system.loss()]
     while True:
         velocity = _velocity(g, s, system)
         hits = system.hit_times(velocity, s)
@@ -220,7 +220,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
         saddles.append(beta.copy())
         duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
         gradients.append(g)
-        losses.append(system.loss(beta))
+        losses.append(system.loss())  # solve_on_cone's last gradient is at β
 
 
 def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -> np.ndarray:
