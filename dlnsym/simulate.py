@@ -77,7 +77,7 @@ MIN_DPS = 15
 #: above this Λ float64 cannot represent α-scale data meaningfully; use ``dps``
 FLOAT_MAX_LOG_INV_ALPHA = 1e12
 #: float64 path: default local tolerance and maximal number of extrapolation rows
-FLOAT_TOL, FLOAT_K_MAX = 1e-11, 10
+FLOAT_TOL, FLOAT_K_MAX = 1e-11, 12
 #: guard digits of the mp path on top of ``dps + log10(2Λ)``
 GUARD_DIGITS = 8
 

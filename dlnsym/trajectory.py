@@ -210,12 +210,10 @@ class Trajectory:
             else:
                 b = t
             newton = t - (loss - level) / rate if rate < 0 else math.nan
+            if abs(loss - level) <= noise * abs(level):
+                return newton if a <= newton <= b else t
             t_new = newton if a < newton < b else 0.5 * (a + b)
-            if (
-                abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0))
-                or b - a <= 4 * math.ulp(b)
-                or abs(loss - level) <= noise * abs(level)
-            ):
+            if abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0)) or b - a <= 4 * math.ulp(b):
                 return t_new
             t = t_new
         return t

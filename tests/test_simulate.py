@@ -82,6 +82,8 @@ def test_float_agrees_with_mp_at_lambda_1e4() -> None:
     fl = simulate(A, log_inv_alpha=1e4, t_max=1.6, at=times, jump_levels=LEVELS)
     mp = simulate(A, log_inv_alpha=1e4, t_max=1.6, at=times, dps=20, jump_levels=LEVELS)
     assert rel_error(fl.beta, mp.beta) <= 1e-9
+    assert len(fl.jump_times) == len(mp.jump_times) == 2
+    assert fl.jump_times == pytest.approx(mp.jump_times, rel=0, abs=1e-11)
 
 
 @pytest.mark.slow
