@@ -25,6 +25,7 @@ KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -35,8 +36,8 @@ from dlnsym.errors import DegenerateProblemError
 
 __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
 
-#: Coordinates and their hit times: ``(indices, times)``.
-Hits = tuple[np.ndarray, np.ndarray]
+#: The next jump: ``(Δ, hitting coordinates)``.
+Jump = tuple[Any, np.ndarray]
 
 
 class _Support:
@@ -84,19 +85,21 @@ class ExactSystem(_Support):
         self.c = c
         self.yy = yy
         self.tol = fmpq(0)
-        self.tie_tol = fmpq(0)
         self.zero = fmpq(0)
         self.one = fmpq(1)
         self._init_support(len(c))
 
-    def hit_times(self, velocity: np.ndarray, s: np.ndarray) -> Hits | None:
-        """Coordinates that move and the time each needs to reach ±1, ``(1 ∓ s_i)/|v_i|``
-        for ``v_i ≷ 0``; None when nothing moves."""
+    def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
+        """``Δ = min_i τ_i`` over the moving coordinates, ``τ_i = (1 ∓ s_i)/|v_i|`` for
+        ``v_i ≷ 0`` (the time to reach ±1), and the coordinates with ``τ_i = Δ``; None when
+        nothing moves."""
         moving = np.flatnonzero(velocity != self.zero)
         if moving.size == 0:
             return None
         v = velocity[moving]
-        return moving, (self.one - np.sign(v) * s[moving]) / np.abs(v)
+        tau = (self.one - np.sign(v) * s[moving]) / np.abs(v)
+        delta = tau.min()
+        return delta, moving[tau == delta]
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Hβ − c`` using only the support columns (β is zero elsewhere); ``(P, β_P)``
@@ -189,9 +192,8 @@ class FloatSystem(_Support):
         self.zero = 0.0
         self.one = 1.0
         self._init_support(len(self.c))
-        self._all = np.arange(len(self.c))
         self._R = np.zeros((0, 0), order="F")  # upper Cholesky factor: RᵀR = H_PP
-        self._w = np.zeros(0)  # forward-solved right-hand side: Rᵀw = c_P
+        self._w = np.empty(16)  # first p entries: w = R⁻ᵀc_P (forward-solved right-hand side)
         self._r = -y  # residual X_Pβ_P − y at the last gradient evaluation
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
@@ -199,14 +201,16 @@ class FloatSystem(_Support):
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
         return self.Xt[rows] @ self.Xt[cols].T / self.n
 
-    def hit_times(self, velocity: np.ndarray, s: np.ndarray) -> Hits | None:
-        """All coordinates and the time each needs to reach ±1, ``(1 ∓ s_i)/|v_i|`` for
-        ``v_i ≷ 0`` (``inf`` where ``v_i = 0``: no gather, one pass over d); None when
-        nothing moves."""
-        if not velocity.any():
-            return None
+    def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
+        """``Δ = min_i τ_i``, ``τ_i = (1 ∓ s_i)/|v_i|`` for ``v_i ≷ 0`` (``τ_i = ∞`` where
+        ``v_i = 0``: no gather, one pass over d), and the coordinates with
+        ``τ_i ≤ Δ·(1 + tie_tol)`` (ties up to rounding); None when nothing moves (Δ = ∞)."""
         with np.errstate(divide="ignore"):
-            return self._all, (1.0 - np.sign(velocity) * s) / np.abs(velocity)
+            tau = (1.0 - np.sign(velocity) * s) / np.abs(velocity)
+        delta = tau.min()
+        if delta == np.inf:
+            return None
+        return delta, np.flatnonzero(tau <= delta * (1 + self.tie_tol))
 
     def residual(self, beta: np.ndarray) -> np.ndarray:
         """``r = X_P β_P − y``."""
@@ -242,9 +246,10 @@ class FloatSystem(_Support):
         R[p, :p] = 0.0
         R[p, p] = delta = np.sqrt(pivot)
         self._R = R
-        self._w = np.append(self._w, (self.c[i] - u @ self._w) / delta)
         if p == len(self._XPt):
             self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
+            self._w = np.concatenate([self._w, np.empty_like(self._w)])
+        self._w[p] = (self.c[i] - u @ self._w[:p]) / delta
         self._XPt[p] = self.Xt[i]
         self._append(i)
 
@@ -273,7 +278,7 @@ class FloatSystem(_Support):
         new[:k, k:] = R[:k, k + 1 :]
         new[k:, k:] = tail[: p - 1 - k]
         self._R = new
-        self._w = np.concatenate((self._w[:k], (Q.T @ self._w[k:])[: p - 1 - k]))
+        self._w[k : p - 1] = (Q.T @ self._w[k:p])[: p - 1 - k]
 
     def solve(self) -> np.ndarray:
         """``β_P = H_PP⁻¹ c_P = R⁻¹w`` with ``w = R⁻ᵀc_P`` kept up to date by :meth:`add` and
@@ -281,7 +286,7 @@ class FloatSystem(_Support):
         are small and wrapper overhead would dominate)."""
         if not self.p:
             return np.zeros(0)
-        return dtrtrs(self._R, self._w, lower=0)[0]
+        return dtrtrs(self._R, self._w[: self.p], lower=0)[0]
 
     def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of
@@ -341,14 +346,16 @@ def solve_on_cone(
         if outside.size == 0:
             break
         # Most negative directional derivative s_i·g_i along the cone's free directions.
-        entering = int(outside[np.argmin(s[outside] * g[outside])])
-        if s[entering] * g[entering] >= -system.tol:
+        slopes = s[outside] * g[outside]
+        j = np.argmin(slopes)
+        if slopes[j] >= -system.tol:
             break
+        entering = int(outside[j])
         system.add(entering)
         if not _restore_feasibility(system, s, beta, entering):
-            break
+            break  # the support is back to what ``outside`` was computed from
         g = system.gradient(beta)
-    _check_unique(system, candidates, g)
+    _check_unique(system, outside, g)
     return g
 
 
@@ -384,15 +391,15 @@ def _restore_feasibility(
             system.remove(int(i))
 
 
-def _check_unique(system: ExactSystem | FloatSystem, candidates: np.ndarray, g: np.ndarray) -> None:
-    """Refuse a non-unique minimiser.
+def _check_unique(system: ExactSystem | FloatSystem, outside: np.ndarray, g: np.ndarray) -> None:
+    """Refuse a non-unique minimiser (``outside``: the coordinates with ``|s_i| = 1`` not in
+    the support ``P``).
 
     All minimisers share ``g``; any minimiser is supported on ``E = P ∪ {i : |s_i| = 1,
     g_i = 0}``, and the minimiser is unique when the columns of X on ``E`` are independent.
     (When ``E ≠ P`` and they are dependent the minimiser may still be unique; we refuse
     anyway, naming the coordinates, rather than risk a silent choice.)
     """
-    outside = candidates[~system.in_support[candidates]]
     extra = outside[np.abs(g[outside]) <= system.tol]
     if extra.size:
         E = [int(i) for i in np.concatenate([system.support, extra])]

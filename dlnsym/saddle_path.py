@@ -198,8 +198,8 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
     losses = [system.loss()]
     while True:
         velocity = _velocity(g, s, system)
-        hits = system.hit_times(velocity, s)
-        if hits is None:
+        jump = system.next_jump(velocity, s)
+        if jump is None:
             return times, saddles, duals, gradients, losses
         if len(times) > max_saddles:
             raise MaxSaddlesError(
@@ -207,9 +207,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
                 f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
                 f"{float(losses[-1]):.6g}); pass a larger max_saddles"
             )
-        moving, hit = hits
-        delta = hit.min()
-        hitting = moving[hit <= delta * (1 + system.tie_tol)]
+        delta, hitting = jump
         t = t + delta
         s = s + delta * velocity
         s[hitting] = np.where(velocity[hitting] > zero, one, -one)
