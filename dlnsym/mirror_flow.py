@@ -28,30 +28,22 @@ from dlnsym.problems import Problem
 __all__ = ["FlowValue", "MirrorFlow", "beta_of_s", "beta_and_slope"]
 
 
-def _exponentials(base: Any, offset: Any, two_lam: Any, backend: Backend) -> tuple:
-    """One coordinate of :func:`beta_and_slope`, on scalars (``two_lam = 2Λ``):
-    ``(s, E, q)``."""
+def _beta_and_slope(
+    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend
+) -> Any:
+    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``); ``β`` alone when ``lam``
+    is ``None`` (what :meth:`MirrorFlow.field` needs)."""
     s = base + offset
     a = abs(s)
     if abs(offset) < abs(base):
         m = (abs(base) - 1) + (-offset if base < 0 else offset)  # |s| − 1 from the unrounded s
     else:
         m = a - 1
-    return s, backend.exp(m * two_lam), backend.expm1(a * (-2 * two_lam))
-
-
-def _beta(base: Any, offset: Any, two_lam: Any, backend: Backend) -> Any:
-    """β of one coordinate (:func:`beta_and_slope` without the slope)."""
-    s, E, q = _exponentials(base, offset, two_lam, backend)
+    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−1)}
+    q = backend.expm1(a * (-2 * two_lam))  # e^{−4Λ|s|} − 1
     magnitude = E * (-q) / 2
-    return -magnitude if s < 0 else magnitude
-
-
-def _beta_and_slope(base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend) -> tuple:
-    """``(β, β')`` of one coordinate."""
-    s, E, q = _exponentials(base, offset, two_lam, backend)
-    magnitude = E * (-q) / 2
-    return (-magnitude if s < 0 else magnitude), E * (q + 2) * lam
+    beta = -magnitude if s < 0 else magnitude
+    return beta if lam is None else (beta, E * (q + 2) * lam)
 
 
 def beta_and_slope(
@@ -161,7 +153,9 @@ class MirrorFlow:
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (what a substep needs: no ``β'``, no :class:`FlowValue`)."""
-        beta = self.backend.elementwise(_beta, 1, base, offset, 2 * self.lam, self.backend)
+        beta = self.backend.elementwise(
+            _beta_and_slope, 1, base, offset, 2 * self.lam, None, self.backend
+        )
         return self.c - self.H @ beta
 
     def iteration_matrix(self, value: FlowValue, h: Any) -> np.ndarray:
