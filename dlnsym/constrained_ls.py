@@ -101,6 +101,10 @@ class ExactSystem(_Support):
         delta = tau.min()
         return delta, moving[tau == delta]
 
+    def boundary_of(self, s: np.ndarray) -> np.ndarray:
+        """``{i : |s_i| = 1}`` (exact)."""
+        return np.flatnonzero(np.abs(s) == self.one)
+
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Hβ − c`` using only the support columns (β is zero elsewhere); ``(P, β_P)``
         is kept for :meth:`loss`."""
@@ -202,15 +206,31 @@ class FloatSystem(_Support):
         return self.Xt[rows] @ self.Xt[cols].T / self.n
 
     def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
-        """``Δ = min_i τ_i``, ``τ_i = (1 ∓ s_i)/|v_i|`` for ``v_i ≷ 0`` (``τ_i = ∞`` where
-        ``v_i = 0``: no gather, one pass over d), and the coordinates with
-        ``τ_i ≤ Δ·(1 + tie_tol)`` (ties up to rounding); None when nothing moves (Δ = ∞)."""
-        with np.errstate(divide="ignore"):
-            tau = (1.0 - np.sign(velocity) * s) / np.abs(velocity)
-        delta = tau.min()
-        if delta == np.inf:
+        """``Δ = min_i τ_i``, ``τ_i = (±1 − s_i)/v_i`` for ``v_i ≷ 0`` (the time to reach ±1),
+        and the coordinates with ``τ_i ≤ Δ·(1 + tie_tol)`` (ties up to rounding); None when
+        nothing moves.
+
+        One pass over d, no gather: with ``±1 = copysign(1, v_i)`` a coordinate with
+        ``v_i = ±0`` gets ``τ_i = +∞`` or, on the boundary, NaN, which ``fmin`` skips.
+        """
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = np.copysign(1.0, velocity)
+            tau -= s
+            tau /= velocity
+        delta = np.fmin.reduce(tau)
+        if not delta < np.inf:
             return None
         return delta, np.flatnonzero(tau <= delta * (1 + self.tie_tol))
+
+    def boundary_of(self, s: np.ndarray) -> np.ndarray:
+        """``{i : |s_i| = 1}``, after putting back onto ±1 the coordinates that rounding
+        pushed past it: ``s_i ← sign(s_i)`` where ``|s_i| ≥ 1`` (= clipping s to [−1, 1]).
+
+        ``s`` is modified in place.
+        """
+        boundary = np.flatnonzero(np.abs(s) >= 1.0)
+        s[boundary] = np.sign(s[boundary])
+        return boundary
 
     def residual(self, beta: np.ndarray) -> np.ndarray:
         """``r = X_P β_P − y``."""
@@ -310,7 +330,11 @@ def _degenerate(P: Sequence[int], involved: tuple[int, ...]) -> DegenerateProble
 
 
 def solve_on_cone(
-    system: ExactSystem | FloatSystem, s: np.ndarray, beta: np.ndarray, g: np.ndarray
+    system: ExactSystem | FloatSystem,
+    s: np.ndarray,
+    beta: np.ndarray,
+    g: np.ndarray,
+    candidates: np.ndarray,
 ) -> np.ndarray:
     """Minimise ``L`` over the normal cone ``N(s)`` (Lawson–Hanson, warm start).
 
@@ -326,6 +350,9 @@ def solve_on_cone(
         saddle).  Modified in place into the new saddle.
     g : ndarray, shape (d,)
         The gradient ``Hβ − c`` at ``beta``.
+    candidates : ndarray of int
+        ``{i : |s_i| = 1}`` in increasing order (``system.boundary_of(s)``); kept as
+        ``system.boundary``.
 
     Returns
     -------
@@ -339,7 +366,6 @@ def solve_on_cone(
         The minimiser is not unique (dependent columns among the coordinates that could be
         nonzero).
     """
-    candidates = np.flatnonzero(np.abs(s) == system.one)
     system.boundary = candidates
     while True:
         outside = candidates[~system.in_support[candidates]]
@@ -370,7 +396,7 @@ def _restore_feasibility(
     """
     first = True
     while True:
-        P = system.support.copy()
+        P = system.support  # a view, but every use below comes before the first remove
         z = system.solve()
         bad = np.flatnonzero(s[P] * z <= system.zero)
         if bad.size == 0:

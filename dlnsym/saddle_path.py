@@ -211,9 +211,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
         t = t + delta
         s = s + delta * velocity
         s[hitting] = np.where(velocity[hitting] > zero, one, -one)
-        if not system.exact:
-            np.clip(s, -1.0, 1.0, out=s)
-        g = solve_on_cone(system, s, beta, g)
+        g = solve_on_cone(system, s, beta, g, system.boundary_of(s))
         times.append(t)
         saddles.append(beta.copy())
         duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
