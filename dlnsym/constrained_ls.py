@@ -62,7 +62,7 @@ class _Support:
 
     def _delete(self, i: int) -> int:
         """Remove ``i`` from ``P``; returns its former position."""
-        k = int(np.flatnonzero(self.support == i)[0])
+        k = int((self.support == i).nonzero()[0][0])
         self._P[k : self.p - 1] = self._P[k + 1 : self.p]
         self.p -= 1
         self.in_support[i] = False
@@ -93,7 +93,7 @@ class ExactSystem(_Support):
         """``Δ = min_i τ_i`` over the moving coordinates, ``τ_i = (1 ∓ s_i)/|v_i|`` for
         ``v_i ≷ 0`` (the time to reach ±1), and the coordinates with ``τ_i = Δ``; None when
         nothing moves."""
-        moving = np.flatnonzero(velocity != self.zero)
+        moving = (velocity != self.zero).nonzero()[0]
         if moving.size == 0:
             return None
         v = velocity[moving]
@@ -103,7 +103,7 @@ class ExactSystem(_Support):
 
     def boundary_of(self, s: np.ndarray) -> np.ndarray:
         """``{i : |s_i| = 1}`` (exact)."""
-        return np.flatnonzero(np.abs(s) == self.one)
+        return (np.abs(s) == self.one).nonzero()[0]
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Hβ − c`` using only the support columns (β is zero elsewhere); ``(P, β_P)``
@@ -220,7 +220,7 @@ class FloatSystem(_Support):
         delta = np.fmin.reduce(tau)
         if not delta < np.inf:
             return None
-        return delta, np.flatnonzero(tau <= delta * (1 + self.tie_tol))
+        return delta, (tau <= delta * (1 + self.tie_tol)).nonzero()[0]
 
     def boundary_of(self, s: np.ndarray) -> np.ndarray:
         """``{i : |s_i| = 1}``, after putting back onto ±1 the coordinates that rounding
@@ -228,7 +228,7 @@ class FloatSystem(_Support):
 
         ``s`` is modified in place.
         """
-        boundary = np.flatnonzero(np.abs(s) >= 1.0)
+        boundary = (np.abs(s) >= 1.0).nonzero()[0]
         s[boundary] = np.sign(s[boundary])
         return boundary
 
@@ -398,7 +398,7 @@ def _restore_feasibility(
     while True:
         P = system.support  # a view, but every use below comes before the first remove
         z = system.solve()
-        bad = np.flatnonzero(s[P] * z <= system.zero)
+        bad = (s[P] * z <= system.zero).nonzero()[0]
         if bad.size == 0:
             beta[P] = z
             return True
