@@ -101,8 +101,10 @@ class ExactSystem(_Support):
         delta = tau.min()
         return delta, moving[tau == delta]
 
-    def boundary_of(self, s: np.ndarray) -> np.ndarray:
-        """``{i : |s_i| = 1}`` (exact)."""
+    def land(self, s: np.ndarray, velocity: np.ndarray, hitting: np.ndarray) -> np.ndarray:
+        """Put the hitting coordinates on ``sign(v_i) = ±1`` (in place) and return the
+        boundary ``{i : |s_i| = 1}``."""
+        s[hitting] = np.where(velocity[hitting] > self.zero, self.one, -self.one)
         return (np.abs(s) == self.one).nonzero()[0]
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
@@ -213,21 +215,22 @@ class FloatSystem(_Support):
         One pass over d, no gather: with ``±1 = copysign(1, v_i)`` a coordinate with
         ``v_i = ±0`` gets ``τ_i = +∞`` or, on the boundary, NaN, which ``fmin`` skips.
         """
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tau = np.copysign(1.0, velocity)
-            tau -= s
-            tau /= velocity
+        tau = np.copysign(1.0, velocity)
+        tau -= s
+        tau /= velocity  # ±1/0 and 0/0 by design: the caller silences those warnings
         delta = np.fmin.reduce(tau)
         if not delta < np.inf:
             return None
         return delta, (tau <= delta * (1 + self.tie_tol)).nonzero()[0]
 
-    def boundary_of(self, s: np.ndarray) -> np.ndarray:
-        """``{i : |s_i| = 1}``, after putting back onto ±1 the coordinates that rounding
-        pushed past it: ``s_i ← sign(s_i)`` where ``|s_i| ≥ 1`` (= clipping s to [−1, 1]).
+    def land(self, s: np.ndarray, velocity: np.ndarray, hitting: np.ndarray) -> np.ndarray:
+        """Put the hitting coordinates on ``sign(v_i) = ±1`` and return the boundary
+        ``{i : |s_i| = 1}``, after putting back onto ±1 the coordinates that rounding pushed
+        past it: ``s_i ← sign(s_i)`` where ``|s_i| ≥ 1`` (= clipping s to [−1, 1]).
 
         ``s`` is modified in place.
         """
+        s[hitting] = np.sign(velocity[hitting])
         boundary = (np.abs(s) >= 1.0).nonzero()[0]
         s[boundary] = np.sign(s[boundary])
         return boundary
@@ -351,7 +354,7 @@ def solve_on_cone(
     g : ndarray, shape (d,)
         The gradient ``Hβ − c`` at ``beta``.
     candidates : ndarray of int
-        ``{i : |s_i| = 1}`` in increasing order (``system.boundary_of(s)``); kept as
+        ``{i : |s_i| = 1}`` in increasing order (``system.land(…)``); kept as
         ``system.boundary``.
 
     Returns

@@ -189,34 +189,35 @@ def saddle_path(
 
 def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...]:
     """The recursion of Algorithm 1 over one arithmetic back end."""
-    zero, one = system.zero, system.one
+    zero = system.zero
     t = zero
     s = np.full(len(system.c), zero, dtype=object if system.exact else float)
     beta = s.copy()
     g = system.gradient(beta)
     times, saddles, duals, gradients = [t], [beta.copy()], [s.copy()], [g]
     losses = [system.loss()]
-    while True:
-        velocity = _velocity(g, s, system)
-        jump = system.next_jump(velocity, s)
-        if jump is None:
-            return times, saddles, duals, gradients, losses
-        if len(times) > max_saddles:
-            raise MaxSaddlesError(
-                f"Algorithm 1 did not reach a global minimiser within max_saddles = "
-                f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
-                f"{float(losses[-1]):.6g}); pass a larger max_saddles"
-            )
-        delta, hitting = jump
-        t = t + delta
-        s = s + delta * velocity
-        s[hitting] = np.where(velocity[hitting] > zero, one, -one)
-        g = solve_on_cone(system, s, beta, g, system.boundary_of(s))
-        times.append(t)
-        saddles.append(beta.copy())
-        duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
-        gradients.append(g)
-        losses.append(system.loss())  # solve_on_cone's last gradient is at β
+    # next_jump divides by v_i = 0 on purpose (τ_i = ∞ or NaN, skipped): silence that once.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while True:
+            velocity = _velocity(g, s, system)
+            jump = system.next_jump(velocity, s)
+            if jump is None:
+                return times, saddles, duals, gradients, losses
+            if len(times) > max_saddles:
+                raise MaxSaddlesError(
+                    f"Algorithm 1 did not reach a global minimiser within max_saddles = "
+                    f"{max_saddles} jumps (last time t = {float(t):.6g}, loss "
+                    f"{float(losses[-1]):.6g}); pass a larger max_saddles"
+                )
+            delta, hitting = jump
+            t = t + delta
+            s = s + delta * velocity
+            g = solve_on_cone(system, s, beta, g, system.land(s, velocity, hitting))
+            times.append(t)
+            saddles.append(beta.copy())
+            duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
+            gradients.append(g)
+            losses.append(system.loss())  # solve_on_cone's last gradient is at β
 
 
 def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -> np.ndarray:
@@ -230,7 +231,7 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
     v = -g
     v[system.support] = system.zero
     if not system.exact:
-        v[np.abs(v) <= system.tol] = 0.0
+        np.copyto(v, 0.0, where=np.abs(v) <= system.tol)
         pinned = system.boundary
         v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
