@@ -15,8 +15,10 @@ Two linear-algebra back ends share that one method:
 * :class:`ExactSystem` — python-flint ``fmpq_mat`` solves; every number is an exact rational
   and every comparison is exact (tolerance 0).
 * :class:`FloatSystem` — float64 with the Cholesky factor of ``H_PP`` bordered in O(np) when
-  a coordinate enters and re-triangularised by Givens rotations (``scipy.linalg.qr_delete``)
-  when one leaves; the d × d Gram matrix is never formed.
+  a coordinate enters and re-triangularised by an orthogonal transformation of its trailing
+  block when one leaves (Householder for small blocks, Givens rotations otherwise), together
+  with ``w = R⁻ᵀc_P`` so that each solve is one back substitution; the d × d Gram matrix is
+  never formed.
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.
@@ -30,11 +32,16 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
-from scipy.linalg.lapack import dtrtrs
+from scipy.linalg.lapack import dgeqrf, dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
 __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
+
+#: Largest trailing block re-triangularised by a dense Householder QR (LAPACK ``geqrf``, O(m³)
+#: but one call) rather than by Givens rotations (``qr_delete``, O(m²) with more overhead);
+#: the two cost the same near m = 60 (measured).
+_HOUSEHOLDER_MAX = 48
 
 #: The next jump: ``(Δ, hitting coordinates)``.
 Jump = tuple[Any, np.ndarray]
@@ -277,31 +284,41 @@ class FloatSystem(_Support):
         self._append(i)
 
     def remove(self, i: int) -> None:
-        """Drop ``i`` (position ``k`` in ``P``) from the support, O(p²).
+        """Drop ``i`` (position ``k`` in ``P``) from the support, O(p²) (O(p² + m³) for a
+        small trailing block).
 
-        Deleting column k of ``R`` keeps rows ``< k`` triangular and leaves the trailing
-        block ``R[k:, k+1:]`` upper Hessenberg; Givens rotations restore it
-        (``scipy.linalg.qr_delete`` applied to ``I·R[k:, k:]``, whose rotated ``R`` is again a
-        Cholesky factor since ``(QR)ᵀQR = RᵀR``).  The new factor is written once, and the
-        same rotations carry ``w`` along (``Rᵀw = c_P`` becomes ``R'ᵀw' = c_P'``)::
+        Deleting column k of ``R`` keeps rows ``< k`` triangular; the rest, with ``w``
+        alongside, is the upper Hessenberg ``(m+1) × (m+1)`` matrix
+        ``A = [R[k:, k+1:] | w[k:]]`` (m = p − 1 − k).  An orthogonal ``Q`` with ``QᵀA``
+        upper triangular gives the new factor and ``w`` (``R'ᵀR' = RᵀR`` without row and
+        column k, ``R'ᵀw' = c_P'``)::
 
-            R' = [[R[:k, :k], R[:k, k+1:]],
-                  [0,         triu(Qᵀ R[k:, k+1:])]]
-            w' = [w[:k], (Qᵀ w[k:])[:−1]]
+            R' = [[R[:k, :k], R[:k, k+1:]],       w' = [w[:k], (QᵀA)[:m, m]]
+                  [0,         (QᵀA)[:m, :m]]]
+
+        ``Q``: Householder reflections (``geqrf``) for m ≤ ``_HOUSEHOLDER_MAX``, else Givens
+        rotations (``scipy.linalg.qr_delete`` of column 0 from ``[R[k:, k:] | w[k:]]``).
         """
         p = self.p
         k = self._delete(i)
+        m = p - 1 - k
         self._XPt[k : p - 1] = self._XPt[k + 1 : p]
         R = self._R
-        Q, tail = scipy.linalg.qr_delete(np.eye(p - k), R[k:, k:], 0, 1, which="col",
-                                         check_finite=False)
+        if m <= _HOUSEHOLDER_MAX:
+            A = np.empty((m + 1, m + 1), order="F")
+            A[:, :m] = R[k:, k + 1 :]
+            A[:, m] = self._w[k:p]
+            T = np.triu(dgeqrf(A, overwrite_a=1)[0])
+        else:
+            T = scipy.linalg.qr_delete(np.eye(m + 1), np.column_stack([R[k:, k:], self._w[k:p]]),
+                                       0, 1, which="col", check_finite=False)[1]
         new = np.empty((p - 1, p - 1), order="F")
         new[:k, :k] = R[:k, :k]
         new[k:, :k] = 0.0
         new[:k, k:] = R[:k, k + 1 :]
-        new[k:, k:] = tail[: p - 1 - k]
+        new[k:, k:] = T[:m, :m]
         self._R = new
-        self._w[k : p - 1] = (Q.T @ self._w[k:p])[: p - 1 - k]
+        self._w[k : p - 1] = T[:m, m]
 
     def solve(self) -> np.ndarray:
         """``β_P = H_PP⁻¹ c_P = R⁻¹w`` with ``w = R⁻ᵀc_P`` kept up to date by :meth:`add` and
@@ -376,7 +393,7 @@ def solve_on_cone(
             break
         # Most negative directional derivative s_i·g_i along the cone's free directions.
         slopes = s[outside] * g[outside]
-        j = np.argmin(slopes)
+        j = slopes.argmin()
         if slopes[j] >= -system.tol:
             break
         entering = int(outside[j])

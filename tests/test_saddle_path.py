@@ -235,3 +235,25 @@ def test_scales_to_the_benchmark_size():
     left = sum(not set(path.active_sets[k]) <= set(path.active_sets[k + 1])
                for k in range(path.n_jumps))
     assert left / path.n_jumps > 0.2
+
+
+@pytest.mark.parametrize("k", [0, 3, 70, 79])  # trailing blocks of 79, 76, 9, 0 columns
+def test_float_factor_survives_removal(k):
+    """Dropping support coordinate k keeps ``RᵀR = H_PP`` and ``Rᵀw = c_P`` (both the
+    Householder and the Givens branch of the re-triangularisation), so ``solve`` is still
+    the least-squares solution on the remaining columns."""
+    from dlnsym.constrained_ls import FloatSystem
+
+    rng = np.random.default_rng(k)
+    X, y = rng.standard_normal((120, 90)), rng.standard_normal(120)
+    system = FloatSystem(X, y)
+    for i in range(80):
+        system.add(i)
+    system.remove(k)
+    P = system.support
+    H = X[:, P].T @ X[:, P] / 120
+    R = system._R
+    np.testing.assert_allclose(R.T @ R, H, atol=1e-12)
+    np.testing.assert_allclose(np.tril(R, -1), 0.0)
+    np.testing.assert_allclose(system.solve(), np.linalg.lstsq(X[:, P], y, rcond=None)[0],
+                               rtol=1e-9, atol=1e-12)
