@@ -197,10 +197,11 @@ class Trajectory:
         bisection when a step leaves the bracket.
 
         The iteration stops when the step is a few ulp, or when the residual is at the noise
-        level of the simulated loss, ``LOSS_NOISE·L`` with ``LOSS_NOISE`` = 10⁴ times the unit
-        round-off: the local tolerance leaves noise of that size in ``L``, and below it Newton
-        steps only jitter (the last step from there is kept; on the mp path the level is far
-        below what a float time resolves)."""
+        level of the simulated loss: ``10⁴ε·L`` (the local tolerance leaves noise of that size
+        in ``L``; ε is the unit round-off, so on the mp path this is far below what a float
+        time resolves) plus what a change of ``t̃`` by 4 ulp does to ``L`` (at large Λ the
+        loss drops by more than ``10⁴ε·L`` per ulp of ``t̃`` across a jump).  Below that level
+        Newton steps only jitter; the last step from there is kept."""
         noise = 1e4 * float(self._integrator.flow.backend.eps)
         t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
         for _ in range(100):
@@ -210,10 +211,11 @@ class Trajectory:
             else:
                 b = t
             newton = t - (loss - level) / rate if rate < 0 else math.nan
-            if abs(loss - level) <= noise * abs(level):
+            resolution = 4 * math.ulp(max(abs(t), 1.0))
+            if abs(loss - level) <= noise * abs(level) + resolution * abs(rate):
                 return newton if a <= newton <= b else t
             t_new = newton if a < newton < b else 0.5 * (a + b)
-            if abs(t_new - t) <= 4 * math.ulp(max(abs(t), 1.0)) or b - a <= 4 * math.ulp(b):
+            if abs(t_new - t) <= resolution or b - a <= 4 * math.ulp(b):
                 return t_new
             t = t_new
         return t
