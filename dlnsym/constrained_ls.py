@@ -205,8 +205,12 @@ class FloatSystem(_Support):
         self.zero = 0.0
         self.one = 1.0
         self._init_support(len(self.c))
-        self._R = np.zeros((0, 0), order="F")  # upper Cholesky factor: RᵀR = H_PP
-        self._w = np.empty(16)  # first p entries: w = R⁻ᵀc_P (forward-solved right-hand side)
+        # Buffers of a common capacity (doubled when full), used in their first p rows/columns:
+        # R (Fortran order, zero below the diagonal): upper Cholesky factor, RᵀR = H_PP; LAPACK
+        # reads the p × p factor in place from the columns R[:, :p] (leading dimension =
+        # capacity), so bordering writes one column and copies nothing.
+        self._Rb = np.zeros((16, 16), order="F")
+        self._w = np.empty(16)  # w = R⁻ᵀc_P (forward-solved right-hand side)
         self._r = -y  # residual X_Pβ_P − y at the last gradient evaluation
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
@@ -258,34 +262,34 @@ class FloatSystem(_Support):
         return float(self._r @ self._r) / (2 * self.n)
 
     def add(self, i: int) -> None:
-        """Append ``i`` to the support and border the Cholesky factor and ``w``, O(np + p²):
+        """Append ``i`` to the support and border the Cholesky factor (one new column, in
+        place) and ``w``, O(np + p²):
 
         ``Rᵀu = H_Pi``,  ``δ² = H_ii − ‖u‖²``,  ``R ← [[R, u], [0, δ]]``,
         ``w ← [w, (c_i − u·w)/δ]``.
         """
         p = self.p
         h = self._XPt[:p] @ self.Xt[i] / self.n
-        u = dtrtrs(self._R, h, lower=0, trans=1)[0] if p else h
+        u = dtrtrs(self._Rb[:, :p], h, lower=0, trans=1)[0] if p else h
         pivot = self.diag[i] - u @ u  # δ²: the part of x_i outside span(X_P), squared
         if pivot <= self.cond_tol * self.diag[i]:
             E = [*self.support, i]
             raise _degenerate(E, self.dependent_coordinates(E))
-        R = np.empty((p + 1, p + 1), order="F")
-        R[:p, :p] = self._R
-        R[:p, p] = u
-        R[p, :p] = 0.0
-        R[p, p] = delta = np.sqrt(pivot)
-        self._R = R
-        if p == len(self._XPt):
+        if p == len(self._w):
             self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
             self._w = np.concatenate([self._w, np.empty_like(self._w)])
+            Rb = np.zeros((2 * p, 2 * p), order="F")
+            Rb[:p, :p] = self._Rb
+            self._Rb = Rb
+        self._Rb[:p, p] = u
+        self._Rb[p, p] = delta = np.sqrt(pivot)
         self._w[p] = (self.c[i] - u @ self._w[:p]) / delta
         self._XPt[p] = self.Xt[i]
         self._append(i)
 
     def remove(self, i: int) -> None:
-        """Drop ``i`` (position ``k`` in ``P``) from the support, O(p²) (O(p² + m³) for a
-        small trailing block).
+        """Drop ``i`` (position ``k`` in ``P``) from the support, in place in O(pm) (plus
+        O(m³) for a small trailing block).
 
         Deleting column k of ``R`` keeps rows ``< k`` triangular; the rest, with ``w``
         alongside, is the upper Hessenberg ``(m+1) × (m+1)`` matrix
@@ -303,21 +307,19 @@ class FloatSystem(_Support):
         k = self._delete(i)
         m = p - 1 - k
         self._XPt[k : p - 1] = self._XPt[k + 1 : p]
-        R = self._R
+        R = self._Rb
         if m <= _HOUSEHOLDER_MAX:
             A = np.empty((m + 1, m + 1), order="F")
-            A[:, :m] = R[k:, k + 1 :]
+            A[:, :m] = R[k:p, k + 1 : p]
             A[:, m] = self._w[k:p]
             T = np.triu(dgeqrf(A, overwrite_a=1)[0])
         else:
-            T = scipy.linalg.qr_delete(np.eye(m + 1), np.column_stack([R[k:, k:], self._w[k:p]]),
+            T = scipy.linalg.qr_delete(np.eye(m + 1), np.column_stack([R[k:p, k:p], self._w[k:p]]),
                                        0, 1, which="col", check_finite=False)[1]
-        new = np.empty((p - 1, p - 1), order="F")
-        new[:k, :k] = R[:k, :k]
-        new[k:, :k] = 0.0
-        new[:k, k:] = R[:k, k + 1 :]
-        new[k:, k:] = T[:m, :m]
-        self._R = new
+        # In place, O(pm): shift columns k+1.. left above row k, write the new block.
+        R[:k, k : p - 1] = R[:k, k + 1 : p]
+        R[k : p - 1, k : p - 1] = T[:m, :m]
+        R[:p, p - 1] = 0.0  # the old last column, now outside R: keep the buffer clean
         self._w[k : p - 1] = T[:m, m]
 
     def solve(self) -> np.ndarray:
@@ -326,7 +328,12 @@ class FloatSystem(_Support):
         are small and wrapper overhead would dominate)."""
         if not self.p:
             return np.zeros(0)
-        return dtrtrs(self._R, self._w[: self.p], lower=0)[0]
+        return dtrtrs(self._Rb[:, : self.p], self._w[: self.p], lower=0)[0]
+
+    @property
+    def cholesky_factor(self) -> np.ndarray:
+        """``R`` (p × p upper triangular, ``RᵀR = H_PP``), a view into the buffer."""
+        return self._Rb[: self.p, : self.p]
 
     def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of

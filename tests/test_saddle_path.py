@@ -252,7 +252,7 @@ def test_float_factor_survives_removal(k):
     system.remove(k)
     P = system.support
     H = X[:, P].T @ X[:, P] / 120
-    R = system._R
+    R = system.cholesky_factor
     np.testing.assert_allclose(R.T @ R, H, atol=1e-12)
     np.testing.assert_allclose(np.tril(R, -1), 0.0)
     np.testing.assert_allclose(system.solve(), np.linalg.lstsq(X[:, P], y, rcond=None)[0],
