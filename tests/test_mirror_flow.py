@@ -83,6 +83,23 @@ def test_evaluate_at_a_plain_state() -> None:
     assert np.array_equal(flow.evaluate(s).f, flow.evaluate(s, np.zeros(6)).f)
 
 
+@pytest.mark.parametrize("backend", [FloatBackend(), MpBackend(30), ArbBackend(30)],
+                         ids=lambda b: b.name)
+def test_field_is_f_of_evaluate(backend) -> None:  # noqa: ANN001 - parametrised back-end
+    """The substeps' ``field(base, offset)`` is exactly ``evaluate(base, offset).f``, including
+    an overflowing coordinate (float64: ``inf`` propagates instead of raising)."""
+    with backend.precision():
+        flow = MirrorFlow(example("A"), backend.scalar(1e3), backend)
+        base = backend.array(["0.99", "-0.98", "0.3", "-1.01", "0.5", "0"])
+        offset = backend.array(["1e-3", "-2e-4", "0", "1e-5", "-0.6", "0"])
+        point = backend.point  # arb: compare mid-points (balls with a radius never compare ==)
+        assert list(point(flow.field(base, offset))) == list(point(flow.evaluate(base, offset).f))
+        assert list(point(flow.field(base))) == list(point(flow.evaluate(base).f))
+    if isinstance(backend, FloatBackend):
+        with backend.precision():
+            assert not backend.all_finite(flow.field(np.array([2.0, 0, 0, 0, 0, 0])))
+
+
 def test_arb_solve_returns_mid_points() -> None:
     """``lu_solve(lu_factor(A), b)`` solves ``I − hJ`` to working precision, radius 0."""
     arb = ArbBackend(30)
