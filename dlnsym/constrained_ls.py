@@ -95,6 +95,7 @@ class ExactSystem(_Support):
         self.zero = fmpq(0)
         self.one = fmpq(1)
         self._init_support(len(c))
+        self._at = (self.support.copy(), np.zeros(0, dtype=object))  # (P, β_P) of the last gradient
 
     def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
         """``Δ = min_i τ_i`` over the moving coordinates, ``τ_i = (1 ∓ s_i)/|v_i|`` for

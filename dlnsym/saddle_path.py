@@ -251,5 +251,7 @@ def _fractions(x: Any) -> Any:
 
 
 def _floats(x: Any) -> Any:
-    """float64 array (as is: ``_run`` hands out fresh arrays, no copy) or Python float."""
+    """float64 array (as is, no copy: ``_run`` appends a fresh array per saddle, except a
+    gradient that a step left unchanged, which is shared with the previous saddle) or Python
+    float."""
     return np.asarray(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
