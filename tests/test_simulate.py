@@ -248,3 +248,20 @@ def test_demo_runs_summarises_jump_errors() -> None:
     demo = demo_runs(lambdas=(10, 100))
     assert set(demo.trajectories) == {10.0, 100.0}
     assert "t̂_k − t_k" in demo.summary and str(demo) == demo.summary
+
+
+def test_long_plateau_jump_is_not_stepped_over():
+    """Regression: after a plateau of length ≈ 23 the float path once stepped straight over
+    the last jump at Λ = 300.  The jump-time offsets Λ·(t̂_k − t_k) settle to constants c_k
+    (THEORY.md §4), so Λ = 300 and Λ = 1000 must agree closely on every jump."""
+    from dlnsym.problems import random_integer
+
+    problem = random_integer(3, 6, seed=5).to_float()
+    limit = dlnsym.saddle_path(problem)
+    offsets = []
+    for lam in (300.0, 1000.0):
+        tr = dlnsym.simulate(problem, log_inv_alpha=lam)
+        assert len(tr.jump_times) == limit.n_jumps
+        offsets.append([lam * (a - b) for a, b in zip(tr.jump_times, limit.jump_times,
+                                                       strict=True)])
+    np.testing.assert_allclose(offsets[0], offsets[1], atol=0.05)
