@@ -58,7 +58,7 @@ import mpmath
 import numpy as np
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
-from dlnsym.problems import Problem, as_problem
+from dlnsym.problems import Problem, resolve_problem
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -214,7 +214,7 @@ def simulate_network(
     >>> float(tr.beta[0, 0]) > 0
     True
     """
-    problem = _problem(X, y)
+    problem = resolve_problem(X, y, caller="simulate_network")
     if not isinstance(dps, int | np.integer) or isinstance(dps, bool) or dps < 5:
         raise ParameterError(f"dps must be an integer ≥ 5 (decimal digits), got {dps!r}")
     if not _mpf(t_max, "t_max") > 0:
@@ -264,16 +264,6 @@ def simulate_network(
             t_end=float(t_end),
             stats=stats | {"seconds": time.perf_counter() - start},
         )
-
-
-def _problem(X: Any, y: Any) -> Problem:
-    if isinstance(X, Problem):
-        if y is not None:
-            raise ParameterError("give either a Problem or (X, y), not a Problem and y")
-        return X
-    if y is None:
-        raise ParameterError("y is missing: call simulate_network(X, y, …) or (problem, …)")
-    return as_problem(X, y)
 
 
 def _default_levels(problem: Problem) -> list[float] | None:

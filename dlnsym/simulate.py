@@ -76,7 +76,7 @@ from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend, MpBacken
 from dlnsym.integrate.controller import ErrorNorm, OrderStepController
 from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integrator
 from dlnsym.mirror_flow import MirrorFlow
-from dlnsym.problems import Problem, as_problem, example
+from dlnsym.problems import Problem, example, resolve_problem
 from dlnsym.trajectory import Trajectory
 
 __all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol"]
@@ -172,16 +172,6 @@ def _check_tol(tol: Any, dps: int | None) -> Any:
     if value >= 1e-3:
         raise ParameterError(f"tol must be below 1e-3, got {tol!r}")
     return float(value) if dps is None else value
-
-
-def _problem(X: Any, y: Any) -> Problem:
-    if isinstance(X, Problem):
-        if y is not None:
-            raise ParameterError("pass either a Problem or the arrays X and y, not both")
-        return X
-    if y is None:
-        raise ParameterError("y is missing: call simulate(problem, …) or simulate(X, y, …)")
-    return as_problem(X, y)
 
 
 def _limit_path(problem: Problem) -> Any:
@@ -280,7 +270,7 @@ def simulate(
     >>> round(float(tr.at([0.9]).beta[0, 0]), 6)      # β₁ = 199/394 on the first plateau
     0.505076
     """
-    problem = _problem(X, y)
+    problem = resolve_problem(X, y, caller="simulate")
     dps = _check_dps(dps)
     if mp_backend not in ("arb", "mpmath"):
         raise ParameterError(f"mp_backend must be 'arb' or 'mpmath', got {mp_backend!r}")
