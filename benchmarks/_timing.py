@@ -41,3 +41,15 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def interleaved_best(ours: Callable[[], object], baseline: Callable[[], object],
+                     repeat: int = 9) -> tuple[float, float]:
+    """Best times of two callables timed alternately, so that load drifts (other processes,
+    thermal state) hit both alike; returns ``(best ours, best baseline)``."""
+    a, b = float("inf"), float("inf")
+    for _ in range(repeat):
+        a = min(a, best_time(ours, repeat=1))
+        b = min(b, best_time(baseline, repeat=1))
+    return a, b
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sklearn.linear_model import lars_path
 
-from benchmarks._timing import Comparison, best_time
+from benchmarks._timing import Comparison, best_time, interleaved_best
 from dlnsym import saddle_path
 from dlnsym.problems import example, gaussian_sparse, random_integer
 
@@ -19,9 +19,10 @@ def run() -> list[Comparison]:
     problem = gaussian_sparse(n=200, d=2000, sparsity=10, noise=0.1, seed=0)
     path = saddle_path(problem)
     alphas, _, _ = lars_path(problem.X, problem.y, method="lasso", alpha_min=0)
-    ours = best_time(lambda: saddle_path(problem), repeat=5)
-    lars = best_time(lambda: lars_path(problem.X, problem.y, method="lasso", alpha_min=0),
-                     repeat=5)
+    ours, lars = interleaved_best(
+        lambda: saddle_path(problem),
+        lambda: lars_path(problem.X, problem.y, method="lasso", alpha_min=0),
+    )
     a = example("A")
     integer = random_integer(n=12, d=20, seed=0)
     return [

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
 from flint import fmpq
+from threadpoolctl import ThreadpoolController
 
 from dlnsym.constrained_ls import ExactSystem, FloatSystem, solve_on_cone
 from dlnsym.errors import MaxSaddlesError, ParameterError
@@ -172,9 +173,13 @@ def saddle_path(
         system: ExactSystem | FloatSystem = ExactSystem(
             _to_fmpq(H), _to_fmpq(c), _to_fmpq(problem.y @ problem.y / (2 * problem.n))
         )
+        times, saddles, duals, gradients, losses = _run(system, max_saddles)
     else:
-        system = FloatSystem(problem.X, problem.y)
-    times, saddles, duals, gradients, losses = _run(system, max_saddles)
+        # Each step's products are small (one n × d matrix–vector product): BLAS threads
+        # cost more in start-up and synchronisation than they save, so run on one.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            system = FloatSystem(problem.X, problem.y)
+            times, saddles, duals, gradients, losses = _run(system, max_saddles)
     out = _fractions if problem.exact else _floats
     return SaddlePath(
         problem=problem,
@@ -235,6 +240,12 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
         pinned = system.boundary
         v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
+
+
+@cache
+def _blas_controller() -> ThreadpoolController:
+    """The process's BLAS thread pools (inspected once: the inspection costs milliseconds)."""
+    return ThreadpoolController()
 
 
 def _to_fmpq(x: Any) -> Any:
