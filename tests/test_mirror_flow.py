@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
@@ -155,3 +157,10 @@ def test_field_is_minus_gradient() -> None:
     assert np.allclose(value.f, -problem.gradient(value.beta), atol=1e-14)
     assert flow.loss(value.beta) == pytest.approx(problem.loss(value.beta), rel=1e-14)
     assert flow.loss_rate(value) < 0
+
+
+def test_arb_log_accepts_plain_numbers():
+    backend = ArbBackend(20)
+    with backend.precision():
+        for x in (2e-3, 3, backend.scalar("0.5")):
+            assert abs(float(backend.log(x)) - math.log(float(x))) < 1e-15

@@ -271,9 +271,14 @@ class ArbBackend(Backend):
 
     exp = staticmethod(flint.arb.exp)
     expm1 = staticmethod(flint.arb.expm1)
-    log = staticmethod(flint.arb.log)
     _mid = staticmethod(np.frompyfunc(flint.arb.mid, 1, 1))
     point = _mid
+
+    @staticmethod
+    def log(x: Any) -> flint.arb:
+        """``ln x`` for an arb or any number arb accepts (the unbound ``flint.arb.log``
+        returns nan for a plain float)."""
+        return flint.arb(x).log()
 
     def lu_factor(self, A: np.ndarray) -> np.ndarray:
         """Mid-points of ``A^{-1}`` (Arb's ``arb_mat_inv``, LU with partial pivoting in C).
