@@ -42,8 +42,13 @@ class Backend:
         raise NotImplementedError
 
     def array(self, values: Any) -> np.ndarray:
-        """A 1-D or 2-D array of working-precision numbers."""
-        raise NotImplementedError
+        """A 1-D or 2-D array of working-precision numbers: :meth:`scalar` of each entry, in
+        an object array (back-ends with a native array type override this)."""
+        raw = np.asarray(values, dtype=object)
+        out = np.empty(raw.shape, dtype=object)
+        for idx, v in np.ndenumerate(raw):
+            out[idx] = self.scalar(v)
+        return out
 
     def exp(self, x: Any) -> Any:
         """``e^x`` of a scalar (float64: ``inf`` on overflow, no exception)."""
@@ -168,13 +173,6 @@ class MpBackend(Backend):
             return mpmath.mpf(x.numerator) / x.denominator
         return mpmath.mpf(x)
 
-    def array(self, values: Any) -> np.ndarray:
-        raw = np.asarray(values, dtype=object)
-        out = np.empty(raw.shape, dtype=object)
-        for idx, v in np.ndenumerate(raw):
-            out[idx] = self.scalar(v)
-        return out
-
     exp = staticmethod(mpmath.exp)
 
     @staticmethod
@@ -261,13 +259,6 @@ class ArbBackend(Backend):
         lower than the back-end's)."""
         man, exp = x.mid().man_exp()
         return mpmath.mpf((int(man), int(exp)))
-
-    def array(self, values: Any) -> np.ndarray:
-        raw = np.asarray(values, dtype=object)
-        out = np.empty(raw.shape, dtype=object)
-        for idx, v in np.ndenumerate(raw):
-            out[idx] = self.scalar(v)
-        return out
 
     exp = staticmethod(flint.arb.exp)
     expm1 = staticmethod(flint.arb.expm1)
