@@ -257,3 +257,14 @@ def test_float_factor_survives_removal(k):
     np.testing.assert_allclose(np.tril(R, -1), 0.0)
     np.testing.assert_allclose(system.solve(), np.linalg.lstsq(X[:, P], y, rcond=None)[0],
                                rtol=1e-9, atol=1e-12)
+
+
+def test_saddle_at_is_the_piecewise_constant_limit():
+    """β°(t̃) = β_k on (t_k, t_{k+1}), with the THEORY.md §5 values of example A."""
+    path = saddle_path(example("A"))
+    rows = [[support.get(i, F(0)) for i in range(6)] for _, support, _ in THEORY_A]
+    times = [t for t, _, _ in THEORY_A]
+    assert list(path.saddle_at(0.5 * float(times[1]))) == rows[0]
+    for k in range(1, 5):
+        assert list(path.saddle_at(float((times[k] + times[k + 1]) / 2))) == rows[k]
+    assert list(path.saddle_at(2 * float(times[5]))) == rows[5]
