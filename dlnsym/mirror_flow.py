@@ -27,6 +27,9 @@ from dlnsym.problems import Problem
 
 __all__ = ["FlowValue", "MirrorFlow", "beta_of_s", "beta_and_slope"]
 
+#: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
+GROWTH = 4.0
+
 
 def _beta_and_slope(
     base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend
@@ -143,7 +146,7 @@ class MirrorFlow:
         self.X = backend.array(problem.X)
         self.y = backend.array(problem.y)
         self.d = problem.d
-        self._eye = backend.array(np.eye(self.d))
+        self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -158,12 +161,16 @@ class MirrorFlow:
         )
         return self.c - self.H @ beta
 
-    def iteration_matrix(self, value: FlowValue, h: Any) -> np.ndarray:
-        """``I − h·J = I + h·H·diag(β')``, the matrix of a linearly implicit Euler substep.
+    def rounding_scale(self, value: FlowValue) -> np.ndarray:
+        """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so
+        that ``f`` carries a rounding error of about ``ε`` times it (at an equilibrium
+        ``f ≈ 0`` but its rounding does not vanish)."""
+        return self._abs_c + self._abs_H @ np.abs(value.beta)
 
-        Its eigenvalues are ``1 + h·λ_i(HD) ≥ 1``, so it is never singular.
-        """
-        return self._eye + self.H * value.slope[None, :] * h
+    def jacobian(self, value: FlowValue) -> np.ndarray:
+        """``J = ∂f/∂s = −H·diag(β')``; its eigenvalues are real and ≤ 0 (module docstring),
+        so ``I − hγJ`` is invertible for every ``h > 0`` and ``Re γ > 0``."""
+        return -(self.H * value.slope[None, :])
 
     def loss(self, beta: np.ndarray) -> Any:
         """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``)."""
@@ -174,8 +181,9 @@ class MirrorFlow:
         """``dL/dt̃ = ∇L·(β' ⊙ ds/dt̃) = −Σ_i β'_i f_i² ≤ 0`` (the loss never increases)."""
         return -(value.slope @ (value.f * value.f))
 
-    def wake_cap(self, value: FlowValue, beta_wake: Any) -> Any:
-        """Largest step that cannot carry a dormant coordinate past waking up unseen.
+    def wake_cap(self, value: FlowValue, beta_wake: Any, growth: float = GROWTH) -> Any:
+        """Largest step that cannot carry a coordinate past waking up unseen, nor let it grow
+        faster than the step's frozen Jacobian can follow.
 
         A coordinate is *dormant* while ``|β_i| < beta_wake``, i.e. ``|s_i| < s_w`` with
         ``½·e^{2Λ(s_w−1)} = beta_wake``; it then moves (almost) linearly with velocity
@@ -186,15 +194,23 @@ class MirrorFlow:
         ``max(s_w, |s_i| + 1/2Λ)``, so that β_i grows at most by a factor ``e`` beyond
         ``beta_wake`` in one step; from there on the error control sees it.
 
+        An awake coordinate moving outward grows like ``e^{2Λ|f_i| t̃}``, which the Jacobian
+        frozen at the start of a step (``∝ β_i``) does not model: the Newton iteration
+        diverges once that factor is large.  Its step is capped at a growth of
+        ``e^{growth}``, i.e. ``h ≤ growth/(2Λ|f_i|)``.  Either cap only binds while β_i grows
+        between ``beta_wake`` and O(1); there ``2Λ|f_i|`` is the rate of the jump in fast time,
+        so the number of capped steps does not depend on Λ.
+
         Returns ``inf`` (float) when no coordinate constrains the step.
         """
         lam = self.lam
         s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
         s, f = value.s, value.f
         a = np.abs(s)
-        outward = (f != 0) & ((s == 0) | ((s > 0) == (f > 0)))
-        dormant = np.flatnonzero(outward & (a < s_w))
-        if dormant.size == 0:
+        outward = np.flatnonzero((f != 0) & ((s == 0) | ((s > 0) == (f > 0))))
+        if outward.size == 0:
             return float("inf")
-        room = np.maximum(-(a[dormant] - s_w), 1 / (2 * lam))
-        return min(room / np.abs(f[dormant]))
+        room = np.maximum(-(a[outward] - s_w), 1 / (2 * lam))
+        awake = a[outward] >= s_w
+        room[awake] = growth / (2 * lam)
+        return min(room / np.abs(f[outward]))

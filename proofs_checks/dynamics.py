@@ -1,8 +1,8 @@
 """Simulation checks of THEORY.md §3–§4: convergence to the limit, the first-jump logistic
 correction, and the agreement of the (u, v) network with the mirror flow.
 
-The simulations are the library's (:func:`dlnsym.simulate.simulate`, float64 stiff
-extrapolation; :func:`dlnsym.network.simulate_network`, mpmath Taylor on the primal flow); the
+The simulations are the library's (:func:`dlnsym.simulate.simulate`, float64 Radau IIA
+collocation; :func:`dlnsym.network.simulate_network`, mpmath Taylor on the primal flow); the
 expected values come from Algorithm 1 in exact arithmetic and from THEORY's closed forms.
 The simulations are cached per (problem, Λ), so a negative control re-uses them and only its
 corrupted *expectation* differs.  All three checks are slow (seconds per simulation).

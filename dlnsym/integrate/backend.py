@@ -1,8 +1,8 @@
 """Arithmetic back-ends: the integrator is written once and runs on either of them.
 
 A back-end supplies what differs between float64 and arbitrary precision: how to convert
-numbers, scalar ``exp``/``expm1``/``log``, a dense LU factorisation with its
-solve, the unit round-off and the precision context.  Vectors are 1-D numpy arrays in every
+numbers (real and complex), scalar ``exp``/``expm1``/``log``, the inverse of a small dense
+matrix, the unit round-off and the precision context.  Vectors are numpy arrays in every
 case — float64 on :class:`FloatBackend`, ``object`` arrays of ``mpmath.mpf`` on
 :class:`MpBackend`, of ``flint.arb`` on :class:`ArbBackend` — so that ``+ - * @`` and slicing
 are shared code.
@@ -25,7 +25,6 @@ from typing import Any
 import flint
 import mpmath
 import numpy as np
-import scipy.linalg
 
 __all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend"]
 
@@ -79,12 +78,18 @@ class Backend:
         ``x`` itself."""
         return x
 
-    def lu_factor(self, A: np.ndarray) -> Any:
-        """LU factorisation of a square matrix with partial pivoting."""
+    def complex_array(self, values: Any) -> np.ndarray:
+        """Like :meth:`array`, for complex numbers (Python complex or ``mpmath.mpc``)."""
         raise NotImplementedError
 
-    def lu_solve(self, lu: Any, b: np.ndarray) -> np.ndarray:
-        """Solve ``A x = b`` from ``lu_factor(A)``."""
+    def real(self, x: np.ndarray) -> np.ndarray:
+        """Real parts of a complex array (as a real array)."""
+        return _ufunc(_real_part, 1, 1)(x)
+
+    def inverse(self, A: np.ndarray) -> np.ndarray:
+        """``A^{-1}`` of a small square real or complex matrix (LU with partial pivoting), so
+        that a solve is one matrix–vector product: the systems of a step are ``d × d`` and
+        solved several times each."""
         raise NotImplementedError
 
     def all_finite(self, x: np.ndarray) -> bool:
@@ -98,6 +103,10 @@ class Backend:
 
 #: ``np.frompyfunc`` of a scalar function, built once per (function, arity)
 _ufunc = functools.cache(np.frompyfunc)
+
+
+def _real_part(z: Any) -> Any:
+    return z.real
 
 
 def _exp(x: float) -> float:
@@ -114,6 +123,8 @@ class FloatBackend(Backend):
 
     name = "float64"
     eps = float(np.finfo(float).eps)
+    #: decimal digits of the coefficients the back-end is given
+    digits = 17
 
     def scalar(self, x: Any) -> float:
         return float(x)
@@ -133,14 +144,11 @@ class FloatBackend(Backend):
         out = [fn(b, o, *args) for b, o in zip(base.tolist(), offsets, strict=True)]
         return np.array(out) if nout == 1 else tuple(np.array(v) for v in zip(*out, strict=True))
 
-    # LAPACK getrf/getrs directly: scipy.linalg.lu_factor/lu_solve add ~50 µs of argument
-    # checking per call, which dominates for the small systems of a step.
-    def lu_factor(self, A: np.ndarray) -> Any:
-        lu, piv, _ = scipy.linalg.lapack.dgetrf(A)
-        return lu, piv
+    def complex_array(self, values: Any) -> np.ndarray:
+        return np.asarray(values, dtype=complex)
 
-    def lu_solve(self, lu: Any, b: np.ndarray) -> np.ndarray:
-        return scipy.linalg.lapack.dgetrs(lu[0], lu[1], b)[0]
+    real = staticmethod(np.real)
+    inverse = staticmethod(np.linalg.inv)
 
     def all_finite(self, x: np.ndarray) -> bool:
         return bool(np.isfinite(x).all())
@@ -156,15 +164,13 @@ class FloatBackend(Backend):
 class MpBackend(Backend):
     """mpmath at ``dps`` decimal digits, vectors as numpy object arrays of ``mpf``.
 
-    mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.  The
-    "factorisation" is an explicit inverse (see :meth:`lu_factor`); mpmath's own ``lu_solve``
-    would need conversions to ``mp.matrix`` at every call.
+    mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.
     """
 
     name = "mpmath"
 
     def __init__(self, dps: int) -> None:
-        self.dps = int(dps)
+        self.dps = self.digits = int(dps)
         with self.precision():
             self.eps = mpmath.mpf(2) ** (1 - mpmath.mp.prec)
 
@@ -189,12 +195,16 @@ class MpBackend(Backend):
     expm1 = _expm1
     log = staticmethod(mpmath.log)
 
-    def lu_factor(self, A: np.ndarray) -> np.ndarray:
-        """The inverse of ``A`` by Gauss–Jordan elimination with partial pivoting.
+    def complex_array(self, values: Any) -> np.ndarray:
+        raw = np.asarray(values, dtype=object)
+        out = np.empty(raw.shape, dtype=object)
+        for idx, v in np.ndenumerate(raw):
+            out[idx] = mpmath.mpc(v)
+        return out
 
-        Every substep of a row then costs one object-array matrix–vector product instead of
-        two Python-level triangular sweeps (the systems are small and the precision high, so
-        the explicit inverse loses nothing that matters)."""
+    def inverse(self, A: np.ndarray) -> np.ndarray:
+        """``A^{-1}`` by Gauss–Jordan elimination with partial pivoting (real or complex;
+        mpmath's own ``inverse`` would need conversions to ``mp.matrix``)."""
         n = A.shape[0]
         M = np.concatenate([np.array(A, dtype=object), self.array(np.eye(n))], axis=1)
         for k in range(n):
@@ -205,9 +215,6 @@ class MpBackend(Backend):
             others = np.arange(n) != k
             M[others] -= np.outer(M[others, k], M[k])
         return M[:, n:]
-
-    def lu_solve(self, lu: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return lu @ b
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(mpmath.isfinite(v) for v in x.flat)
@@ -227,22 +234,18 @@ class ArbBackend(Backend):
     *Mid-point use of balls.*  An arb is a ball ``[m ± r]``; its mid-point ``m`` is rounded
     to ``prec`` bits like an mpf, and ``r`` bounds the rounding errors.  The integrator needs
     the mid-points only, and the radii must stay small, since comparisons (``<``, ``max``) of
-    overlapping balls are ``False``.  Radii would blow up through the linear solves: a ball
-    solve of ``(I − h_j J)Δ = h_j f`` cannot see the cancellation that makes the implicit
-    step contractive, so ``r(Δ) ≈ ‖(I − h_j J)^{-1}‖·h_j‖J‖·r(y)`` per substep (10³ on a
-    stiff plateau).  The extrapolation amplifies radii too (by ``Π_m (1 + 2(j−m)/m)``, ~10³
-    for 6 rows), since it cannot see that the rows share their starting point; fed back
-    through the state, that compounds from step to step.  :meth:`lu_factor` and
-    :meth:`lu_solve` therefore return mid-points, and the driver keeps the accepted state as
-    mid-points (:meth:`point`): every increment and every step start with radius 0, and a
-    radius only accumulates the rounding errors of one step (≈ 2^{−prec}·|value| times the
-    extrapolation factor, far below what is compared).
+    overlapping balls are ``False``.  Radii would blow up through the Newton solves: a ball
+    solve of ``(I − hγJ)x = b`` cannot see the cancellation that makes the implicit step
+    contractive, and fed back through the iterates and the state, that compounds from step
+    to step.  :meth:`inverse` therefore returns mid-points, the Newton iterates are kept as
+    mid-points, and so is the accepted state (:meth:`point`): a radius only accumulates the
+    rounding errors of one operation, far below what is compared.
     """
 
     name = "arb"
 
     def __init__(self, dps: int) -> None:
-        self.dps = int(dps)
+        self.dps = self.digits = int(dps)
         #: bits, as ``mpmath.workdps(dps)`` sets them, so both back-ends round alike
         self.prec = mpmath.libmp.dps_to_prec(self.dps)
         self.eps = flint.arb(2) ** (1 - self.prec)
@@ -262,8 +265,15 @@ class ArbBackend(Backend):
 
     exp = staticmethod(flint.arb.exp)
     expm1 = staticmethod(flint.arb.expm1)
-    _mid = staticmethod(np.frompyfunc(flint.arb.mid, 1, 1))
+    _mid = staticmethod(np.frompyfunc(lambda x: x.mid(), 1, 1))  # arb or acb
     point = _mid
+
+    def complex_array(self, values: Any) -> np.ndarray:
+        raw = np.asarray(values, dtype=object)
+        out = np.empty(raw.shape, dtype=object)
+        for idx, v in np.ndenumerate(raw):  # mpc, complex or real: exact, no mpmath rounding
+            out[idx] = flint.acb(self.scalar(v.real), self.scalar(v.imag))
+        return out
 
     @staticmethod
     def log(x: Any) -> flint.arb:
@@ -271,17 +281,13 @@ class ArbBackend(Backend):
         returns nan for a plain float)."""
         return flint.arb(x).log()
 
-    def lu_factor(self, A: np.ndarray) -> np.ndarray:
-        """Mid-points of ``A^{-1}`` (Arb's ``arb_mat_inv``, LU with partial pivoting in C).
-
-        As in :class:`MpBackend`, a substep is then one matrix–vector product."""
+    def inverse(self, A: np.ndarray) -> np.ndarray:
+        """Mid-points of ``A^{-1}`` (Arb's ``arb_mat_inv``/``acb_mat_inv``, LU with partial
+        pivoting in C)."""
         d = A.shape[0]
-        inverse = flint.arb_mat(self._mid(A).tolist()).inv()
+        mat = flint.acb_mat if any(isinstance(v, flint.acb) for v in A.flat) else flint.arb_mat
+        inverse = mat(self._mid(A).tolist()).inv()
         return self._mid(np.array(inverse.entries(), dtype=object).reshape(d, d))
-
-    def lu_solve(self, lu: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """``mid(A^{-1} b)``: the solution without its (pessimistic) radius."""
-        return self._mid(lu @ b)
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(v.is_finite() for v in x.flat)

@@ -1,4 +1,4 @@
-"""Error norm and order/step-size control of the extrapolation method.
+"""Error norm and step-size control of the Radau IIA integrator.
 
 Error norm
 ----------
@@ -12,25 +12,23 @@ exponentially small *now* becomes O(1) at its jump, where an error ``δs_i`` mad
 shifts the jump by ``δs_i/|f_i|`` and so changes β by O(Λ·δs_i).  Hence every coordinate of
 ``s`` is weighted by ``w = max(1, 2Λ)``, whatever the size of its β: the local error test is
 
-    err = max_i |δs_i| / (tol/w + ρ·|h f_i(s_0)|)  ≤ 1,
+    err = max_i |δs_i| / (tol/w + ρ·h·r_i)  ≤ 1,     r = |c| + |H|·|β(s_0)|,
 
-with ``ρ`` a small multiple of the unit round-off.  The table extrapolates increments of size
-``|h f|`` (see :mod:`.extrapolation`), whose round-off is ``≈ ε|h f|``: below ``ρ|h f_i|`` a
-difference is noise, not truncation error.  This floor only binds on the float64 path for a
-coordinate that moves by O(1) in one step while ``tol/2Λ`` is below ``ε`` (long plateau steps
-at Λ ≳ 10⁵); it then limits that coordinate's absolute accuracy to ``~ε`` per step, a relative
-error ``2Λε`` in its β at its next jump.  Exponentially small β_i cannot fool this test,
-because it never divides by β.
+with ``ρ`` the unit round-off times a small multiple of the size of the estimate's weights
+(:func:`dlnsym.simulate._integrator`).  ``h·r_i`` bounds the size of the terms whose
+difference is the increment ``h·f_i`` (:meth:`~dlnsym.mirror_flow.MirrorFlow.
+rounding_scale`): below ``ρ·h·r_i`` a difference is noise, not truncation error — even at an
+equilibrium, where ``f ≈ 0`` but its rounding is not.  This floor only binds on the float64
+path while ``tol/2Λ`` is below ``ε`` (long plateau steps at Λ ≳ 10⁵); it then limits that
+coordinate's absolute accuracy to ``~ε`` per step, a relative error ``2Λε`` in its β at its
+next jump.  Exponentially small β_i cannot fool this test, because it never divides by β.
 
-Order and step size (Hairer–Wanner IV.9, simplified SEULEX strategy)
---------------------------------------------------------------------
-``err_j`` behaves like ``C·h^j``, so row ``j`` proposes ``h_j = h·0.94·(0.65/err_j)^{1/j}``
-(factor clipped to [0.1, 4]).  With ``A_j`` the work of rows ``1…j`` (f-evaluations, solves,
-LU factorisations, in units of one f-evaluation), the next column count minimises the work per
-unit step ``W_j = A_j/h_j`` over ``{k−1, k}``, and is raised to ``k+1`` (with step
-``h_k·A_{k+1}/A_k``) when ``W_k`` clearly beats ``W_{k−1}``.  Within a step, rows are added
-until ``err ≤ 1``: row ``k−1`` may already suffice, row ``k+1`` is tried only when ``err_k``
-is small enough for it to converge, otherwise the step is rejected early.
+Step size (Hairer–Wanner IV.8)
+------------------------------
+The embedded estimate of an ``s``-stage Radau IIA step has order ``s``, so ``err ∝ h^{s+1}``
+and the next step is ``h·0.9·err^{−1/(s+1)}``, the factor clipped to ``[0.2, 4]``; a failed
+Newton iteration halves it, and the step after a rejection does not grow
+(:meth:`dlnsym.integrate.driver.Integrator.run`).
 """
 
 from __future__ import annotations
@@ -41,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ErrorNorm", "OrderStepController"]
+__all__ = ["ErrorNorm", "StepSizeController"]
 
 
 @dataclass(frozen=True)
@@ -51,10 +49,11 @@ class ErrorNorm:
     atol: Any
     rtol: Any
 
-    def bind(self, increment: np.ndarray) -> Any:
+    def bind(self, increment: np.ndarray, noise: float = 1.0) -> Any:
         """The norm for a step whose increment has the size of ``increment`` (``h·f(s_0)``):
-        ``δ ↦ max_i |δ_i|/sc_i`` as a float."""
-        inv = 1 / (np.abs(increment) * self.rtol + self.atol)
+        ``δ ↦ max_i |δ_i|/sc_i`` as a float.  ``noise`` scales the round-off floor ``rtol``
+        (a test against ``κ < 1`` needs the floor raised by ``1/κ``)."""
+        inv = 1 / (np.abs(increment) * (self.rtol * noise) + self.atol)
 
         def norm(delta: np.ndarray) -> float:
             return float((np.abs(delta) * inv).max())
@@ -62,64 +61,25 @@ class ErrorNorm:
         return norm
 
 
-class OrderStepController:
-    """Chooses the number of table rows ``k`` and the step ``h`` (module docstring).
+class StepSizeController:
+    """Step sizes for an error estimate of order ``order`` (``err ∝ h^{order+1}``).
 
     Parameters
     ----------
-    k_max : int
-        Largest number of rows (order of the result).
-    dimension : int
-        System size ``d``; an LU factorisation is counted as ``1 + d/3`` f-evaluations.
+    order : int
+        Order of the embedded estimate (``s`` for ``s``-stage Radau IIA).
     """
 
-    SAFETY, SAFE_ERR = 0.94, 0.65
-    FAC_MIN, FAC_MAX = 0.1, 4.0
+    SAFETY = 0.9
+    FAC_MIN, FAC_MAX = 0.2, 4.0
 
-    def __init__(self, k_max: int, dimension: int) -> None:
-        if k_max < 3:
-            raise ValueError("k_max must be at least 3")
-        self.k_max = k_max
-        lu_cost = 1 + dimension / 3
-        work = [0.0, 2.0 + lu_cost]  # A_1: Jacobian, f(y0), one LU, one solve
-        for j in range(2, k_max + 2):
-            work.append(work[-1] + lu_cost + j + (j - 1))  # j solves, j − 1 new f-evals
-        self.work = work
+    def __init__(self, order: int) -> None:
+        self.exponent = 1.0 / (order + 1)
 
-    def factor(self, err: float, j: int) -> float:
-        """Unclipped step factor ``0.94·(0.65/err_j)^{1/j}`` proposed by row ``j``."""
-        if err == 0:
-            return math.inf
-        return self.SAFETY * (self.SAFE_ERR / err) ** (1.0 / j)
-
-    def should_continue(self, errors: dict[int, float], j: int, k: int) -> bool | None:
-        """After row ``j`` of a step planned with ``k`` rows: ``True`` → add a row,
-        ``False`` → accept now (``err_j ≤ 1``), ``None`` → reject now.
-        """
-        if j < 2:
-            return True
-        err = errors[j]
-        if err <= 1:
-            return False
-        return None if j >= min(k + 1, self.k_max) else True
-
-    def propose(
-        self, errors: dict[int, float], h: Any, j_last: int, accepted: bool
-    ) -> tuple[Any, int]:
-        """Next ``(h, k)`` from the errors of the rows computed in this step.
-
-        The row count moves by at most one per step (as in SEULEX): it is the cheaper per unit
-        step, ``A_j/h_j`` with the *unclipped* ``h_j``, of the last two rows computed; after
-        an accepted step it is raised by one when the last row was clearly (10 %) cheaper,
-        with the step ``h_k·A_{k+1}/A_k``.  The step factor is clipped to [0.1, 4]; after a
-        rejection the step always shrinks.
-        """
-        fac = {j: self.factor(errors[j], j) for j in (j_last - 1, j_last) if j in errors}
-        cost = {j: self.work[j] / f for j, f in fac.items()}
-        k = min(cost, key=cost.__getitem__)
-        h_new = h * min(self.FAC_MAX, max(self.FAC_MIN, fac[k]))
-        if not accepted:
-            return min(h_new, h / 2), k
-        if k == j_last and k < self.k_max and (k - 1 not in cost or cost[k] < 0.9 * cost[k - 1]):
-            return h_new * self.work[k + 1] / self.work[k], k + 1
-        return h_new, k
+    def propose(self, err: float, h: Any, accepted: bool) -> Any:
+        """Next step after a step ``h`` with error ``err`` (``inf``: Newton failed)."""
+        if not math.isfinite(err):
+            return h / 2
+        fac = self.FAC_MAX if err == 0 else self.SAFETY * err ** (-self.exponent)
+        fac = min(self.FAC_MAX, max(self.FAC_MIN, fac))
+        return h * (fac if accepted else min(fac, 1.0))

@@ -4,8 +4,8 @@ Output sampling follows the simplest honest rule: a step never crosses a request
 time — it is shortened to land on it — so outputs are values of the integrator itself, with
 its error control, not interpolants.  Every accepted step leaves a :class:`Checkpoint`; a
 value at a time that was not requested is obtained later by integrating from the nearest
-checkpoint before it, starting with the step size and row count that were accepted there
-(usually a single step).
+checkpoint before it, starting with the step size that was accepted there (usually a single
+step).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from dlnsym.errors import DlnsymError
-from dlnsym.integrate.controller import ErrorNorm, OrderStepController
-from dlnsym.integrate.extrapolation import ExtrapolationTable
+from dlnsym.integrate.controller import ErrorNorm, StepSizeController
+from dlnsym.integrate.radau import RadauStep
 from dlnsym.mirror_flow import FlowValue, MirrorFlow
 from dlnsym.problems import Problem
 
@@ -46,15 +46,14 @@ def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """State ``s = hi + lo`` at time ``t`` (back-end numbers) and the step ``(h, k)`` that
-    left it.  The state is a double-word sum so that float64 resolves ``|s| − 1`` to far
+    """State ``s = hi + lo`` at time ``t`` (back-end numbers) and the step ``h`` that left
+    it.  The state is a double-word sum so that float64 resolves ``|s| − 1`` to far
     below ``ε``, see :func:`dlnsym.mirror_flow.beta_and_slope`."""
 
     t: Any
     hi: np.ndarray
     lo: np.ndarray
     h: Any
-    k: int
 
 
 @dataclass
@@ -73,16 +72,15 @@ class RunResult:
 
 
 class Integrator:
-    """Adaptive linearly implicit Euler extrapolation for one :class:`MirrorFlow`.
+    """Adaptive Radau IIA for one :class:`MirrorFlow`.
 
     Parameters
     ----------
-    flow : MirrorFlow
+    stepper : RadauStep
+        One step of the method, on ``stepper.flow``.
     norm : ErrorNorm
         Weighted error norm (see :mod:`dlnsym.integrate.controller`).
-    controller : OrderStepController
-    k_init : int
-        Rows of the first step.
+    controller : StepSizeController
     beta_wake : number
         Level below which a coordinate counts as dormant for :meth:`MirrorFlow.wake_cap`.
     """
@@ -92,30 +90,16 @@ class Integrator:
 
     def __init__(
         self,
-        flow: MirrorFlow,
+        stepper: RadauStep,
         norm: ErrorNorm,
-        controller: OrderStepController,
-        k_init: int,
+        controller: StepSizeController,
         beta_wake: Any,
     ) -> None:
-        self.flow = flow
+        self.stepper = stepper
+        self.flow = stepper.flow
         self.norm = norm
         self.controller = controller
-        self.k_init = k_init
         self.beta_wake = beta_wake
-
-    def _attempt(
-        self, value: FlowValue, h: Any, k: int
-    ) -> tuple[ExtrapolationTable, bool | None]:
-        """One step attempt from ``value``: rows are added until the controller accepts
-        (``True``) or rejects (``None``)."""
-        table = ExtrapolationTable(self.flow, value, h, self.norm.bind(value.f * h))
-        decision: bool | None = True
-        while decision is True:
-            if not table.add_row():
-                return table, None
-            decision = self.controller.should_continue(table.errors, table.rows, k)
-        return table, (decision is False) or None
 
     def run(
         self,
@@ -124,7 +108,6 @@ class Integrator:
         t_end: Any,
         *,
         h0: Any,
-        k0: int | None = None,
         stops: Sequence[Any] = (),
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
@@ -145,7 +128,7 @@ class Integrator:
         """
         result = RunResult()
         t, (hi, lo), h = t0, s0, h0
-        k = self.k_init if k0 is None else k0
+        retried = False  # whether the step being tried follows a rejection
         i_stop = bisect.bisect_left(stops, t0)
         if i_stop < len(stops) and stops[i_stop] == t0:
             result.outputs.append((t, hi, lo))
@@ -160,13 +143,17 @@ class Integrator:
                     landing = h_try >= target - t
                     if landing:
                         h_try = target - t
-                    table, accepted = self._attempt(value, h_try, k)
+                    step = self.stepper.attempt(value, h_try, self.norm)
+                    accepted = step.error <= 1
+                    h_new = self.controller.propose(step.error, h_try, accepted)
+                    if accepted and retried:  # no growth right after a rejection
+                        h_new = min(h_new, h_try)
+                    retried = not accepted
                     if accepted:
-                        result.checkpoints.append(Checkpoint(t, hi, lo, h_try, table.rows))
+                        result.checkpoints.append(Checkpoint(t, hi, lo, h_try))
                         t = target if landing else t + h_try
-                        hi, lo = map(backend.point, two_sum(hi, table.best))
+                        hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
                         result.accepted += 1
-                        h_new, k = self.controller.propose(table.errors, h_try, table.rows, True)
                         # a step shortened to land on an output keeps the longer proposal
                         h = max(h_new, h) if landing else h_new
                         if landing and i_stop < len(stops):
@@ -178,10 +165,7 @@ class Integrator:
                             progress(float(t))
                         continue
                     result.rejected += 1
-                    if table.errors:
-                        h, k = self.controller.propose(table.errors, h_try, table.rows, False)
-                    else:  # the Euler substeps diverged before any error estimate
-                        h = h_try / 4
+                    h = h_new
                     if h <= self.H_MIN_REL * max(1, abs(t)):
                         raise IntegrationError(
                             f"step size underflow at t̃ = {float(t):.17g} (h = {float(h):.3g}); "
@@ -189,7 +173,7 @@ class Integrator:
                         )
             except KeyboardInterrupt:
                 result.interrupted = True
-        result.checkpoints.append(Checkpoint(t, hi, lo, h, k))
+        result.checkpoints.append(Checkpoint(t, hi, lo, h))
         return result
 
     def states_at(
@@ -212,7 +196,7 @@ class Integrator:
             while j < len(times) and (idx + 1 == len(starts) or times[j] < starts[idx + 1]):
                 j += 1
             group = list(times[i:j])
-            run = self.run(c.t, (c.hi, c.lo), group[-1], h0=c.h, k0=c.k, stops=group)
+            run = self.run(c.t, (c.hi, c.lo), group[-1], h0=c.h, stops=group)
             if run.interrupted:
                 raise KeyboardInterrupt
             out.extend((hi, lo) for _, hi, lo in run.outputs)
@@ -272,7 +256,8 @@ class ConvertingIntegrator(Integrator):
     """
 
     def __init__(self, inner: Integrator, flow: MirrorFlow, export: Callable[[Any], Any]) -> None:
-        super().__init__(flow, inner.norm, inner.controller, inner.k_init, inner.beta_wake)
+        super().__init__(inner.stepper, inner.norm, inner.controller, inner.beta_wake)
+        self.flow = flow
         self.inner = inner
         self._export = export
         self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors
@@ -284,7 +269,6 @@ class ConvertingIntegrator(Integrator):
         t_end: Any,
         *,
         h0: Any,
-        k0: int | None = None,
         stops: Sequence[Any] = (),
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
@@ -297,7 +281,6 @@ class ConvertingIntegrator(Integrator):
                 (backend.array(s0[0]), backend.array(s0[1])),
                 backend.scalar(t_end),
                 h0=backend.scalar(h0),
-                k0=k0,
                 stops=[backend.scalar(t) for t in stops],
                 every_step=every_step,
                 progress=progress,
@@ -306,7 +289,7 @@ class ConvertingIntegrator(Integrator):
             ex = self._export
             result.outputs = [(ex(t), self._out(hi), self._out(lo)) for t, hi, lo in result.outputs]
             result.checkpoints = [
-                Checkpoint(ex(c.t), self._out(c.hi), self._out(c.lo), ex(c.h), c.k)
+                Checkpoint(ex(c.t), self._out(c.hi), self._out(c.lo), ex(c.h))
                 for c in result.checkpoints
             ]
         return result
