@@ -1,0 +1,338 @@
+"""Radau IIA collocation (:mod:`dlnsym.integrate.radau`) against independent sources.
+
+Every expected value is computed here from a closed form or the literature (Hairer–Wanner,
+*Solving ODEs II*, §IV.5 and §IV.8, and the constants of their code RADAU5), or from
+``mpmath.odefun`` for the exact solution of a 1-coordinate flow — never from the module
+under test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+
+from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend
+from dlnsym.integrate.controller import ErrorNorm
+from dlnsym.integrate.radau import RadauStep, _radau_coefficients, radau_tableau
+from dlnsym.mirror_flow import MirrorFlow
+from dlnsym.problems import as_problem, example
+
+DPS = 30
+ODD_STAGES = (1, 3, 5, 7, 9, 13)
+
+mpf = mpmath.mpf
+
+
+# --------------------------------------------------------------------------- tableau
+
+
+def test_three_stage_tableau_matches_closed_form() -> None:
+    """Radau5 (s = 3): nodes, matrix (Hairer–Wanner Table IV.5.6), eigenvalues and error
+    weights (Hairer–Wanner (8.19) and RADAU5's constants) in closed form."""
+    raw = _radau_coefficients(3, DPS)
+    with mpmath.workdps(40):
+        r6 = mpmath.sqrt(6)
+        c = [(4 - r6) / 10, (4 + r6) / 10, mpf(1)]
+        A = [
+            [(88 - 7 * r6) / 360, (296 - 169 * r6) / 1800, (-2 + 3 * r6) / 225],
+            [(296 + 169 * r6) / 1800, (88 + 7 * r6) / 360, (-2 - 3 * r6) / 225],
+            [(16 - r6) / 36, (16 + r6) / 36, mpf(1) / 9],
+        ]
+        tol = mpf(10) ** -28
+        for i in range(3):
+            assert abs(raw["c"][i] - c[i]) < tol, i
+            for j in range(3):
+                assert abs(raw["A"][i][j] - A[i][j]) < tol, (i, j)
+
+        # the real eigenvalue of A^{-1} is 3 + 3^{2/3} − 3^{1/3} (= 3.6378342527444957…)
+        gamma_hat = 3 + mpmath.cbrt(9) - mpmath.cbrt(3)
+        assert abs(gamma_hat - mpf("3.6378342527444957")) < 1e-15
+        assert abs(raw["gamma_real"] - 1 / gamma_hat) < tol
+        gammas = raw["gammas"]
+        assert len(gammas) == 2
+        assert abs(gammas[0] - 1 / gamma_hat) < tol  # the real one first
+        # the complex pair of A, as RADAU5 sets it up: (12 − 81^{1/3} + 9^{1/3})/60
+        # ± i·√3·(81^{1/3} + 9^{1/3})/60; the kept member has Im > 0
+        pair = mpmath.mpc(
+            (12 - mpmath.cbrt(81) + mpmath.cbrt(9)) / 60,
+            mpmath.sqrt(3) * (mpmath.cbrt(81) + mpmath.cbrt(9)) / 60,
+        )
+        assert abs(gammas[1] - pair) < tol
+
+        # ŷ_1 − y_1 = hγ̃f(y_0) + Σ e_j Z_j with e = γ̃·(−13 − 7√6, −13 + 7√6, −1)/3
+        e = [(-13 - 7 * r6) / 3, (-13 + 7 * r6) / 3, mpf(-1) / 3]
+        for j in range(3):
+            assert abs(raw["e"][j] - e[j] / gamma_hat) < tol, j
+
+        # the same tableau as float64 numbers, as the float path gets it
+        tab = radau_tableau(3, FloatBackend())
+        assert tab.s == 3
+        np.testing.assert_allclose(tab.c, [float(v) for v in c], rtol=1e-15)
+        np.testing.assert_allclose(tab.A, [[float(v) for v in row] for row in A], rtol=1e-15)
+        np.testing.assert_allclose(tab.gammas, [1 / float(gamma_hat), complex(pair)], rtol=1e-15)
+        assert tab.gamma_real == pytest.approx(1 / float(gamma_hat), rel=1e-15)
+        np.testing.assert_allclose(tab.e, [float(v / gamma_hat) for v in e], rtol=1e-14)
+
+
+def _pade_denominator(s: int, z: Any) -> tuple[Any, Any]:
+    """``Q(z)`` of the (s−1, s) Padé approximant of ``e^z`` (the stability function of
+    s-stage Radau IIA is ``P/Q``, so ``Q(1/λ) = 0`` for every eigenvalue λ of A), and the
+    sum of the moduli of its terms (the scale of its rounding)."""
+    terms = [
+        mpmath.factorial(2 * s - 1 - k) * mpmath.factorial(s)
+        / (mpmath.factorial(2 * s - 1) * mpmath.factorial(k) * mpmath.factorial(s - k))
+        * (-z) ** k
+        for k in range(s + 1)
+    ]
+    return mpmath.fsum(terms), mpmath.fsum(abs(t) for t in terms)
+
+
+@pytest.mark.parametrize("s", ODD_STAGES)
+def test_order_conditions(s: int) -> None:
+    """Quadrature order 2s − 1 (not 2s), stage order s, ``c_s = 1``, the eigenvalues as the
+    poles of the Padé stability function, the truncated eigen-decomposition, and the
+    embedded weights of order s."""
+    raw = _radau_coefficients(s, DPS)
+    with mpmath.workdps(40):
+        c, A = raw["c"], raw["A"]
+        b = A[s - 1]
+        tol = mpf(10) ** -28
+        assert len(c) == s and all(len(row) == s for row in A)
+        assert c[-1] == 1
+        assert all(0 < c[i] < c[i + 1] for i in range(s - 1))
+
+        def quadrature_residual(q: int) -> Any:
+            return 1 / mpf(q) - mpmath.fsum(b[i] * c[i] ** (q - 1) for i in range(s))
+
+        for q in range(1, 2 * s):
+            assert abs(quadrature_residual(q)) < tol, q
+        # negative control: x^{2s−1} is not integrated exactly; the residual is
+        # ∫_0^1 ω(x)x^{s−1}dx = −(s!(s−1)!)²/((2s)!(2s−1)!) (ω: the monic node polynomial)
+        expected = -(mpmath.factorial(s) * mpmath.factorial(s - 1)) ** 2 / (
+            mpmath.factorial(2 * s) * mpmath.factorial(2 * s - 1)
+        )
+        assert abs(expected) > 1e-16
+        assert abs(quadrature_residual(2 * s) - expected) < tol * abs(expected) * 1e6
+
+        for i in range(s):  # stage order s
+            for q in range(1, s + 1):
+                lhs = mpmath.fsum(A[i][j] * c[j] ** (q - 1) for j in range(s))
+                assert abs(lhs - c[i] ** q / q) < tol, (i, q)
+        worst = max(  # negative control: not stage order s + 1
+            abs(mpmath.fsum(A[i][j] * c[j] ** s for j in range(s)) - c[i] ** (s + 1) / (s + 1))
+            for i in range(s)
+        )
+        assert worst > 1e-12
+
+        # eigenvalues: the real one first, then one of each conjugate pair (Im > 0); each a
+        # pole of the stability function
+        gammas = raw["gammas"]
+        assert len(gammas) == (s + 1) // 2
+        assert abs(mpmath.im(gammas[0])) < tol
+        assert abs(raw["gamma_real"] - mpmath.re(gammas[0])) < tol
+        assert all(mpmath.im(g) > 1e-3 for g in gammas[1:])
+        for g in gammas:
+            value, scale = _pade_denominator(s, 1 / g)
+            assert abs(value) < tol * scale, g
+
+        # A·v = Re(Σ_k T_keep[:,k]·γ_k·(T_inv_keep[k,:]·v)) and v = Re(Σ_k T_keep[:,k]·
+        # (T_inv_keep[k,:]·v)) for real v: what the transformed Newton iteration relies on
+        T_keep, T_inv_keep = raw["T_keep"], raw["T_inv_keep"]
+        rng = np.random.default_rng(s)
+        for _ in range(3):
+            v = [mpf(float(x)) for x in rng.standard_normal(s)]
+            w = [mpmath.fsum(T_inv_keep[k][j] * v[j] for j in range(s)) for k in range(len(gammas))]
+            for i in range(s):
+                Av = mpmath.fsum(A[i][j] * v[j] for j in range(s))
+                rebuilt = mpmath.fsum(T_keep[i][k] * gammas[k] * w[k] for k in range(len(gammas)))
+                assert abs(mpmath.re(rebuilt) - Av) < tol, i
+                back = mpmath.fsum(T_keep[i][k] * w[k] for k in range(len(gammas)))
+                assert abs(mpmath.re(back) - v[i]) < tol, i
+
+        # embedded weights b̂ = b + Aᵀe: γ̃ + Σ b̂_i = 1 and Σ b̂_i c_i^{q−1} = 1/q, q = 2 … s
+        e = raw["e"]
+        b_hat = [b[i] + mpmath.fsum(A[j][i] * e[j] for j in range(s)) for i in range(s)]
+        assert abs(raw["gamma_real"] + mpmath.fsum(b_hat) - 1) < tol
+        for q in range(2, s + 1):
+            lhs = mpmath.fsum(b_hat[i] * c[i] ** (q - 1) for i in range(s))
+            assert abs(lhs - 1 / mpf(q)) < tol, q
+        # negative control: the embedded formula has order s, not s + 1
+        lhs = mpmath.fsum(b_hat[i] * c[i] ** s for i in range(s))
+        assert abs(lhs - 1 / mpf(s + 1)) > 1e-9
+
+
+@pytest.mark.parametrize("s", [0, 2, 4, -1])
+def test_invalid_stage_counts(s: int) -> None:
+    with pytest.raises(ValueError, match="odd"):
+        _radau_coefficients(s, DPS)
+    with pytest.raises(ValueError, match="odd"):
+        radau_tableau(s, FloatBackend())
+
+
+# --------------------------------------------------------------------------- one step
+
+#: the 1-coordinate problem X = [[1]], y = [1/2]: H = 1, c = 1/2
+_C = Fraction(1, 2)
+
+
+def _unit_flow(lam: Any, backend: Backend) -> MirrorFlow:
+    return MirrorFlow(as_problem([[1]], [_C], exact=True), lam, backend)
+
+
+def _exact_solution(lam: int, s0: Any, dps: int) -> Callable[[Any], Any]:
+    """``t ↦ s(t)`` for ``ds/dt = c − α²·sinh(2Λs)``, ``α² = e^{−2Λ}``, ``s(0) = s0``, by
+    mpmath's Taylor-series integrator (call it inside ``mpmath.workdps(dps)``)."""
+    with mpmath.workdps(dps):
+        L = mpf(lam)
+        a2 = mpmath.exp(-2 * L)
+        c = mpf(_C.numerator) / _C.denominator
+        return mpmath.odefun(lambda t, s: c - a2 * mpmath.sinh(2 * L * s), 0, mpf(s0))
+
+
+def _to_mpf(backend: Backend, x: Any) -> Any:
+    return backend.to_mpf(x) if isinstance(backend, ArbBackend) else mpf(float(x))
+
+
+@pytest.mark.parametrize(
+    ("s", "backend", "atol", "steps"),
+    [
+        # float64, as simulate uses it
+        (3, FloatBackend(), 1e-14, (0.5, 0.25, 0.125)),
+        # s = 5: the error constant of order 10 is ~1e-9 (5!·4!/(10!·9!) = 2.2e-9 for
+        # y' = λy), so in float64 the error reaches the round-off level before the step is
+        # small enough for h^10 to dominate (h = 0.3 gives 1e-15, and at h ≥ 0.15 an h^11
+        # term of opposite sign still competes).  At 40 digits the asymptotic range is
+        # visible.
+        (5, ArbBackend(40), "1e-40", (0.04, 0.02, 0.01)),
+    ],
+    ids=["s3-float", "s5-arb40"],
+)
+def test_one_step_error_has_order_2s(
+    s: int, backend: Backend, atol: Any, steps: tuple[float, ...]
+) -> None:
+    """Local error of one step from s(0) = 0 at Λ = 2 is O(h^{2s}) (order 2s − 1)."""
+    lam = 2
+    exact = _exact_solution(lam, 0, backend.digits + 10)
+    errors = []
+    with backend.precision():
+        flow = _unit_flow(lam, backend)
+        stepper = RadauStep(flow, radau_tableau(s, backend))
+        norm = ErrorNorm(atol=backend.scalar(atol), rtol=16 * backend.eps)
+        zero = backend.array([0])
+        value = flow.evaluate(zero, backend.array([0]))
+        J = flow.jacobian(value)
+        for h in steps:
+            h_b = backend.scalar(h)
+            newton_norm = norm.bind(flow.rounding_scale(value) * h_b, noise=1 / stepper.kappa)
+            Z, _, _ = stepper.solve(value, h_b, J, newton_norm)
+            assert Z is not None, h
+            assert Z.shape == (s, 1)
+            with mpmath.workdps(backend.digits + 10):
+                errors.append(abs(_to_mpf(backend, Z[-1][0]) - exact(mpf(h))))
+    floor = mpf(10) ** (4 - backend.digits)  # far above the round-off of one step
+    assert all(err > floor for err in errors), errors
+    for big, small in zip(errors, errors[1:], strict=False):
+        ratio = big / small
+        assert 2 ** (2 * s) / 4 < ratio < 2 ** (2 * s) * 4, (errors, ratio)
+
+
+@pytest.mark.parametrize("s", [3, 5])
+def test_error_estimate_small_for_short_step_large_for_long_step(s: int) -> None:
+    """Λ = 20 from s = 0.9 (β ≈ e^{-4}/2): a step of 1e-3 is well within tol = 1e-10 and
+    so is its estimate; a step of 0.1 is far outside (true error checked against
+    mpmath), and so is its estimate — which is not optimistic."""
+    lam, s0, tol = 20, 0.9, 1e-10
+    backend = FloatBackend()
+    exact = _exact_solution(lam, s0, 30)
+    with backend.precision():
+        flow = _unit_flow(lam, backend)
+        stepper = RadauStep(flow, radau_tableau(s, backend))
+        norm = ErrorNorm(atol=tol / (2 * lam), rtol=16 * backend.eps)
+        value = flow.evaluate(np.array([s0]), np.zeros(1))
+
+        def true_error(h: float) -> tuple[Any, float]:
+            outcome = stepper.attempt(value, h, norm)
+            assert outcome.stages is not None, h
+            with mpmath.workdps(30):
+                err = abs(mpf(s0) + mpf(float(outcome.stages[-1][0])) - exact(mpf(h)))
+            return outcome, float(err) / norm.atol
+
+        short, short_true = true_error(1e-3)
+        assert short_true < 0.1  # the step is accurate …
+        assert 0 <= short.error <= 1  # … and the estimate says so
+
+        long, long_true = true_error(0.1)
+        assert long_true > 10  # the step is too long …
+        assert long.error > 1  # … and the estimate says so (negative control)
+        assert long.error >= long_true  # not optimistic
+
+        # a step far too long: rejected either by the estimate or by Newton (error = inf)
+        assert stepper.attempt(value, 1.0, norm).error > 1
+
+
+@pytest.mark.parametrize("h", [1.0, 2.0])
+def test_error_estimate_tracks_true_error_on_a_stiff_step(h: float) -> None:
+    """Λ = 20 from 10⁻⁹ beyond the equilibrium s* ≈ 1 (β* = c = 1/2): J ≈ −Λ, so the step
+    is stiff (|hJ| ≥ 20) and its error is the damping of the offset.  The filtered estimate
+    (I − hγ̃J)^{-1}(…) is within a factor 4 of the true error (mpmath); the unfiltered
+    difference ŷ_1 − y_1 would be 50–200× too large."""
+    lam, offset, tol = 20, 1e-9, 1e-10
+    backend = FloatBackend()
+    exact = _exact_solution(lam, mpf(1) + mpf(offset), 30)
+    with backend.precision():
+        flow = _unit_flow(lam, backend)
+        stepper = RadauStep(flow, radau_tableau(3, backend))
+        norm = ErrorNorm(atol=tol / (2 * lam), rtol=16 * backend.eps)
+        value = flow.evaluate(np.array([1.0]), np.array([offset]))
+        assert abs(h * flow.jacobian(value)[0, 0]) >= 19  # stiff: J ≈ −Λ
+        outcome = stepper.attempt(value, h, norm)
+    assert outcome.stages is not None
+    with mpmath.workdps(30):
+        end = mpf(1) + mpf(offset) + mpf(float(outcome.stages[-1][0]))
+        true = float(abs(end - exact(mpf(h)))) / norm.atol
+    assert true > 1  # the offset is damped by R(hλ), not e^{hλ}: a visible error
+    assert true / 4 <= outcome.error <= 4 * true, (outcome.error, true)
+
+
+def test_float_and_arb_steps_agree_on_example_a() -> None:
+    """One step of example A at Λ = 100 from s = 0.7·c: float64 and Arb at 30 digits give
+    the same stage increments (to 1e-12 relative) and the same error estimate."""
+    problem = example("A")
+    s, h, lam = 7, 0.01, 100
+    outcomes = {}
+    float_backend = FloatBackend()
+    with float_backend.precision():
+        flow = MirrorFlow(problem, lam, float_backend)
+        start = flow.c * 0.7
+        assert start.dtype == float
+        norm = ErrorNorm(atol=1e-14, rtol=16 * float_backend.eps)
+        value = flow.evaluate(start, np.zeros_like(start))
+        outcomes["float"] = RadauStep(flow, radau_tableau(s, float_backend)).attempt(
+            value, h, norm
+        )
+    arb = ArbBackend(30)
+    with arb.precision():
+        flow = MirrorFlow(problem, lam, arb)
+        arb_start = arb.array(start)  # exact: the same binary numbers
+        assert all(arb.to_mpf(a) == mpf(float(f)) for a, f in zip(arb_start, start, strict=True))
+        norm = ErrorNorm(atol=arb.scalar(1e-14), rtol=16 * arb.eps)
+        value = flow.evaluate(arb_start, arb.array(np.zeros(len(start))))
+        outcome = RadauStep(flow, radau_tableau(s, arb)).attempt(value, arb.scalar(h), norm)
+        outcomes["arb"] = outcome
+    Z_float, Z_arb = outcomes["float"].stages, outcomes["arb"].stages
+    assert Z_float is not None and Z_arb is not None
+    assert Z_float.shape == Z_arb.shape == (s, problem.d)
+    Z_ref = np.array([[float(arb.to_mpf(v)) for v in row] for row in Z_arb])
+    scale = np.abs(Z_ref).max()
+    assert scale > 1e-3  # a real step, not a trivially zero increment
+    assert np.abs(Z_float - Z_ref).max() <= 1e-12 * scale
+    # the error estimates agree too, up to the Newton error of the float64 stages: Newton
+    # stops within κ·atol, and Σ e_j Z_j amplifies that (here by ~0.5 %)
+    e_float, e_arb = outcomes["float"].error, outcomes["arb"].error
+    assert e_arb > 1
+    assert abs(e_float - e_arb) <= 0.05 * e_arb
