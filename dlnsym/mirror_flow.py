@@ -147,6 +147,7 @@ class MirrorFlow:
         self.y = backend.array(problem.y)
         self.d = problem.d
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
+        self._H_T = self.H.T.copy()
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -155,11 +156,13 @@ class MirrorFlow:
         return FlowValue(base, offset, base + offset, beta, slope, self.c - self.H @ beta)
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
-        """``f(s) = c − Hβ(s)`` alone (what a substep needs: no ``β'``, no :class:`FlowValue`)."""
+        """``f(s) = c − Hβ(s)`` alone (what a Newton iteration needs: no ``β'``, no
+        :class:`FlowValue`).  ``offset`` may be a matrix: then ``f`` at ``base + offset[i]``
+        for every row ``i`` (the stages of a step), in one pass."""
         beta = self.backend.elementwise(
             _beta_and_slope, 1, base, offset, 2 * self.lam, None, self.backend
         )
-        return self.c - self.H @ beta
+        return self.c - beta @ self._H_T
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so

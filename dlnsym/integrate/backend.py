@@ -64,9 +64,9 @@ class Backend:
     def elementwise(
         self, fn: Callable[..., Any], nout: int, base: np.ndarray, offset: Any, *args: Any
     ) -> Any:
-        """``fn(base_i, offset_i, *args)`` for every entry of the 1-D ``base`` (``offset``: an
-        array like ``base`` or a scalar), on the back-end's scalars: an array, or a tuple of
-        ``nout`` arrays when ``nout > 1``.
+        """``fn(base_i, offset_i, *args)`` for every entry of ``base`` and ``offset``
+        (broadcast together: a vector and a matrix of rows, or a scalar), on the back-end's
+        scalars: an array, or a tuple of ``nout`` arrays when ``nout > 1``.
 
         For the few coordinates of these problems, one call of a scalar formula per
         coordinate costs less than two dozen whole-array operations, each dispatched on its
@@ -140,9 +140,12 @@ class FloatBackend(Backend):
         self, fn: Callable[..., Any], nout: int, base: np.ndarray, offset: Any, *args: Any
     ) -> Any:
         # a list comprehension over Python floats: no object arrays, one conversion back
-        offsets = offset.tolist() if isinstance(offset, np.ndarray) else [offset] * len(base)
-        out = [fn(b, o, *args) for b, o in zip(base.tolist(), offsets, strict=True)]
-        return np.array(out) if nout == 1 else tuple(np.array(v) for v in zip(*out, strict=True))
+        base, offset = np.broadcast_arrays(base, offset)
+        pairs = zip(base.ravel().tolist(), offset.ravel().tolist(), strict=True)
+        out = [fn(b, o, *args) for b, o in pairs]
+        if nout == 1:
+            return np.array(out).reshape(base.shape)
+        return tuple(np.array(v).reshape(base.shape) for v in zip(*out, strict=True))
 
     def complex_array(self, values: Any) -> np.ndarray:
         return np.asarray(values, dtype=complex)

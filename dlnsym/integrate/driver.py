@@ -207,9 +207,9 @@ class Integrator:
 class ConvertingFlow(MirrorFlow):
     """The field of ``inner`` (computed on its back-end), reported in ``backend``'s numbers.
 
-    :meth:`evaluate` converts ``s`` in, evaluates on ``inner`` and converts ``s, β, β', f``
-    out (exact both ways at equal precision); ``loss``/``loss_rate`` and the data are those
-    of :class:`MirrorFlow` on ``backend``.  Used for the evaluations a
+    :meth:`evaluate` and :meth:`loss` convert in, compute on ``inner`` and convert out
+    (exact both ways at equal precision); ``loss_rate`` and the data are those of
+    :class:`MirrorFlow` on ``backend``.  Used for the evaluations a
     :class:`~dlnsym.trajectory.Trajectory` makes at its samples and checkpoints.
     """
 
@@ -223,6 +223,7 @@ class ConvertingFlow(MirrorFlow):
     ) -> None:
         super().__init__(problem, log_inv_alpha, backend)
         self.inner = inner
+        self._export = export
         self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
@@ -233,6 +234,13 @@ class ConvertingFlow(MirrorFlow):
             )
         out = self._out
         return FlowValue(base, offset, out(v.s), out(v.beta), out(v.slope), out(v.f))
+
+    def loss(self, beta: np.ndarray) -> Any:
+        """``L(β)`` computed on ``inner``'s back-end (exact conversion both ways)."""
+        into = self.inner.backend
+        with into.precision():
+            value = self.inner.loss(into.array(beta))
+        return self._export(value)
 
 
 class ConvertingIntegrator(Integrator):

@@ -48,6 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import flint
 import mpmath
 import numpy as np
 
@@ -60,47 +61,84 @@ __all__ = ["RadauTableau", "RadauStep", "radau_tableau"]
 
 
 
+def _mp(x: flint.arb | flint.acb) -> mpmath.mpf | mpmath.mpc:
+    """The mid-point of an arb (mpf) or acb (mpc), exactly at the current mpmath precision."""
+    if isinstance(x, flint.acb):
+        return mpmath.mpc(_mp(x.real), _mp(x.imag))
+    man, exp = x.mid().man_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
 @functools.cache
 def _radau_coefficients(s: int, dps: int) -> dict[str, Any]:
     """Nodes, matrix, eigen-decomposition and error weights of ``s``-stage Radau IIA, as mpf
-    and mpc at ``dps`` digits (computed with 20 extra digits)."""
+    and mpc at ``dps + 20`` digits.
+
+    Computed in ball arithmetic (FLINT/Arb: certified roots and Rump's certified
+    eigenvectors) at twice that precision, which the Vandermonde solve and the
+    eigen-decomposition partly consume; the precision is doubled again until every radius is
+    below ``10^−(dps+20)``, so the mid-points returned are correct to the digits given.
+    """
     if s < 1 or s % 2 == 0:
         raise ValueError(f"Radau IIA stages must be odd and positive, got {s}")
-    with mpmath.workdps(dps + 20):
-        # nodes: zeros of d^{s−1}/dx^{s−1} [x^{s−1}(x − 1)^s] (right Radau points on [0, 1])
-        poly = [mpmath.mpf(0)] * (2 * s)  # coefficients of x^{s−1}(x−1)^s, highest first
-        for k in range(s + 1):
-            poly[k] = mpmath.binomial(s, k) * (-1) ** k
-        for _ in range(s - 1):  # differentiate s − 1 times
-            deg = len(poly) - 1
-            poly = [c * (deg - i) for i, c in enumerate(poly[:-1])]
-        roots = mpmath.polyroots(poly, maxsteps=200, extraprec=4 * dps)
-        c = sorted(mpmath.re(r) for r in roots)
-        c[-1] = mpmath.mpf(1)
-        # A_ij: Σ_j A_ij c_j^{q−1} = c_i^q / q, q = 1 … s
-        V = mpmath.matrix([[cj ** (q - 1) for cj in c] for q in range(1, s + 1)])
-        W = mpmath.matrix([[ci**q / q for q in range(1, s + 1)] for ci in c])
-        A = W * (V.T) ** -1
-        gammas, T = mpmath.eig(A)
-        T_inv = T**-1
-        real = min(range(s), key=lambda k: abs(mpmath.im(gammas[k])))
-        gamma_real = mpmath.re(gammas[real])
-        # b̂: Σ_i b̂_i c_i^{q−1} = 1/q − γ̃·[q = 1]
-        rhs = mpmath.matrix([mpmath.mpf(1) / q - (gamma_real if q == 1 else 0)
-                             for q in range(1, s + 1)])
-        b_hat = mpmath.lu_solve(V, rhs)
-        b = A[s - 1, :]
-        e = (b_hat.T - b) * A**-1
-        keep = [real] + [k for k in range(s) if mpmath.im(gammas[k]) > 0 and k != real]
-        return {
-            "c": c,
-            "A": [[A[i, j] for j in range(s)] for i in range(s)],
-            "gammas": [gammas[k] for k in keep],
-            "T_keep": [[T[i, k] * (1 if k == real else 2) for k in keep] for i in range(s)],
-            "T_inv_keep": [[T_inv[k, j] for j in range(s)] for k in keep],
-            "gamma_real": gamma_real,
-            "e": [e[0, j] for j in range(s)],
-        }
+    digits = dps + 20
+    old = flint.ctx.prec
+    flint.ctx.prec = mpmath.libmp.dps_to_prec(2 * digits)
+    try:
+        while True:
+            raw = _radau_balls(s)
+            if all(v.rad() < flint.arb(10) ** -digits for v in _flat(list(raw.values()))):
+                break
+            flint.ctx.prec *= 2
+    finally:
+        flint.ctx.prec = old
+    with mpmath.workdps(digits):
+        return {key: _mp_nested(value) for key, value in raw.items()}
+
+
+def _radau_balls(s: int) -> dict[str, Any]:
+    """The coefficients of :func:`_radau_coefficients` as arb/acb balls at ``flint.ctx.prec``."""
+    # nodes: zeros of d^{s−1}/dx^{s−1} [x^{s−1}(x − 1)^s] (right Radau points on [0, 1])
+    x = flint.fmpz_poly([0, 1])
+    poly = x ** (s - 1) * (x - 1) ** s
+    for _ in range(s - 1):
+        poly = poly.derivative()
+    c = sorted((r.real for r, _ in poly.complex_roots()), key=float)
+    c[-1] = flint.arb(1)
+    # A_ij: Σ_j A_ij c_j^{q−1} = c_i^q / q, q = 1 … s, i.e. A·Vᵀ = W
+    V = flint.arb_mat([[cj ** (q - 1) for cj in c] for q in range(1, s + 1)])
+    W = flint.arb_mat([[ci**q / q for q in range(1, s + 1)] for ci in c])
+    A = W * V.transpose().inv()
+    gammas, T_inv, T = flint.acb_mat(A).eig(left=True, right=True, algorithm="rump")
+    real = min(range(s), key=lambda k: abs(float(gammas[k].imag)))  # A = T·Γ·T^{-1}
+    gamma_real = gammas[real].real
+    # b̂: Σ_i b̂_i c_i^{q−1} = 1/q − γ̃·[q = 1], and e = (b̂ − b)ᵀ·A^{-1}
+    rhs = flint.arb_mat([[flint.arb(1) / q - (gamma_real if q == 1 else 0)]
+                         for q in range(1, s + 1)])
+    b = flint.arb_mat([[A[s - 1, j]] for j in range(s)])
+    e = (V.solve(rhs) - b).transpose() * A.inv()
+    keep = [real] + [k for k in range(s) if k != real and float(gammas[k].imag) > 0]
+    return {
+        "c": c,
+        "A": [[A[i, j] for j in range(s)] for i in range(s)],
+        "gammas": [flint.acb(gamma_real) if k == real else gammas[k] for k in keep],
+        "T_keep": [[T[i, k] * (1 if k == real else 2) for k in keep] for i in range(s)],
+        "T_inv_keep": [[T_inv[k, j] for j in range(s)] for k in keep],
+        "gamma_real": gamma_real,
+        "e": [e[0, j] for j in range(s)],
+    }
+
+
+def _flat(value: Any) -> list[Any]:
+    """The balls of a nested list (real and imaginary parts separately)."""
+    if isinstance(value, list):
+        return [v for item in value for v in _flat(item)]
+    return [value.real, value.imag] if isinstance(value, flint.acb) else [value]
+
+
+def _mp_nested(value: Any) -> Any:
+    """:func:`_mp` over a nested list."""
+    return [_mp_nested(v) for v in value] if isinstance(value, list) else _mp(value)
 
 
 @dataclass(frozen=True)
@@ -169,9 +207,6 @@ class RadauStep:
         self.kappa = newton_tol
         self.max_iterations = max_iterations
 
-    def _stage_fields(self, start: FlowValue, Z: np.ndarray) -> np.ndarray:
-        """``F_i = f(y_0 + Z_i)`` for every stage (rows)."""
-        return np.array([self.flow.field(start.base, start.offset + z) for z in Z])
 
     def solve(
         self, start: FlowValue, h: Any, J: np.ndarray, norm: Callable[[np.ndarray], float]
@@ -186,7 +221,7 @@ class RadauStep:
         W = backend.complex_array(np.zeros((len(tab.gammas), self.flow.d)))
         previous = None
         for iteration in range(1, self.max_iterations + 1):
-            F = self._stage_fields(start, Z)
+            F = self.flow.field(start.base, start.offset + Z)  # F_i = f(y_0 + Z_i), rows
             if not backend.all_finite(F):
                 return None, solvers, iteration
             R = (tab.T_inv_keep @ F) * (tab.gammas * h)[:, None] - W
