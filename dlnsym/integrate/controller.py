@@ -52,7 +52,8 @@ class ErrorNorm:
     def bind(self, increment: np.ndarray, noise: float = 1.0) -> Any:
         """The norm for a step whose increment has the size of ``increment`` (``h·f(s_0)``):
         ``δ ↦ max_i |δ_i|/sc_i`` as a float.  ``noise`` scales the round-off floor ``rtol``
-        (a test against ``κ < 1`` needs the floor raised by ``1/κ``)."""
+        (a test against ``κ < 1`` needs the floor raised by ``1/κ``).  ``δ`` may also be a
+        matrix of such increments (rows), e.g. the stages of a step: the max over all."""
         inv = 1 / (np.abs(increment) * (self.rtol * noise) + self.atol)
 
         def norm(delta: np.ndarray) -> float:

@@ -8,8 +8,16 @@ On a plateau the active coordinates sit on a stiff slow manifold (eigenvalues of
 components: its rows converge like ``(h|λ|)^j/j!`` with the *stiff* ``λ``, so at 30 digits it
 needed ≈ 1200 steps of 16 rows on one plateau of example A at Λ = 100.  Radau IIA is stiffly
 accurate with stage order ``s``: the stiff components are resolved through the collocation
-conditions, and the step is limited by the slow rates only.  On the same plateau, 9 stages
-(order 17) need ≈ 120 steps.
+conditions, and the step is limited by the slow rates only.  On the same plateau
+(t̃ ∈ [3.7, 9.9]), 9 stages (order 17) took 117 steps under step-doubling error control and
+284 under the embedded estimate below, for the whole path 2149 → 1331 steps; 13 stages
+(the default at 30 digits) take 328.
+
+The embedded estimate has order ``s`` only, so it is conservative for the order-``2s − 1``
+result; that is why ``s`` grows with the digits asked for
+(:func:`dlnsym.simulate.radau_stages`).  Step doubling, which estimates the error of the
+high-order result itself, was measured too: fewer accepted steps, but three Newton solves
+per step and more rejections, for no gain in time.
 
 The step
 --------
@@ -207,7 +215,6 @@ class RadauStep:
         self.kappa = newton_tol
         self.max_iterations = max_iterations
 
-
     def solve(
         self, start: FlowValue, h: Any, J: np.ndarray, norm: Callable[[np.ndarray], float]
     ) -> tuple[np.ndarray | None, list[Any], int]:
@@ -219,17 +226,18 @@ class RadauStep:
         solvers = [backend.inverse(eye - J * (h * g)) for g in tab.gammas]
         Z = backend.array(np.zeros((tab.s, self.flow.d)))
         W = backend.complex_array(np.zeros((len(tab.gammas), self.flow.d)))
+        gamma_h = (tab.gammas * h)[:, None]
         previous = None
         for iteration in range(1, self.max_iterations + 1):
             F = self.flow.field(start.base, start.offset + Z)  # F_i = f(y_0 + Z_i), rows
             if not backend.all_finite(F):
                 return None, solvers, iteration
-            R = (tab.T_inv_keep @ F) * (tab.gammas * h)[:, None] - W
-            dW = backend.point(np.array([M @ r for M, r in zip(solvers, R, strict=True)]))
-            W = W + dW
+            R = (tab.T_inv_keep @ F) * gamma_h - W
+            dW = np.array([M @ r for M, r in zip(solvers, R, strict=True)])
+            W = W + dW  # W's radii (Arb) grow by a few ulps per iteration; only Z is compared
             dZ = backend.point(backend.real(tab.T_keep @ dW))
             Z = Z + dZ
-            size = max(norm(row) for row in dZ)
+            size = norm(dZ)
             if previous is None:
                 if size <= self.kappa * 1e-3:
                     return Z, solvers, iteration
