@@ -346,7 +346,13 @@ def convergence_study(
 
 
 def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
-    """Log-log plot of ``|t̂_k − t_k|`` against Λ (with a 1/Λ guide) and the plateau error.
+    """Log-log plots against Λ of ``|t̂_k − t_k|`` (with a 1/Λ guide) and of the plateau error.
+
+    Both panels put Λ on a logarithmic axis (the studies span decades of Λ) and the errors on
+    a logarithmic axis too: jump-time errors fall like ``1/Λ`` (a line of slope −1) and
+    plateau errors like ``e^{r·Λ}``, over many decades.  Errors that are exactly 0 or NaN
+    cannot be drawn on a log axis and are left out; if no plateau error is positive, that
+    panel keeps a linear error axis and says so.  Labels are matplotlib mathtext.
 
     The format follows the extension (``.png``, ``.pdf`` or ``.svg``); the file is written
     atomically (:func:`dlnsym.plotting.save_figure`).  Returns the path written.  For the
@@ -360,16 +366,28 @@ def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
     lams = study.lambdas
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_jump, ax_plat = fig.subplots(1, 2)
+    lam_label = r"$\Lambda = \ln(1/\alpha)$"
     errs = np.abs(study.jump_time_errors)
     for k, slope in enumerate(study.jump_slopes):
-        ax_jump.loglog(lams, errs[:, k], "o-", label=f"jump {k + 1} (slope {slope:+.2f})")
-    ref = np.nanmax(errs[0]) if errs.size and np.isfinite(np.nanmax(errs[0])) else 1.0
-    ax_jump.loglog(lams, ref * lams[0] / lams, "k--", label="1/Λ")
-    ax_jump.set(xlabel="Λ = ln(1/α)", ylabel="|t̂_k − t_k|",
-                title=f"jump times: slope {study.jump_slope:+.3f}")
+        ax_jump.plot(lams, errs[:, k], "o-", label=rf"$k = {k + 1}$ (slope ${slope:+.2f}$)")
+    # 1/Λ guide through the largest error at the smallest Λ (expected: t̂_k − t_k ≈ c_k/Λ)
+    first = errs[0][np.isfinite(errs[0]) & (errs[0] > 0)] if errs.size else errs
+    ref = first.max() if first.size else 1.0
+    ax_jump.plot(lams, ref * lams[0] / lams, "k--", label=r"$\propto 1/\Lambda$")
+    ax_jump.set(xscale="log", yscale="log", xlabel=lam_label, ylabel=r"$|\hat t_k - t_k|$",
+                title=rf"jump times: $\max\ |\hat t_k - t_k| \propto \Lambda^{{p}}$, "
+                      rf"$p = {study.jump_slope:+.3f}$")
     ax_jump.legend(fontsize="small")
-    ax_plat.semilogy(lams, study.plateau_errors, "s-")
-    ax_plat.set(xlabel="Λ = ln(1/α)", ylabel="sup plateau error ‖β − β_k‖∞",
-                title=f"plateaus: error ~ e^({study.plateau_rate:.3g}·Λ)")
+    plateau = study.plateau_errors
+    ax_plat.plot(lams, plateau, "s-")
+    if np.any(np.isfinite(plateau) & (plateau > 0)):
+        ax_plat.set_yscale("log")
+    else:
+        ax_plat.text(0.5, 0.5, "no positive plateau error (all 0 or NaN)",
+                     transform=ax_plat.transAxes, ha="center", va="center")
+    ax_plat.set(xscale="log", xlabel=lam_label,
+                ylabel=r"largest plateau error $\|\beta(\tilde t) - \beta_k\|_\infty$",
+                title=rf"plateaus: error $\propto e^{{r\Lambda}}$, "
+                      rf"$r = {study.plateau_rate:.3g}$")
     fig.suptitle(f"Convergence to the saddle path: {study.name}")
     return save_figure(fig, path)

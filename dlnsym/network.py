@@ -59,6 +59,7 @@ import numpy as np
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
+from dlnsym.trajectory import TrajectoryExport
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -106,9 +107,14 @@ def _mpf(value: Any, name: str) -> mpmath.mpf:
 
 
 @dataclass
-class NetworkTrajectory:
+class NetworkTrajectory(TrajectoryExport):
     """A trajectory of the network, with the attributes of :class:`dlnsym.trajectory.Trajectory`
-    that :func:`dlnsym.compare.compare` and the plots read.
+    that :func:`dlnsym.compare.compare` and the plots read, and its exports
+    (:meth:`beta_float`, :meth:`to_json`, :meth:`save_json`, :meth:`save_npz`, inherited from
+    :class:`dlnsym.trajectory.TrajectoryExport`, so the files have the same format: that of
+    the mp path, the network's numbers being ``mpf``).  ``u`` and ``v`` are not exported; they
+    follow from β and α: ``u² = α² + √(α⁴ + β²)``, ``v = β/u`` (from ``u² − v² = 2α²``,
+    ``u⊙v = β``).
 
     Attributes
     ----------
@@ -134,6 +140,8 @@ class NetworkTrajectory:
         ``t_max``.
     stats : dict
         ``steps``, ``order`` (Taylor order), ``working_dps`` and ``seconds``.
+    interrupted : bool
+        Always ``False`` (the network run is not interruptible); kept for the export format.
     """
 
     problem: Problem
@@ -149,10 +157,7 @@ class NetworkTrajectory:
     jump_times: list[float]
     t_end: float
     stats: dict[str, Any] = field(default_factory=dict)
-
-    def beta_float(self) -> np.ndarray:
-        """β as float64 (values below ~1e-308 underflow to 0)."""
-        return np.asarray(self.beta, dtype=float)
+    interrupted: bool = False
 
     def __repr__(self) -> str:
         return (f"NetworkTrajectory({self.problem.name or 'problem'}, "

@@ -31,10 +31,104 @@ from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
-__all__ = ["Trajectory"]
+__all__ = ["Trajectory", "TrajectoryExport"]
 
 
-class Trajectory:
+class TrajectoryExport:
+    """Export methods shared by :class:`Trajectory` and
+    :class:`dlnsym.network.NetworkTrajectory`, so that both write the same JSON and ``.npz``
+    formats.
+
+    A mixin: it has no constructor and no state of its own.  The class using it provides the
+    attributes annotated below, with the meaning documented in :class:`Trajectory`: ``s``,
+    ``beta`` (one row per time) and ``loss`` are float64 arrays when ``dps`` is ``None``, and
+    object arrays of ``mpf`` otherwise.
+    """
+
+    problem: Problem
+    log_inv_alpha: Any
+    dps: int | None
+    t: np.ndarray
+    s: np.ndarray
+    beta: np.ndarray
+    loss: np.ndarray
+    jump_times: list[float]
+    jump_levels: list[float] | None
+    interrupted: bool
+    t_end: float
+
+    def beta_float(self) -> np.ndarray:
+        """β as float64 (mp values below ~1e-308 underflow to 0)."""
+        return np.asarray(self.beta, dtype=float)
+
+    def _text(self, values: np.ndarray) -> np.ndarray:
+        """Decimal strings of mp values at the requested digits (lossless for the user)."""
+        digits = self.dps or 17
+        return np.vectorize(lambda v: mpmath.nstr(v, digits, strip_zeros=False),
+                            otypes=[str])(values)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict: ``log_inv_alpha, dps, t, s, beta, loss, jump_times,
+        jump_levels, interrupted, t_end, problem``.
+
+        ``beta`` and ``s`` have one row per time.  On the float path numbers are JSON numbers;
+        on the mp path ``log_inv_alpha``, ``s``, ``beta`` and ``loss`` are decimal strings with
+        ``dps`` significant digits (a float could neither hold them nor values like
+        ``1e-434295``); times are always floats.
+        """
+        if self.dps is None:
+            lam: Any = float(self.log_inv_alpha)
+            s, beta, loss = self.s.tolist(), self.beta.tolist(), self.loss.tolist()
+        else:
+            lam = mpmath.nstr(self.log_inv_alpha, self.dps)
+            s, beta = self._text(self.s).tolist(), self._text(self.beta).tolist()
+            loss = self._text(self.loss).tolist()
+        return {
+            "problem": self.problem.name,
+            "log_inv_alpha": lam,
+            "dps": self.dps,
+            "t": self.t.tolist(),
+            "s": s,
+            "beta": beta,
+            "loss": loss,
+            "jump_times": list(self.jump_times),
+            "jump_levels": self.jump_levels,
+            "interrupted": self.interrupted,
+            "t_end": self.t_end,
+        }
+
+    def save_json(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_json` to ``path`` atomically."""
+        with atomic_write(path) as fh:
+            json.dump(self.to_json(), fh)
+            fh.write("\n")
+
+    def save_npz(self, path: str | os.PathLike[str]) -> None:
+        """Write ``t, s, beta, loss`` (float64), ``jump_times``, ``log_inv_alpha`` (a string),
+        ``dps`` (−1 for float64) and ``interrupted`` to an ``.npz`` file atomically; on the mp
+        path also ``s_text``, ``beta_text``, ``loss_text`` with full digits (loadable without
+        pickle)."""
+        arrays: dict[str, Any] = {
+            "t": self.t,
+            "s": np.asarray(self.s, dtype=float),
+            "beta": self.beta_float(),
+            "loss": np.asarray(self.loss, dtype=float),
+            "jump_times": np.asarray(self.jump_times, dtype=float),
+            "log_inv_alpha": np.asarray(str(self.log_inv_alpha)),
+            "dps": np.asarray(-1 if self.dps is None else self.dps),
+            "interrupted": np.asarray(self.interrupted),
+        }
+        if self.dps is not None:
+            arrays.update(
+                s_text=self._text(self.s),
+                beta_text=self._text(self.beta),
+                loss_text=self._text(self.loss),
+            )
+        with atomic_write(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+
+class Trajectory(TrajectoryExport):
     """A simulated trajectory ``t̃ ↦ (s, β, L)``.
 
     Attributes
@@ -221,75 +315,7 @@ class Trajectory:
         return t
 
     # ------------------------------------------------------------------------- export
-
-    def beta_float(self) -> np.ndarray:
-        """β as float64 (mp values below ~1e-308 underflow to 0)."""
-        return np.asarray(self.beta, dtype=float)
-
-    def _text(self, values: np.ndarray) -> np.ndarray:
-        """Decimal strings of mp values at the requested digits (lossless for the user)."""
-        digits = self.dps or 17
-        return np.vectorize(lambda v: mpmath.nstr(v, digits, strip_zeros=False),
-                            otypes=[str])(values)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-serialisable dict: ``log_inv_alpha, dps, t, s, beta, loss, jump_times,
-        jump_levels, interrupted, t_end, problem``.
-
-        ``beta`` and ``s`` have one row per time.  On the float path numbers are JSON numbers;
-        on the mp path ``log_inv_alpha``, ``s``, ``beta`` and ``loss`` are decimal strings with
-        ``dps`` significant digits (a float could neither hold them nor values like
-        ``1e-434295``); times are always floats.
-        """
-        if self.dps is None:
-            lam: Any = float(self.log_inv_alpha)
-            s, beta, loss = self.s.tolist(), self.beta.tolist(), self.loss.tolist()
-        else:
-            lam = mpmath.nstr(self.log_inv_alpha, self.dps)
-            s, beta = self._text(self.s).tolist(), self._text(self.beta).tolist()
-            loss = self._text(self.loss).tolist()
-        return {
-            "problem": self.problem.name,
-            "log_inv_alpha": lam,
-            "dps": self.dps,
-            "t": self.t.tolist(),
-            "s": s,
-            "beta": beta,
-            "loss": loss,
-            "jump_times": list(self.jump_times),
-            "jump_levels": self.jump_levels,
-            "interrupted": self.interrupted,
-            "t_end": self.t_end,
-        }
-
-    def save_json(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_json` to ``path`` atomically."""
-        with atomic_write(path) as fh:
-            json.dump(self.to_json(), fh)
-            fh.write("\n")
-
-    def save_npz(self, path: str | os.PathLike[str]) -> None:
-        """Write ``t, s, beta, loss`` (float64), ``jump_times``, ``log_inv_alpha`` and ``dps``
-        (−1 for float64) to an ``.npz`` file atomically; on the mp path also ``s_text``,
-        ``beta_text``, ``loss_text`` with full digits (loadable without pickle)."""
-        arrays: dict[str, Any] = {
-            "t": self.t,
-            "s": np.asarray(self.s, dtype=float),
-            "beta": self.beta_float(),
-            "loss": np.asarray(self.loss, dtype=float),
-            "jump_times": np.asarray(self.jump_times, dtype=float),
-            "log_inv_alpha": np.asarray(str(self.log_inv_alpha)),
-            "dps": np.asarray(-1 if self.dps is None else self.dps),
-            "interrupted": np.asarray(self.interrupted),
-        }
-        if self.dps is not None:
-            arrays.update(
-                s_text=self._text(self.s),
-                beta_text=self._text(self.beta),
-                loss_text=self._text(self.loss),
-            )
-        with atomic_write(path, "wb") as fh:
-            np.savez(fh, **arrays)
+    # beta_float, to_json, save_json, save_npz: inherited from TrajectoryExport
 
     def __repr__(self) -> str:
         path = "float64" if self.dps is None else f"dps={self.dps}"

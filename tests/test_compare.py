@@ -173,6 +173,57 @@ def test_plot_convergence_writes_the_format_of_the_extension(tmp_path, ext):
         plot_convergence(study, tmp_path / "conv.jpg")
 
 
+def test_plot_convergence_has_log_lambda_axes_and_mathtext_labels(tmp_path, monkeypatch):
+    import dlnsym.plotting
+
+    drawn = []
+    save = dlnsym.plotting.save_figure
+
+    def spy(fig, path):
+        drawn.append(fig)
+        return save(fig, path)
+
+    monkeypatch.setattr(dlnsym.plotting, "save_figure", spy)
+    study = study_for(lambda lam: C / lam)
+    plot_convergence(study, tmp_path / "conv.png")
+    (fig,) = drawn
+    ax_jump, ax_plat = fig.axes[:2]
+    for ax in (ax_jump, ax_plat):  # Λ spans decades on both panels, and so do the errors
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+        assert ax.get_xlabel() == r"$\Lambda = \ln(1/\alpha)$"
+        assert ax.get_ylabel().endswith("$") and "$" in ax.get_title()
+    assert ax_jump.get_ylabel() == r"$|\hat t_k - t_k|$"
+    assert r"\beta_k" in ax_plat.get_ylabel()
+    # one curve per jump plus the 1/Λ guide, drawn at the study's Λ
+    lines = ax_jump.get_lines()
+    assert len(lines) == len(C) + 1
+    np.testing.assert_array_equal(lines[-1].get_xdata(), study.lambdas)
+    assert lines[-1].get_label() == r"$\propto 1/\Lambda$"
+    np.testing.assert_array_equal(ax_plat.get_lines()[0].get_ydata(), study.plateau_errors)
+
+
+def test_plot_convergence_with_exact_plateaus_keeps_a_linear_error_axis(tmp_path, monkeypatch):
+    """Plateau errors all 0 (nothing to draw on a log axis): said on the panel, no warning."""
+    import warnings
+
+    import dlnsym.plotting
+
+    drawn = []
+    save = dlnsym.plotting.save_figure
+    monkeypatch.setattr(dlnsym.plotting, "save_figure",
+                        lambda fig, path: drawn.append(fig) or save(fig, path))
+    study = convergence_study(PROBLEM, [10.0, 100.0],
+                              simulator=lambda p, lam, t_max: synthetic(lam, C * 0, 0.0))
+    assert not study.plateau_errors.any() and not study.jump_time_errors.any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_convergence(study, tmp_path / "conv.png")
+    ax_jump, ax_plat = drawn[0].axes[:2]
+    assert ax_jump.get_yscale() == "log"  # the 1/Λ guide is still drawn
+    assert ax_plat.get_xscale() == "log" and ax_plat.get_yscale() == "linear"
+    assert "no positive plateau error" in ax_plat.texts[0].get_text()
+
+
 def test_real_convergence_study_jump_times_go_like_one_over_lambda():
     """Mirror-flow simulations at moderate Λ: errors shrink like 1/Λ (THEORY.md §4)."""
     study = convergence_study(PROBLEM.to_float(), [100.0, 300.0, 1000.0])
