@@ -104,7 +104,8 @@ class TrajectoryExport:
             fh.write("\n")
 
     def save_npz(self, path: str | os.PathLike[str]) -> None:
-        """Write ``t, s, beta, loss`` (float64), ``jump_times``, ``log_inv_alpha`` (a string),
+        """Write ``t, s, beta, loss`` (float64), ``jump_times``, ``log_inv_alpha`` (a string with
+        ``dps`` digits on the mp path, as in :meth:`to_json`),
         ``dps`` (−1 for float64) and ``interrupted`` to an ``.npz`` file atomically; on the mp
         path also ``s_text``, ``beta_text``, ``loss_text`` with full digits (loadable without
         pickle)."""
@@ -114,7 +115,8 @@ class TrajectoryExport:
             "beta": self.beta_float(),
             "loss": np.asarray(self.loss, dtype=float),
             "jump_times": np.asarray(self.jump_times, dtype=float),
-            "log_inv_alpha": np.asarray(str(self.log_inv_alpha)),
+            "log_inv_alpha": np.asarray(str(self.log_inv_alpha) if self.dps is None
+                                        else mpmath.nstr(self.log_inv_alpha, self.dps)),
             "dps": np.asarray(-1 if self.dps is None else self.dps),
             "interrupted": np.asarray(self.interrupted),
         }
