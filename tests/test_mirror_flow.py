@@ -165,3 +165,26 @@ def test_arb_log_accepts_plain_numbers():
     with backend.precision():
         for x in (2e-3, 3, backend.scalar("0.5")):
             assert abs(float(backend.log(x)) - math.log(float(x))) < 1e-15
+
+
+def test_wake_cap_bounds_growth_of_awake_and_arrival_of_dormant_coordinates() -> None:
+    """Dormant outward coordinates may not pass ``s_w`` by more than ``1/2Λ``; awake ones may
+    grow by at most ``e^growth`` (``h ≤ growth/(2Λ|f_i|)``); inward ones do not constrain."""
+    lam = 100.0
+    flow = MirrorFlow(example("A"), lam, FloatBackend())
+    beta_wake = 1e-14
+    s_w = 1 + math.log(2 * beta_wake) / (2 * lam)
+    c = flow.c  # f = c at β ≈ 0
+    s = np.zeros(6)
+    s[0] = math.copysign(s_w - 0.1, c[0])  # dormant, 0.1 below the wake level, outward
+    value = flow.evaluate(s)
+    assert value.f[0] == pytest.approx(c[0], rel=1e-6)
+    # the others sit at s = 0 (outward whatever their sign): room s_w each
+    expected = min([0.1 / abs(c[0])] + [s_w / abs(v) for v in value.f[1:]])
+    assert flow.wake_cap(value, beta_wake) == pytest.approx(expected)
+    s[0] = math.copysign(s_w + 0.01, c[0])  # awake (β ≈ 1e-14·e^2), still growing
+    value = flow.evaluate(s)
+    cap = flow.wake_cap(value, beta_wake, growth=4.0)
+    assert cap == pytest.approx(4.0 / (2 * lam * abs(value.f[0])), rel=1e-12)
+    s[0] = -s[0]  # the same coordinate moving inward: no longer the binding constraint
+    assert flow.wake_cap(flow.evaluate(s), beta_wake, growth=4.0) > cap

@@ -291,3 +291,20 @@ def test_mp_path_finds_every_jump_after_a_long_plateau():
     float_run = dlnsym.simulate(problem, log_inv_alpha=300.0)
     assert len(mp_run.jump_times) == len(float_run.jump_times) == 5
     np.testing.assert_allclose(mp_run.jump_times, float_run.jump_times, rtol=1e-9)
+
+
+def test_cost_flat_in_lambda_over_the_whole_path() -> None:
+    """Whole path of example A: the accepted steps at Λ = 10⁶ stay within 2× of Λ = 10²
+    (with f ≈ 0 at a saddle, a round-off floor set by |h f| alone made the float path crawl
+    at Λ = 10⁶: its error estimate sat at the noise level, step after step)."""
+    steps = {lam: simulate(A, log_inv_alpha=lam, t_max=12.0).stats["accepted"]
+             for lam in (1e2, 1e6)}
+    assert steps[1e6] <= 2 * steps[1e2]
+
+
+def test_newton_budget_and_stages_grow_with_the_digits() -> None:
+    from dlnsym.simulate import MAX_STAGES, newton_iterations, radau_stages
+
+    assert radau_stages(None) == radau_stages(20) == 7 and radau_stages(30) == 13
+    assert radau_stages(200) == MAX_STAGES
+    assert newton_iterations(1e-11) == 12 and newton_iterations(1e-42) == 21
