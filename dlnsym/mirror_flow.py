@@ -147,13 +147,14 @@ class MirrorFlow:
         self.y = backend.array(problem.y)
         self.d = problem.d
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
-        self._H_T = self.H.T.copy()
+        self._H_T = backend.prepare(self.H.T.copy())
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
         at ``s = base``, e.g. for a plain float64 state)."""
         beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
-        return FlowValue(base, offset, base + offset, beta, slope, self.c - self.H @ beta)
+        f = self.c - self.backend.matmul(beta, self._H_T)  # as in :meth:`field`, bit for bit
+        return FlowValue(base, offset, base + offset, beta, slope, f)
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (what a Newton iteration needs: no ``β'``, no
@@ -162,7 +163,7 @@ class MirrorFlow:
         beta = self.backend.elementwise(
             _beta_and_slope, 1, base, offset, 2 * self.lam, None, self.backend
         )
-        return self.c - beta @ self._H_T
+        return self.c - self.backend.matmul(beta, self._H_T)
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so

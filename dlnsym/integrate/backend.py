@@ -92,6 +92,22 @@ class Backend:
         solved several times each."""
         raise NotImplementedError
 
+    def prepare(self, A: np.ndarray) -> Any:
+        """A constant matrix in the form :meth:`matmul` multiplies fastest (here: as is)."""
+        return A
+
+    def matmul(self, A: Any, B: Any) -> np.ndarray:
+        """``A @ B`` for arrays or :meth:`prepare`-d matrices; the result is an array."""
+        return A @ B
+
+    def stage_solver(self, matrices: list[np.ndarray]) -> Any:
+        """Prepare the solves with each of ``matrices`` (one per row of a right-hand side)."""
+        return [self.inverse(M) for M in matrices]
+
+    def solve_each(self, solver: Any, R: np.ndarray) -> np.ndarray:
+        """Row ``k`` of the result solves ``matrices[k]·x = R[k]`` (see :meth:`stage_solver`)."""
+        return np.array([M @ r for M, r in zip(solver, R, strict=True)])
+
     def all_finite(self, x: np.ndarray) -> bool:
         """Whether every entry is finite (float64 overflow shows up here)."""
         raise NotImplementedError
@@ -291,6 +307,49 @@ class ArbBackend(Backend):
         mat = flint.acb_mat if any(isinstance(v, flint.acb) for v in A.flat) else flint.arb_mat
         inverse = mat(self._mid(A).tolist()).inv()
         return self._mid(np.array(inverse.entries(), dtype=object).reshape(d, d))
+
+    @staticmethod
+    def _mat(X: np.ndarray) -> flint.arb_mat | flint.acb_mat:
+        """A 2-D object array of arb (or acb) as an Arb matrix."""
+        mat = flint.acb_mat if isinstance(X.flat[0], flint.acb) else flint.arb_mat
+        return mat(X.tolist())
+
+    @staticmethod
+    def _array(M: flint.arb_mat | flint.acb_mat) -> np.ndarray:
+        return np.array(M.entries(), dtype=object).reshape(M.nrows(), M.ncols())
+
+    def prepare(self, A: np.ndarray) -> flint.arb_mat | flint.acb_mat:
+        """``A`` as an Arb matrix: products then run in C, not entry by entry in Python."""
+        return self._mat(np.asarray(A, dtype=object))
+
+    def matmul(self, A: Any, B: Any) -> np.ndarray:
+        """``A @ B`` in C (Arb's ``arb_mat_mul``/``acb_mat_mul``); 1-D operands are a row
+        (left) or a column (right), as for ``@``."""
+        left = A if isinstance(A, flint.arb_mat | flint.acb_mat) else self._mat(np.atleast_2d(A))
+        right = (B if isinstance(B, flint.arb_mat | flint.acb_mat)
+                 else self._mat(B[:, None] if B.ndim == 1 else B))
+        out = self._array(left * right)
+        if not isinstance(A, flint.arb_mat | flint.acb_mat) and A.ndim == 1:
+            out = out[0]
+        if not isinstance(B, flint.arb_mat | flint.acb_mat) and B.ndim == 1:
+            out = out[:, 0]
+        return out
+
+    def stage_solver(self, matrices: list[np.ndarray]) -> flint.acb_mat:
+        """One block-diagonal matrix of the mid-points of the inverses, so that
+        :meth:`solve_each` is one product in C."""
+        d = matrices[0].shape[0]
+        solver = flint.acb_mat(len(matrices) * d, len(matrices) * d)
+        for k, M in enumerate(matrices):
+            inverse = self._mat(self._mid(M)).inv().mid()
+            for i in range(d):
+                for j in range(d):
+                    solver[k * d + i, k * d + j] = inverse[i, j]
+        return solver
+
+    def solve_each(self, solver: flint.acb_mat, R: np.ndarray) -> np.ndarray:
+        column = flint.acb_mat(R.size, 1, list(R.ravel()))
+        return self._array(solver * column).reshape(R.shape)
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(v.is_finite() for v in x.flat)

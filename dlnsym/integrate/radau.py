@@ -214,6 +214,13 @@ class RadauStep:
         self.tab = tableau
         self.kappa = newton_tol
         self.max_iterations = max_iterations
+        backend, d, k = flow.backend, flow.d, len(tableau.gammas)
+        self._T_inv = backend.prepare(tableau.T_inv_keep)
+        self._T = backend.prepare(tableau.T_keep)
+        # constants, built once (arrays are never modified in place, but copied)
+        self._eye = backend.array(np.eye(d))
+        self._zero_stages = backend.array(np.zeros((tableau.s, d)))
+        self._zero_transformed = backend.complex_array(np.zeros((k, d)))
 
     def solve(
         self, start: FlowValue, h: Any, J: np.ndarray, norm: Callable[[np.ndarray], float]
@@ -222,20 +229,18 @@ class RadauStep:
         from ``Z = 0``: ``(Z, solvers, iterations)``, ``Z = None`` when the iteration
         diverges or is too slow."""
         backend, tab = self.flow.backend, self.tab
-        eye = backend.array(np.eye(self.flow.d))
-        solvers = [backend.inverse(eye - J * (h * g)) for g in tab.gammas]
-        Z = backend.array(np.zeros((tab.s, self.flow.d)))
-        W = backend.complex_array(np.zeros((len(tab.gammas), self.flow.d)))
+        solvers = backend.stage_solver([self._eye - J * (h * g) for g in tab.gammas])
+        Z, W = self._zero_stages, self._zero_transformed
         gamma_h = (tab.gammas * h)[:, None]
         previous = None
         for iteration in range(1, self.max_iterations + 1):
             F = self.flow.field(start.base, start.offset + Z)  # F_i = f(y_0 + Z_i), rows
             if not backend.all_finite(F):
                 return None, solvers, iteration
-            R = (tab.T_inv_keep @ F) * gamma_h - W
-            dW = np.array([M @ r for M, r in zip(solvers, R, strict=True)])
+            R = backend.matmul(self._T_inv, F) * gamma_h - W
+            dW = backend.solve_each(solvers, R)
             W = W + dW  # W's radii (Arb) grow by a few ulps per iteration; only Z is compared
-            dZ = backend.point(backend.real(tab.T_keep @ dW))
+            dZ = backend.point(backend.real(backend.matmul(self._T, dW)))
             Z = Z + dZ
             size = norm(dZ)
             if previous is None:
@@ -266,7 +271,7 @@ class RadauStep:
         Z, solvers, iterations = self.solve(start, h, self.flow.jacobian(start), newton_norm)
         if Z is None:
             return StepOutcome(None, np.inf, iterations)
-        err = self._error(start, Z, h, solvers[0], norm.bind(increment))
+        err = self._error(start, Z, h, solvers, norm.bind(increment))
         return StepOutcome(Z, err, iterations)
 
     def _error(
@@ -274,17 +279,23 @@ class RadauStep:
         start: FlowValue,
         Z: np.ndarray,
         h: Any,
-        real_solver: Any,
+        solver: Any,
         norm: Callable[[np.ndarray], float],
     ) -> float:
         """Filtered embedded error estimate (module docstring), in the error norm."""
         backend, tab = self.flow.backend, self.tab
         tail = tab.e @ Z
         hg = h * tab.gamma_real
-        estimate = backend.point(backend.real(real_solver @ (start.f * hg + tail)))
+
+        def filtered(f: np.ndarray) -> np.ndarray:
+            """``(I − h·γ̃·J)^{-1}(h·γ̃·f + Σ e_j Z_j)``: the real stage system (row 0)."""
+            R = self._zero_transformed.copy()
+            R[0] = R[0] + (f * hg + tail)
+            return backend.point(backend.real(backend.solve_each(solver, R)[0]))
+
+        estimate = filtered(start.f)
         err = norm(estimate)
         if err > 1:  # Shampine: f(y_0 + err) removes the stiff transient from the estimate
-            f = self.flow.field(start.base, start.offset + estimate)
-            estimate = backend.point(backend.real(real_solver @ (f * hg + tail)))
+            estimate = filtered(self.flow.field(start.base, start.offset + estimate))
             err = norm(estimate)
         return err
