@@ -38,15 +38,16 @@ arithmetic, mid-points of balls) and reports mpf values, converted once per samp
 (:class:`~dlnsym.integrate.driver.ConvertingIntegrator`); ``mp_backend="mpmath"`` runs the
 same method in pure-Python mpmath, several times slower.
 
-Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores; "s" is the
-whole call (Trajectory and jump detection included):
+Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
+bench`` and A/B runs, 2026-11-27); "s" is the whole call (Trajectory and jump detection
+included):
 
 =====  ===========================  ==========================================
 Λ      float64: steps (rejected), s  mp path: steps (rejected), s
 =====  ===========================  ==========================================
-10     90 (17), 0.13                 dps=30: 2.7 s
-10²    223 (48), 0.21                dps=20: 290 (41), 2.0;  dps=30: 328 (46), 4.9
-10⁶    329 (56), 0.34                dps=20: 383 (68), 1.9;  dps=30: 468 (61), 6.4
+10     90 (17), 0.10                 dps=30: 2.3
+10²    223 (48), 0.20                dps=20: 290 (41), 1.2–1.4;  dps=30: 328 (46), 3.7–4.5
+10⁶    328 (56), 0.25                dps=20: 383 (68), 1.3–1.6;  dps=30: 468 (61), 4.4–4.6
 =====  ===========================  ==========================================
 
 (The extrapolation solver this replaced: float64 310 and 404 steps, 0.4–0.5 s; dps=30:
