@@ -224,10 +224,11 @@ class RadauStep:
 
     def solve(
         self, start: FlowValue, h: Any, J: np.ndarray, norm: Callable[[np.ndarray], float]
-    ) -> tuple[np.ndarray | None, list[Any], int]:
+    ) -> tuple[np.ndarray | None, Any, int]:
         """Simplified Newton for the stage increments ``Z`` of a step ``h`` from ``start``,
         from ``Z = 0``: ``(Z, solvers, iterations)``, ``Z = None`` when the iteration
-        diverges or is too slow."""
+        diverges or is too slow; ``solvers`` are the stage systems
+        (:meth:`~dlnsym.integrate.backend.Backend.stage_solver`), reused by the estimate."""
         backend, tab = self.flow.backend, self.tab
         solvers = backend.stage_solver([self._eye - J * (h * g) for g in tab.gammas])
         Z, W = self._zero_stages, self._zero_transformed
