@@ -36,7 +36,8 @@ resolved to ``10^−dps/2Λ`` for β to have ``dps`` digits.
 The mp path computes with FLINT/Arb (:class:`~dlnsym.integrate.backend.ArbBackend`, C-level
 arithmetic, mid-points of balls) and reports mpf values, converted once per sample
 (:class:`~dlnsym.integrate.driver.ConvertingIntegrator`); ``mp_backend="mpmath"`` runs the
-same method in pure-Python mpmath, several times slower.
+same method in pure-Python mpmath, about 13× slower (dps=20, example A: 14.4 s against 1.1 s,
+the same 290 steps).
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
 bench`` and A/B runs, 2026-11-27); "s" is the whole call (Trajectory and jump detection
