@@ -153,8 +153,7 @@ class MirrorFlow:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
         at ``s = base``, e.g. for a plain float64 state)."""
         beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
-        f = self.c - self.backend.matmul(beta, self._H_T)  # as in :meth:`field`, bit for bit
-        return FlowValue(base, offset, base + offset, beta, slope, f)
+        return FlowValue(base, offset, base + offset, beta, slope, self._f(beta))
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (what a Newton iteration needs: no ``β'``, no
@@ -163,6 +162,10 @@ class MirrorFlow:
         beta = self.backend.elementwise(
             _beta_and_slope, 1, base, offset, 2 * self.lam, None, self.backend
         )
+        return self._f(beta)
+
+    def _f(self, beta: np.ndarray) -> np.ndarray:
+        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each), the one place it is formed."""
         return self.c - self.backend.matmul(beta, self._H_T)
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:

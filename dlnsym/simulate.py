@@ -11,7 +11,7 @@ over an arithmetic back-end (:mod:`dlnsym.integrate`):
   ``J = −H·diag(β')`` exact at the step start, split into ``(s+1)/2`` systems of size ``d`` by
   diagonalising the Radau matrix; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a
   handful of steps at any Λ;
-* *high order at high precision*: ``s`` grows with the digits asked for
+* *high order at high precision*: ``s`` grows with the digits of the tolerance
   (:func:`radau_stages`: 7 on float64, 13 at 30 digits).  Radau IIA was chosen over the
   classical alternative, linearly implicit Euler extrapolation (SEULEX), after measuring both:
   on a plateau the active coordinates sit on a stiff slow manifold forced by coordinates that
@@ -107,24 +107,28 @@ def default_tol(dps: int | None) -> float | mpmath.mpf:
     return FLOAT_TOL if dps is None else mpmath.mpf(10) ** (-(int(dps) - 8))
 
 
+def _tol_digits(tol: Any) -> float:
+    """Decimal digits asked for by a tolerance: ``−log10(tol)``."""
+    return -math.log10(float(tol))
+
+
 def newton_iterations(tol: Any) -> int:
     """Most simplified-Newton iterations per step: the first correction is ``~|h f|/tol``
     times the tolerance and each iteration gains a fixed factor, so the count must grow with
     the digits of ``tol`` (12 up to 1e-18, 21 at 1e-42)."""
-    digits = -math.log10(float(tol))
-    return max(12, math.ceil(digits / 2))
+    return max(12, math.ceil(_tol_digits(tol) / 2))
 
 
-def radau_stages(dps: int | None) -> int:
-    """Stages ``s`` of Radau IIA (order ``2s − 1``): high order pays at high precision.
+def radau_stages(tol: Any) -> int:
+    """Stages ``s`` of Radau IIA (order ``2s − 1``) for the tolerance ``tol``: high order
+    pays at high precision.
 
     The step is controlled by an estimate of order ``s`` (:mod:`dlnsym.integrate.radau`),
-    so ``s`` grows with the digits of the tolerance: ``s = 2⌊digits/3.5⌋ + 1``, i.e. 7 on
-    float64 (tol 1e-11), 7 at ``dps=20``, 13 at ``dps=30`` (measured best on example A among
-    11, 13, 15, 17), at most :data:`MAX_STAGES`.
+    so ``s`` grows with the digits of the tolerance: ``s = 2⌊digits/3.5⌋ + 1``, i.e. 7 for
+    the float64 default (1e-11) and at ``dps=20``, 13 at ``dps=30`` (measured best on
+    example A among 11, 13, 15, 17), at most :data:`MAX_STAGES`.
     """
-    digits = -math.log10(float(default_tol(dps)))
-    return min(MAX_STAGES, max(3, 2 * int(digits / 3.5) + 1))
+    return min(MAX_STAGES, max(3, 2 * int(_tol_digits(tol) / 3.5) + 1))
 
 
 # --------------------------------------------------------------------------- arguments
@@ -199,12 +203,13 @@ def _limit_path(problem: Problem) -> Any:
 # ---------------------------------------------------------------------------- simulate
 
 
-def _integrator(problem: Problem, lam: Any, backend: Backend, tol: Any, stages: int) -> Integrator:
+def _integrator(problem: Problem, lam: Any, backend: Backend, tol: Any) -> Integrator:
     """The integrator of the flow on ``backend`` (call in ``backend.precision()``): error
     weight ``2Λ`` on ``s`` (``atol = tol/max(1, 2Λ)``), round-off floor ``16ε·Σ|e_j|·|h f|``
     (the error estimate ``Σ e_j Z_j`` carries that much rounding), wake-up level ``tol/1000``.
     """
     flow = MirrorFlow(problem, lam, backend)
+    stages = radau_stages(tol)
     tableau = radau_tableau(stages, backend)
     noise = 16 * backend.eps * max(1, sum(abs(v) for v in tableau.e))
     norm = ErrorNorm(atol=tol / max(1, 2 * flow.lam), rtol=noise)
@@ -327,7 +332,7 @@ def simulate(
     if dps is not None and mp_backend == "arb":
         compute = ArbBackend(backend.dps)
     with compute.precision():
-        integrator = _integrator(problem, lam, compute, compute.scalar(tol), radau_stages(dps))
+        integrator = _integrator(problem, lam, compute, compute.scalar(tol))
     if compute is not backend:  # report in mpmath: convert once per output, not per substep
         with backend.precision():
             export = ArbBackend.to_mpf

@@ -303,8 +303,9 @@ def test_cost_flat_in_lambda_over_the_whole_path() -> None:
 
 
 def test_newton_budget_and_stages_grow_with_the_digits() -> None:
-    from dlnsym.simulate import MAX_STAGES, newton_iterations, radau_stages
+    from dlnsym.simulate import MAX_STAGES, default_tol, newton_iterations, radau_stages
 
-    assert radau_stages(None) == radau_stages(20) == 7 and radau_stages(30) == 13
-    assert radau_stages(200) == MAX_STAGES
+    stages = {dps: radau_stages(default_tol(dps)) for dps in (None, 20, 30, 200)}
+    assert stages[None] == stages[20] == 7 and stages[30] == 13
+    assert stages[200] == MAX_STAGES
     assert newton_iterations(1e-11) == 12 and newton_iterations(1e-42) == 21

@@ -43,11 +43,7 @@ class Backend:
     def array(self, values: Any) -> np.ndarray:
         """A 1-D or 2-D array of working-precision numbers: :meth:`scalar` of each entry, in
         an object array (back-ends with a native array type override this)."""
-        raw = np.asarray(values, dtype=object)
-        out = np.empty(raw.shape, dtype=object)
-        for idx, v in np.ndenumerate(raw):
-            out[idx] = self.scalar(v)
-        return out
+        return _object_array(values, self.scalar)
 
     def exp(self, x: Any) -> Any:
         """``e^x`` of a scalar (float64: ``inf`` on overflow, no exception)."""
@@ -78,9 +74,13 @@ class Backend:
         ``x`` itself."""
         return x
 
-    def complex_array(self, values: Any) -> np.ndarray:
-        """Like :meth:`array`, for complex numbers (Python complex or ``mpmath.mpc``)."""
+    def complex_scalar(self, z: Any) -> Any:
+        """A complex number (Python complex, ``mpmath.mpc`` or real) at working precision."""
         raise NotImplementedError
+
+    def complex_array(self, values: Any) -> np.ndarray:
+        """Like :meth:`array`, for complex numbers: :meth:`complex_scalar` of each entry."""
+        return _object_array(values, self.complex_scalar)
 
     def real(self, x: np.ndarray) -> np.ndarray:
         """Real parts of a complex array (as a real array)."""
@@ -123,6 +123,15 @@ _ufunc = functools.cache(np.frompyfunc)
 
 def _real_part(z: Any) -> Any:
     return z.real
+
+
+def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
+    """``convert`` of every entry of ``values``, in an object array of the same shape."""
+    raw = np.asarray(values, dtype=object)
+    out = np.empty(raw.shape, dtype=object)
+    for idx, v in np.ndenumerate(raw):
+        out[idx] = convert(v)
+    return out
 
 
 def _exp(x: float) -> float:
@@ -214,12 +223,7 @@ class MpBackend(Backend):
     expm1 = _expm1
     log = staticmethod(mpmath.log)
 
-    def complex_array(self, values: Any) -> np.ndarray:
-        raw = np.asarray(values, dtype=object)
-        out = np.empty(raw.shape, dtype=object)
-        for idx, v in np.ndenumerate(raw):
-            out[idx] = mpmath.mpc(v)
-        return out
+    complex_scalar = staticmethod(mpmath.mpc)
 
     def inverse(self, A: np.ndarray) -> np.ndarray:
         """``A^{-1}`` by Gauss–Jordan elimination with partial pivoting (real or complex;
@@ -287,12 +291,9 @@ class ArbBackend(Backend):
     _mid = staticmethod(np.frompyfunc(lambda x: x.mid(), 1, 1))  # arb or acb
     point = _mid
 
-    def complex_array(self, values: Any) -> np.ndarray:
-        raw = np.asarray(values, dtype=object)
-        out = np.empty(raw.shape, dtype=object)
-        for idx, v in np.ndenumerate(raw):  # mpc, complex or real: exact, no mpmath rounding
-            out[idx] = flint.acb(self.scalar(v.real), self.scalar(v.imag))
-        return out
+    def complex_scalar(self, z: Any) -> flint.acb:
+        """``z`` (mpc, complex or real) as an acb mid-point: exact, no mpmath rounding."""
+        return flint.acb(self.scalar(z.real), self.scalar(z.imag))
 
     @staticmethod
     def log(x: Any) -> flint.arb:
@@ -303,15 +304,15 @@ class ArbBackend(Backend):
     def inverse(self, A: np.ndarray) -> np.ndarray:
         """Mid-points of ``A^{-1}`` (Arb's ``arb_mat_inv``/``acb_mat_inv``, LU with partial
         pivoting in C)."""
-        d = A.shape[0]
-        mat = flint.acb_mat if any(isinstance(v, flint.acb) for v in A.flat) else flint.arb_mat
-        inverse = mat(self._mid(A).tolist()).inv()
-        return self._mid(np.array(inverse.entries(), dtype=object).reshape(d, d))
+        return self._array(self._inverse(A))
+
+    def _inverse(self, A: np.ndarray) -> flint.arb_mat | flint.acb_mat:
+        return self._mat(self._mid(A)).inv().mid()
 
     @staticmethod
     def _mat(X: np.ndarray) -> flint.arb_mat | flint.acb_mat:
         """A 2-D object array of arb (or acb) as an Arb matrix."""
-        mat = flint.acb_mat if isinstance(X.flat[0], flint.acb) else flint.arb_mat
+        mat = flint.acb_mat if any(isinstance(v, flint.acb) for v in X.flat) else flint.arb_mat
         return mat(X.tolist())
 
     @staticmethod
@@ -325,13 +326,12 @@ class ArbBackend(Backend):
     def matmul(self, A: Any, B: Any) -> np.ndarray:
         """``A @ B`` in C (Arb's ``arb_mat_mul``/``acb_mat_mul``); 1-D operands are a row
         (left) or a column (right), as for ``@``."""
-        left = A if isinstance(A, flint.arb_mat | flint.acb_mat) else self._mat(np.atleast_2d(A))
-        right = (B if isinstance(B, flint.arb_mat | flint.acb_mat)
-                 else self._mat(B[:, None] if B.ndim == 1 else B))
+        left = self._mat(np.atleast_2d(A)) if isinstance(A, np.ndarray) else A
+        right = self._mat(B.reshape(len(B), -1)) if isinstance(B, np.ndarray) else B
         out = self._array(left * right)
-        if not isinstance(A, flint.arb_mat | flint.acb_mat) and A.ndim == 1:
+        if isinstance(A, np.ndarray) and A.ndim == 1:
             out = out[0]
-        if not isinstance(B, flint.arb_mat | flint.acb_mat) and B.ndim == 1:
+        if isinstance(B, np.ndarray) and B.ndim == 1:
             out = out[:, 0]
         return out
 
@@ -341,7 +341,7 @@ class ArbBackend(Backend):
         d = matrices[0].shape[0]
         solver = flint.acb_mat(len(matrices) * d, len(matrices) * d)
         for k, M in enumerate(matrices):
-            inverse = self._mat(self._mid(M)).inv().mid()
+            inverse = self._inverse(M)
             for i in range(d):
                 for j in range(d):
                     solver[k * d + i, k * d + j] = inverse[i, j]
