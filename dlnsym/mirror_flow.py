@@ -49,10 +49,27 @@ def _beta_and_slope(
     return beta if lam is None else (beta, E * (q + 2) * lam)
 
 
+def _beta_and_slope_float64(
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None
+) -> Any:
+    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula."""
+    s = base + offset
+    a = np.abs(s)
+    unrounded = (np.abs(base) - 1) + np.where(base < 0, -offset, offset)
+    m = np.where(np.abs(offset) < np.abs(base), unrounded, a - 1)
+    E = np.exp(m * two_lam)
+    q = np.expm1(a * (-2 * two_lam))
+    magnitude = E * (-q) / 2
+    beta = np.where(s < 0, -magnitude, magnitude)
+    return beta if lam is None else (beta, E * (q + 2) * lam)
+
+
 def beta_and_slope(
-    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(β(s), β'(s))`` elementwise at ``s = base + offset`` (1-D), in the overflow-free form.
+    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend, slope: bool = True
+) -> Any:
+    """``(β(s), β'(s))`` elementwise at ``s = base + offset``, in the overflow-free form
+    (``β`` alone if not ``slope``).  ``base`` is 1-D, ``offset`` 0, a vector or a matrix of
+    rows (then one row of results per row).
 
     With ``E = e^{2Λ(|s|−1)}`` and ``q = e^{−4Λ|s|} − 1 ∈ (−1, 0]``:
     ``|β| = ½·E·(−q)``, ``β' = Λ·E·(2 + q)``.
@@ -66,10 +83,15 @@ def beta_and_slope(
     point for ``½ ≤ |base| ≤ 2``).  In float64 a rounded ``s`` would carry an absolute error
     up to 1.1e-16, i.e. a relative error ``2Λ·1.1e-16`` in β (2e-10 at Λ = 10⁶).
 
-    The formula runs coordinate by coordinate on scalars (:meth:`Backend.elementwise`), with
-    the back-end's scalar ``exp``/``expm1``.
+    On float64 the formula runs on whole arrays (numpy); at higher precision coordinate by
+    coordinate on scalars (:meth:`Backend.elementwise`), with the back-end's ``exp``/``expm1``.
     """
-    return backend.elementwise(_beta_and_slope, 2, base, offset, 2 * lam, lam, backend)
+    if isinstance(backend, FloatBackend):
+        return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None)
+    nout = 2 if slope else 1
+    return backend.elementwise(
+        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend
+    )
 
 
 def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:
@@ -139,6 +161,7 @@ class MirrorFlow:
 
     def __init__(self, problem: Problem, log_inv_alpha: Any, backend: Backend) -> None:
         H, c = problem.gram()
+        self.problem = problem
         self.backend = backend
         self.lam = backend.scalar(log_inv_alpha)
         self.H = backend.array(H)
@@ -155,13 +178,34 @@ class MirrorFlow:
         beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
         return FlowValue(base, offset, base + offset, beta, slope, self._f(beta))
 
-    def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
+    def in_float64(self) -> MirrorFlow:
+        """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
+        return MirrorFlow(self.problem, float(self.lam), FloatBackend())
+
+    def field(
+        self,
+        base: np.ndarray,
+        offset: np.ndarray | int = 0,
+        given: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (what a Newton iteration needs: no ``β'``, no
         :class:`FlowValue`).  ``offset`` may be a matrix: then ``f`` at ``base + offset[i]``
-        for every row ``i`` (the stages of a step), in one pass."""
-        beta = self.backend.elementwise(
-            _beta_and_slope, 1, base, offset, 2 * self.lam, None, self.backend
-        )
+        for every row ``i`` (the stages of a step), in one pass.
+
+        ``given = (indices, beta)``: the coordinates ``indices`` take their β from ``beta``
+        (columns, one row per row of ``offset``) instead of being evaluated, e.g. dormant
+        coordinates whose float64 values are good enough
+        (:class:`~dlnsym.integrate.radau.RadauStep`)."""
+        if given is None:
+            return self._f(beta_and_slope(base, offset, self.lam, self.backend, slope=False))
+        indices, values = given
+        computed = np.setdiff1d(np.arange(self.d), indices)
+        beta = np.empty(np.broadcast_shapes(base.shape, np.shape(offset)), dtype=object)
+        beta[:, indices] = values
+        if computed.size:
+            beta[:, computed] = beta_and_slope(
+                base[computed], offset[:, computed], self.lam, self.backend, slope=False
+            )
         return self._f(beta)
 
     def _f(self, beta: np.ndarray) -> np.ndarray:
@@ -197,9 +241,11 @@ class MirrorFlow:
         ``f_i``.  A step whose every evaluation point lies below ``s_w`` but whose end point
         lies far beyond would be accepted by any error estimate, since nothing in the step
         saw β_i grow — this is how explicit Taylor methods step over a jump.  The cap keeps
-        the end point of an outward-moving dormant coordinate below
-        ``max(s_w, |s_i| + 1/2Λ)``, so that β_i grows at most by a factor ``e`` beyond
-        ``beta_wake`` in one step; from there on the error control sees it.
+        the end point of a dormant coordinate short of the wake level ``sign(f_i)·s_w`` it
+        moves towards, or at most ``1/2Λ`` beyond its start, so that β_i grows at most by a
+        factor ``e`` beyond ``beta_wake`` in one step; from there on the error control sees
+        it.  A coordinate moving inward counts too: it crosses 0 and wakes on the other side
+        (room ``s_w + |s_i|``).
 
         An awake coordinate moving outward grows like ``e^{2Λ|f_i| t̃}``, which the Jacobian
         frozen at the start of a step (``∝ β_i``) does not model: the Newton iteration
@@ -213,11 +259,14 @@ class MirrorFlow:
         lam = self.lam
         s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
         s, f = value.s, value.f
-        a = np.abs(s)
-        outward = np.flatnonzero((f != 0) & ((s == 0) | ((s > 0) == (f > 0))))
-        if outward.size == 0:
+        dormant = np.abs(s) < s_w
+        ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
+        capped = np.flatnonzero((f != 0) & (dormant | (ahead > 0)))
+        if capped.size == 0:
             return float("inf")
-        room = np.maximum(-(a[outward] - s_w), 1 / (2 * lam))
-        awake = a[outward] >= s_w
-        room[awake] = growth / (2 * lam)
-        return min(room / np.abs(f[outward]))
+        room = np.where(
+            dormant[capped],
+            np.maximum(s_w - ahead[capped], 1 / (2 * lam)),
+            growth / (2 * lam),
+        )
+        return min(room / np.abs(f[capped]))

@@ -72,7 +72,7 @@ from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend, MpBackend
 from dlnsym.integrate.controller import ErrorNorm, StepSizeController
 from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integrator
-from dlnsym.integrate.radau import RadauStep, radau_tableau
+from dlnsym.integrate.radau import RadauStep, float64_beta_level, radau_tableau
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
 from dlnsym.trajectory import Trajectory
@@ -206,19 +206,24 @@ def _limit_path(problem: Problem) -> Any:
 def _integrator(problem: Problem, lam: Any, backend: Backend, tol: Any) -> Integrator:
     """The integrator of the flow on ``backend`` (call in ``backend.precision()``): error
     weight ``2Λ`` on ``s`` (``atol = tol/max(1, 2Λ)``), round-off floor ``16ε·Σ|e_j|·|h f|``
-    (the error estimate ``Σ e_j Z_j`` carries that much rounding), wake-up level ``tol/1000``.
+    (the error estimate ``Σ e_j Z_j`` carries that much rounding), wake-up level ``tol/1000``
+    (also the level below which a coordinate's β is taken from float64 on the mp path, unless
+    Λ is so large that :func:`~dlnsym.integrate.radau.float64_beta_level` is lower).
     """
     flow = MirrorFlow(problem, lam, backend)
     stages = radau_stages(tol)
     tableau = radau_tableau(stages, backend)
     noise = 16 * backend.eps * max(1, sum(abs(v) for v in tableau.e))
     norm = ErrorNorm(atol=tol / max(1, 2 * flow.lam), rtol=noise)
-    return Integrator(
-        RadauStep(flow, tableau, max_iterations=newton_iterations(tol)),
-        norm,
-        StepSizeController(stages),
-        beta_wake=tol / 1000,
+    beta_wake = tol / 1000
+    H_row_sum = float(max(np.abs(flow.H).sum(axis=1)))
+    stepper = RadauStep(
+        flow,
+        tableau,
+        max_iterations=newton_iterations(tol),
+        dormant_level=min(beta_wake, float64_beta_level(tol, float(flow.lam), H_row_sum)),
     )
+    return Integrator(stepper, norm, StepSizeController(stages), beta_wake=beta_wake)
 
 
 def simulate(

@@ -18,7 +18,12 @@ import pytest
 
 from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend
 from dlnsym.integrate.controller import ErrorNorm
-from dlnsym.integrate.radau import RadauStep, _radau_coefficients, radau_tableau
+from dlnsym.integrate.radau import (
+    RadauStep,
+    _radau_coefficients,
+    float64_beta_level,
+    radau_tableau,
+)
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import as_problem, example
 
@@ -228,7 +233,9 @@ def test_one_step_error_has_order_2s(
         J = flow.jacobian(value)
         for h in steps:
             h_b = backend.scalar(h)
-            newton_norm = norm.bind(flow.rounding_scale(value) * h_b, noise=1 / stepper.kappa)
+            newton_norm = norm.bind(
+                flow.rounding_scale(value) * h_b, backend, noise=1 / stepper.kappa
+            )
             Z, _, _ = stepper.solve(value, h_b, J, newton_norm)
             assert Z is not None, h
             assert Z.shape == (s, 1)
@@ -336,3 +343,42 @@ def test_float_and_arb_steps_agree_on_example_a() -> None:
     e_float, e_arb = outcomes["float"].error, outcomes["arb"].error
     assert e_arb > 1
     assert abs(e_float - e_arb) <= 0.05 * e_arb
+
+
+def test_dormant_coordinates_from_float64_change_nothing_that_matters() -> None:
+    """Example A at Λ = 100, 30 digits, from a state with three awake and three dormant
+    coordinates (β ≤ e^{−100}): the step with the dormant β taken from float64 at the safe
+    level (:func:`float64_beta_level`, capped at tol/1000 as simulate does) gives the same
+    stages to far below the tolerance as the all-working-precision step.  Negative control:
+    with every coordinate "dormant" (level 10), the float64 rounding of the awake β,
+    ~10^−16 relative and far above the tolerance, shows: the stages move, or Newton cannot
+    converge at all."""
+    problem = example("A")
+    arb = ArbBackend(41)
+    tol = mpf("1e-22")
+    lam = 100
+    with arb.precision():
+        flow = MirrorFlow(problem, arb.scalar(lam), arb)
+        tab = radau_tableau(13, arb)
+        start = arb.array(["0.999", "-0.998", "0.5", "-0.4", "0.999", "0.2"])
+        value = flow.evaluate(start, arb.array(np.zeros(6)))
+        awake = [abs(float(b)) > 1e-3 for b in value.beta]
+        assert awake == [True, True, False, False, True, False]
+        atol = arb.scalar(tol) / (2 * lam)
+        norm = ErrorNorm(atol=atol, rtol=16 * arb.eps)
+        h = arb.scalar("0.01")
+        H_rows = float(max(np.abs(np.array(problem.to_float().gram()[0])).sum(axis=1)))
+        safe = min(arb.scalar(tol) / 1000, float64_beta_level(arb.scalar(tol), lam, H_rows))
+        stages = {}
+        for name, level in (("exact", None), ("safe", safe), ("all", arb.scalar(10))):
+            step = RadauStep(flow, tab, max_iterations=21, dormant_level=level)
+            if name == "safe":
+                assert list(step._dormant(value)) == [2, 3, 5]
+            stages[name] = step.attempt(value, h, norm).stages
+
+        def distance(a: np.ndarray, b: np.ndarray) -> float:
+            return max(float(abs(x - y) / atol) for x, y in zip(a.flat, b.flat, strict=True))
+
+        assert stages["exact"] is not None and stages["safe"] is not None
+        assert distance(stages["safe"], stages["exact"]) < 0.05  # well inside the tolerance
+        assert stages["all"] is None or distance(stages["all"], stages["exact"]) > 100

@@ -1,11 +1,11 @@
 """Arithmetic back-ends: the integrator is written once and runs on either of them.
 
 A back-end supplies what differs between float64 and arbitrary precision: how to convert
-numbers (real and complex), scalar ``exp``/``expm1``/``log``, the inverse of a small dense
-matrix, the unit round-off and the precision context.  Vectors are numpy arrays in every
-case — float64 on :class:`FloatBackend`, ``object`` arrays of ``mpmath.mpf`` on
-:class:`MpBackend`, of ``flint.arb`` on :class:`ArbBackend` — so that ``+ - * @`` and slicing
-are shared code.
+numbers (to and from float64 exactly, see :meth:`Backend.to_float`), scalar
+``exp``/``expm1``/``log``, matrix products, the unit round-off and the precision context.
+Vectors are numpy arrays in every case — float64 on :class:`FloatBackend`, ``object``
+arrays of ``mpmath.mpf`` on :class:`MpBackend`, of ``flint.arb`` on :class:`ArbBackend` — so
+that ``+ - * @`` and slicing are shared code.
 
 :class:`ArbBackend` does the same arithmetic as :class:`MpBackend` at the same precision in
 C (FLINT/Arb) instead of Python: 5–10× cheaper per operation.  Its numbers are balls, used
@@ -74,23 +74,38 @@ class Backend:
         ``x`` itself."""
         return x
 
-    def complex_scalar(self, z: Any) -> Any:
-        """A complex number (Python complex, ``mpmath.mpc`` or real) at working precision."""
-        raise NotImplementedError
+    def to_float(self, x: np.ndarray) -> tuple[np.ndarray, int]:
+        """``x = m·2^k`` rounded once: ``m`` a float64 array, ``k`` an integer, ``0`` unless
+        ``x`` lies outside the float64 range (then ``max|m| ≈ 1``).
 
-    def complex_array(self, values: Any) -> np.ndarray:
-        """Like :meth:`array`, for complex numbers: :meth:`complex_scalar` of each entry."""
-        return _object_array(values, self.complex_scalar)
+        What crosses to the float64 linear algebra of a Newton step
+        (:mod:`dlnsym.integrate.radau`); the common exponent keeps residuals of size
+        ``10^−400``, ordinary at 400 digits, from underflowing."""
+        m = np.array([float(v) for v in x.ravel().tolist()]).reshape(x.shape)
+        peak = float(np.abs(m).max()) if m.size else 0.0
+        if _FLOAT_SAFE[0] < peak < _FLOAT_SAFE[1] or not self.all_finite(x):
+            return m, 0
+        k = max((mpmath.frexp(self.to_mpf(v))[1] for v in x.flat if v != 0), default=0)
+        scale = self.scalar(2) ** -k
+        return np.array([float(v * scale) for v in x.ravel().tolist()]).reshape(x.shape), k
 
-    def real(self, x: np.ndarray) -> np.ndarray:
-        """Real parts of a complex array (as a real array)."""
-        return _ufunc(_real_part, 1, 1)(x)
+    def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
+        """``m·2^k`` in the back-end's numbers, exactly (the inverse of :meth:`to_float`)."""
+        out = np.array([self.scalar(v) for v in m.ravel().tolist()], dtype=object)
+        if k:
+            out = out * self.scalar(2) ** k
+        return out.reshape(m.shape)
 
-    def inverse(self, A: np.ndarray) -> np.ndarray:
-        """``A^{-1}`` of a small square real or complex matrix (LU with partial pivoting), so
-        that a solve is one matrix–vector product: the systems of a step are ``d × d`` and
-        solved several times each."""
-        raise NotImplementedError
+    def to_double_word(self, base: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``base + offset`` as float64 ``(hi, lo)`` with ``hi + lo`` equal to it to about
+        ``ε²`` relative (``|s| − 1`` resolved far below ``ε``, as the float64 path keeps its
+        state, :func:`dlnsym.mirror_flow.beta_and_slope`)."""
+        hi = np.ldexp(*self.to_float(base))
+        return hi, np.ldexp(*self.to_float(base - self.from_float(hi) + offset))
+
+    def to_mpf(self, x: Any) -> mpmath.mpf:
+        """One number as an mpf (exactly, at a precision at least the back-end's)."""
+        return mpmath.mpf(x)
 
     def prepare(self, A: np.ndarray) -> Any:
         """A constant matrix in the form :meth:`matmul` multiplies fastest (here: as is)."""
@@ -99,14 +114,6 @@ class Backend:
     def matmul(self, A: Any, B: Any) -> np.ndarray:
         """``A @ B`` for arrays or :meth:`prepare`-d matrices; the result is an array."""
         return A @ B
-
-    def stage_solver(self, matrices: list[np.ndarray]) -> Any:
-        """Prepare the solves with each of ``matrices`` (one per row of a right-hand side)."""
-        return [self.inverse(M) for M in matrices]
-
-    def solve_each(self, solver: Any, R: np.ndarray) -> np.ndarray:
-        """Row ``k`` of the result solves ``matrices[k]·x = R[k]`` (see :meth:`stage_solver`)."""
-        return np.array([M @ r for M, r in zip(solver, R, strict=True)])
 
     def all_finite(self, x: np.ndarray) -> bool:
         """Whether every entry is finite (float64 overflow shows up here)."""
@@ -121,8 +128,8 @@ class Backend:
 _ufunc = functools.cache(np.frompyfunc)
 
 
-def _real_part(z: Any) -> Any:
-    return z.real
+#: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
+_FLOAT_SAFE = (2.0**-960, 2.0**960)
 
 
 def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
@@ -161,22 +168,11 @@ class FloatBackend(Backend):
     expm1 = staticmethod(math.expm1)
     log = staticmethod(math.log)
 
-    def elementwise(
-        self, fn: Callable[..., Any], nout: int, base: np.ndarray, offset: Any, *args: Any
-    ) -> Any:
-        # a list comprehension over Python floats: no object arrays, one conversion back
-        base, offset = np.broadcast_arrays(base, offset)
-        pairs = zip(base.ravel().tolist(), offset.ravel().tolist(), strict=True)
-        out = [fn(b, o, *args) for b, o in pairs]
-        if nout == 1:
-            return np.array(out).reshape(base.shape)
-        return tuple(np.array(v).reshape(base.shape) for v in zip(*out, strict=True))
+    def to_float(self, x: np.ndarray) -> tuple[np.ndarray, int]:
+        return x, 0
 
-    def complex_array(self, values: Any) -> np.ndarray:
-        return np.asarray(values, dtype=complex)
-
-    real = staticmethod(np.real)
-    inverse = staticmethod(np.linalg.inv)
+    def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
+        return np.ldexp(m, k) if k else m
 
     def all_finite(self, x: np.ndarray) -> bool:
         return bool(np.isfinite(x).all())
@@ -223,22 +219,6 @@ class MpBackend(Backend):
     expm1 = _expm1
     log = staticmethod(mpmath.log)
 
-    complex_scalar = staticmethod(mpmath.mpc)
-
-    def inverse(self, A: np.ndarray) -> np.ndarray:
-        """``A^{-1}`` by Gauss–Jordan elimination with partial pivoting (real or complex;
-        mpmath's own ``inverse`` would need conversions to ``mp.matrix``)."""
-        n = A.shape[0]
-        M = np.concatenate([np.array(A, dtype=object), self.array(np.eye(n))], axis=1)
-        for k in range(n):
-            p = k + int(np.argmax(np.abs(M[k:, k])))
-            if p != k:
-                M[[k, p]] = M[[p, k]]
-            M[k] = M[k] / M[k, k]
-            others = np.arange(n) != k
-            M[others] -= np.outer(M[others, k], M[k])
-        return M[:, n:]
-
     def all_finite(self, x: np.ndarray) -> bool:
         return all(mpmath.isfinite(v) for v in x.flat)
 
@@ -257,12 +237,10 @@ class ArbBackend(Backend):
     *Mid-point use of balls.*  An arb is a ball ``[m ± r]``; its mid-point ``m`` is rounded
     to ``prec`` bits like an mpf, and ``r`` bounds the rounding errors.  The integrator needs
     the mid-points only, and the radii must stay small, since comparisons (``<``, ``max``) of
-    overlapping balls are ``False``.  Radii would blow up through the Newton solves: a ball
-    solve of ``(I − hγJ)x = b`` cannot see the cancellation that makes the implicit step
-    contractive, and fed back through the iterates and the state, that compounds from step
-    to step.  :meth:`inverse` therefore returns mid-points, the Newton iterates are kept as
-    mid-points, and so is the accepted state (:meth:`point`): a radius only accumulates the
-    rounding errors of one operation, far below what is compared.
+    overlapping balls are ``False``.  Radii would blow up if fed back from step to step, so
+    the accepted state is kept as mid-points (:meth:`point`); the Newton corrections are
+    float64 numbers, exact balls of radius 0 (:mod:`dlnsym.integrate.radau`).  A radius
+    then only accumulates the rounding errors of one step, far below what is compared.
     """
 
     name = "arb"
@@ -288,12 +266,7 @@ class ArbBackend(Backend):
 
     exp = staticmethod(flint.arb.exp)
     expm1 = staticmethod(flint.arb.expm1)
-    _mid = staticmethod(np.frompyfunc(lambda x: x.mid(), 1, 1))  # arb or acb
-    point = _mid
-
-    def complex_scalar(self, z: Any) -> flint.acb:
-        """``z`` (mpc, complex or real) as an acb mid-point: exact, no mpmath rounding."""
-        return flint.acb(self.scalar(z.real), self.scalar(z.imag))
+    point = staticmethod(np.frompyfunc(flint.arb.mid, 1, 1))
 
     @staticmethod
     def log(x: Any) -> flint.arb:
@@ -301,33 +274,19 @@ class ArbBackend(Backend):
         returns nan for a plain float)."""
         return flint.arb(x).log()
 
-    def inverse(self, A: np.ndarray) -> np.ndarray:
-        """Mid-points of ``A^{-1}`` (Arb's ``arb_mat_inv``/``acb_mat_inv``, LU with partial
-        pivoting in C)."""
-        return self._array(self._inverse(A))
-
-    def _inverse(self, A: np.ndarray) -> flint.arb_mat | flint.acb_mat:
-        return self._mat(self._mid(A)).inv().mid()
-
     @staticmethod
-    def _mat(X: np.ndarray) -> flint.arb_mat | flint.acb_mat:
-        """A 2-D object array of arb (or acb) as an Arb matrix."""
-        mat = flint.acb_mat if any(isinstance(v, flint.acb) for v in X.flat) else flint.arb_mat
-        return mat(X.tolist())
-
-    @staticmethod
-    def _array(M: flint.arb_mat | flint.acb_mat) -> np.ndarray:
+    def _array(M: flint.arb_mat) -> np.ndarray:
         return np.array(M.entries(), dtype=object).reshape(M.nrows(), M.ncols())
 
-    def prepare(self, A: np.ndarray) -> flint.arb_mat | flint.acb_mat:
+    def prepare(self, A: np.ndarray) -> flint.arb_mat:
         """``A`` as an Arb matrix: products then run in C, not entry by entry in Python."""
-        return self._mat(np.asarray(A, dtype=object))
+        return flint.arb_mat(np.asarray(A, dtype=object).tolist())
 
     def matmul(self, A: Any, B: Any) -> np.ndarray:
-        """``A @ B`` in C (Arb's ``arb_mat_mul``/``acb_mat_mul``); 1-D operands are a row
-        (left) or a column (right), as for ``@``."""
-        left = self._mat(np.atleast_2d(A)) if isinstance(A, np.ndarray) else A
-        right = self._mat(B.reshape(len(B), -1)) if isinstance(B, np.ndarray) else B
+        """``A @ B`` in C (Arb's ``arb_mat_mul``); 1-D operands are a row (left) or a column
+        (right), as for ``@``."""
+        left = flint.arb_mat(np.atleast_2d(A).tolist()) if isinstance(A, np.ndarray) else A
+        right = flint.arb_mat(B.reshape(len(B), -1).tolist()) if isinstance(B, np.ndarray) else B
         out = self._array(left * right)
         if isinstance(A, np.ndarray) and A.ndim == 1:
             out = out[0]
@@ -335,21 +294,11 @@ class ArbBackend(Backend):
             out = out[:, 0]
         return out
 
-    def stage_solver(self, matrices: list[np.ndarray]) -> flint.acb_mat:
-        """One block-diagonal matrix of the mid-points of the inverses, so that
-        :meth:`solve_each` is one product in C."""
-        d = matrices[0].shape[0]
-        solver = flint.acb_mat(len(matrices) * d, len(matrices) * d)
-        for k, M in enumerate(matrices):
-            inverse = self._inverse(M)
-            for i in range(d):
-                for j in range(d):
-                    solver[k * d + i, k * d + j] = inverse[i, j]
-        return solver
-
-    def solve_each(self, solver: flint.acb_mat, R: np.ndarray) -> np.ndarray:
-        column = flint.acb_mat(R.size, 1, list(R.ravel()))
-        return self._array(solver * column).reshape(R.shape)
+    def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
+        out = np.array([flint.arb(v) for v in m.ravel().tolist()], dtype=object)  # exact
+        if k:
+            out = out * flint.arb(2) ** k
+        return out.reshape(m.shape)
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(v.is_finite() for v in x.flat)

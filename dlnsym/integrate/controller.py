@@ -34,12 +34,18 @@ Newton iteration halves it, and the step after a rejection does not grow
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ErrorNorm", "StepSizeController"]
+__all__ = ["ErrorNorm", "ScaledNorm", "StepSizeController"]
+
+
+#: ``norm(δ, k)``: the error norm of ``δ·2^k`` for a float64 array ``δ`` (see
+#: :meth:`ErrorNorm.bind`)
+ScaledNorm = Callable[[np.ndarray, int], float]
 
 
 @dataclass(frozen=True)
@@ -49,17 +55,30 @@ class ErrorNorm:
     atol: Any
     rtol: Any
 
-    def bind(self, increment: np.ndarray, noise: float = 1.0) -> Any:
-        """The norm for a step whose increment has the size of ``increment`` (``h·f(s_0)``):
-        ``δ ↦ max_i |δ_i|/sc_i`` as a float.  ``noise`` scales the round-off floor ``rtol``
+    def bind(self, increment: np.ndarray, backend: Any, noise: float = 1.0) -> ScaledNorm:
+        """The norm for a step whose increment has the size of ``increment`` (``h·f(s_0)``,
+        in ``backend``'s numbers): ``(δ, k) ↦ max_i |δ_i·2^k|/sc_i`` as a float.
+
+        The weights ``1/sc_i`` are formed at working precision and kept as float64 with a
+        common binary exponent, like ``δ`` (:meth:`~dlnsym.integrate.backend.Backend.
+        to_float`), so the norm works whatever the size of the tolerance (``10^−400`` is
+        beyond float64, not beyond an mpf).  ``noise`` scales the round-off floor ``rtol``
         (a test against ``κ < 1`` needs the floor raised by ``1/κ``).  ``δ`` may also be a
         matrix of such increments (rows), e.g. the stages of a step: the max over all."""
-        inv = 1 / (np.abs(increment) * (self.rtol * noise) + self.atol)
+        weights, shift = backend.to_float(1 / (np.abs(increment) * (self.rtol * noise) + self.atol))
 
-        def norm(delta: np.ndarray) -> float:
-            return float((np.abs(delta) * inv).max())
+        def norm(delta: np.ndarray, k: int = 0) -> float:
+            return _ldexp(float((np.abs(delta) * weights).max()), k + shift)
 
         return norm
+
+
+def _ldexp(x: float, k: int) -> float:
+    """``x·2^k`` as a float, ``inf`` on overflow (``math.ldexp`` raises)."""
+    try:
+        return math.ldexp(x, k)
+    except OverflowError:
+        return math.inf
 
 
 class StepSizeController:
