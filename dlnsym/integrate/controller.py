@@ -26,9 +26,13 @@ next jump.  Exponentially small β_i cannot fool this test, because it never div
 Step size (Hairer–Wanner IV.8)
 ------------------------------
 The embedded estimate of an ``s``-stage Radau IIA step has order ``s``, so ``err ∝ h^{s+1}``
-and the next step is ``h·0.9·err^{−1/(s+1)}``, the factor clipped to ``[0.2, 4]``; a failed
-Newton iteration halves it, and the step after a rejection does not grow
-(:meth:`dlnsym.integrate.driver.Integrator.run`).
+and the next step is ``h·0.9·err^{−1/(s+1)}``, the factor clipped to ``[0.2, 4]``; after an
+accepted step that follows another, Gustafsson's predictive factor
+``0.9·(h/h_acc)·(err_acc/err²)^{1/(s+1)}`` bounds it too (as in Hairer's RADAU5): when the
+error grows from step to step, the step is shortened before it is rejected.  On example A
+this took the rejections from 56 to 22 (float64, Λ = 10³) and from 39 to 19 (30 digits,
+Λ = 100), for 5 % more accepted steps.  A failed Newton iteration halves the step, and the
+step after a rejection does not grow (:meth:`dlnsym.integrate.driver.Integrator.run`).
 """
 
 from __future__ import annotations
@@ -88,18 +92,33 @@ class StepSizeController:
     ----------
     order : int
         Order of the embedded estimate (``s`` for ``s``-stage Radau IIA).
+    predictive : bool
+        Use Gustafsson's predictive controller after accepted steps (as Hairer's RADAU5
+        does by default): when the error grows from one accepted step to the next, the
+        next step is shortened in anticipation instead of being tried and rejected.
     """
 
     SAFETY = 0.9
     FAC_MIN, FAC_MAX = 0.2, 4.0
 
-    def __init__(self, order: int) -> None:
+    def __init__(self, order: int, predictive: bool = True) -> None:
         self.exponent = 1.0 / (order + 1)
+        self.predictive = predictive
 
-    def propose(self, err: float, h: Any, accepted: bool) -> Any:
-        """Next step after a step ``h`` with error ``err`` (``inf``: Newton failed)."""
+    def propose(
+        self, err: float, h: Any, accepted: bool, last: tuple[Any, float] | None = None
+    ) -> Any:
+        """Next step after a step ``h`` with error ``err`` (``inf``: Newton failed).
+
+        ``last = (h_acc, err_acc)`` of the previous accepted step, if any: then, for an
+        accepted step, Gustafsson's factor ``(h/h_acc)·(err_acc/err²)^{1/(order+1)}``
+        (Hairer–Wanner IV.8, (8.21)) also bounds the growth."""
         if not math.isfinite(err):
             return h / 2
         fac = self.FAC_MAX if err == 0 else self.SAFETY * err ** (-self.exponent)
+        if accepted and self.predictive and last is not None and err > 0:
+            h_acc, err_acc = last
+            gustafsson = self.SAFETY * float(h / h_acc) * (err_acc / err**2) ** self.exponent
+            fac = min(fac, gustafsson)
         fac = min(self.FAC_MAX, max(self.FAC_MIN, fac))
         return h * (fac if accepted else min(fac, 1.0))

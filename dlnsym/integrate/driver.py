@@ -129,6 +129,7 @@ class Integrator:
         result = RunResult()
         t, (hi, lo), h = t0, s0, h0
         retried = False  # whether the step being tried follows a rejection
+        last = None  # (h, err) of the last accepted step, for the predictive controller
         i_stop = bisect.bisect_left(stops, t0)
         if i_stop < len(stops) and stops[i_stop] == t0:
             result.outputs.append((t, hi, lo))
@@ -145,11 +146,12 @@ class Integrator:
                         h_try = target - t
                     step = self.stepper.attempt(value, h_try, self.norm)
                     accepted = step.error <= 1
-                    h_new = self.controller.propose(step.error, h_try, accepted)
+                    h_new = self.controller.propose(step.error, h_try, accepted, last)
                     if accepted and retried:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
                     retried = not accepted
                     if accepted:
+                        last = (h_try, max(step.error, 1e-2))
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try))
                         t = target if landing else t + h_try
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
