@@ -12,7 +12,7 @@ over an arithmetic back-end (:mod:`dlnsym.integrate`):
   diagonalising the Radau matrix; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a
   handful of steps at any Λ;
 * *high order at high precision*: ``s`` grows with the digits of the tolerance
-  (:func:`radau_stages`: 7 on float64, 13 at 30 digits).  Radau IIA was chosen over the
+  (:func:`radau_stages`: 13 on float64, 17 at 30 digits).  Radau IIA was chosen over the
   classical alternative, linearly implicit Euler extrapolation (SEULEX), after measuring both:
   on a plateau the active coordinates sit on a stiff slow manifold forced by coordinates that
   wake up or die out, and extrapolation converges there like ``(h|λ|)^j/j!`` with the *stiff*
@@ -121,14 +121,21 @@ def newton_iterations(tol: Any) -> int:
 
 def radau_stages(tol: Any) -> int:
     """Stages ``s`` of Radau IIA (order ``2s − 1``) for the tolerance ``tol``: high order
-    pays at high precision.
+    pays, and more so at high precision.
 
-    The step is controlled by an estimate of order ``s`` (:mod:`dlnsym.integrate.radau`),
-    so ``s`` grows with the digits of the tolerance: ``s = 2⌊digits/3.5⌋ + 1``, i.e. 7 for
-    the float64 default (1e-11) and at ``dps=20``, 13 at ``dps=30`` (measured best on
-    example A among 11, 13, 15, 17), at most :data:`MAX_STAGES`.
+    ``s = 2⌊(digits + 27)/6⌋ + 1``, at most :data:`MAX_STAGES`: 13 for the float64 default
+    (1e-11) and at ``dps=20``, 17 at ``dps=30``, 21 from ``dps=41``.  Measured on example A,
+    whole path, Λ = 10, 10² (10³ on float64), 10⁶, after the Newton iteration moved its linear
+    algebra to float64 (:mod:`dlnsym.integrate.radau`), which made a stage cheap:
+
+    * float64: s = 7 → 93, 287, 335 steps; 13 → 34, 145, 213 (35 % less time); 17 and 21
+      no better;
+    * ``dps=20``: 7 → 121, 298, 401 steps; 13 → 29, 90, 165 (2.3–2.5× faster); 17 equal,
+      21 slower at Λ = 10⁶;
+    * ``dps=30``: 13 → 127, 335, 492 steps; 17 → 58, 171, 293 (1.7–2× faster); 21 slower
+      at Λ = 10⁶.
     """
-    return min(MAX_STAGES, max(3, 2 * int(_tol_digits(tol) / 3.5) + 1))
+    return min(MAX_STAGES, max(3, 2 * int((_tol_digits(tol) + 27) / 6) + 1))
 
 
 # --------------------------------------------------------------------------- arguments

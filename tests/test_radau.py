@@ -171,6 +171,17 @@ def test_order_conditions(s: int) -> None:
         assert abs(lhs - 1 / mpf(s + 1)) > 1e-9
 
 
+def test_most_stages_at_float64_digits() -> None:
+    """Regression: 21 stages for the float64 path (what ``radau_stages`` gives for a tol of
+    1e-37) once failed — Arb could not isolate the eigenvalues at the starting precision.
+    The nodes integrate ``x^{q−1}`` exactly for q ≤ 2s − 1 = 41 (to float64 rounding)."""
+    tab = radau_tableau(21, FloatBackend())
+    b = tab.A[-1]
+    assert tab.c[-1] == 1 and np.all(np.diff(tab.c) > 0)
+    for q in (1, 2, 20, 41):
+        assert abs(b @ tab.c ** (q - 1) - 1 / q) < 1e-14, q
+
+
 @pytest.mark.parametrize("s", [0, 2, 4, -1])
 def test_invalid_stage_counts(s: int) -> None:
     with pytest.raises(ValueError, match="odd"):

@@ -306,6 +306,25 @@ def test_newton_budget_and_stages_grow_with_the_digits() -> None:
     from dlnsym.simulate import MAX_STAGES, default_tol, newton_iterations, radau_stages
 
     stages = {dps: radau_stages(default_tol(dps)) for dps in (None, 20, 30, 200)}
-    assert stages[None] == stages[20] == 7 and stages[30] == 13
+    assert stages[None] == stages[20] == 13 and stages[30] == 17
     assert stages[200] == MAX_STAGES
     assert newton_iterations(1e-11) == 12 and newton_iterations(1e-42) == 21
+
+
+def test_steps_grow_freely_once_the_estimate_is_at_its_rounding_level(monkeypatch) -> None:  # noqa: ANN001
+    """Float64 at Λ = 10⁶ after the first jump: the error estimate sits at its own rounding
+    level (the tolerance on s, 10⁻¹¹/2Λ, is below ε), which says nothing about the step
+    size; the steps then grow by the controller's largest factor, and the first plateau
+    (t̃ ∈ (0.76, 1.4)) takes a handful of steps.  Negative control: reading the rounding as
+    truncation error (noise bound 0), the steps grow by ~1.5× per step and take over twice
+    as many."""
+    import dlnsym.integrate.radau as radau
+
+    def plateau_steps() -> int:
+        tr = simulate(A, log_inv_alpha=1e6, t_max=1.4)
+        t = np.array([float(v) for v in tr.t])
+        return int(((t > 0.76) & (t < 1.4)).sum())
+
+    free = plateau_steps()
+    monkeypatch.setattr(radau.RadauStep, "_rounding_of_error", lambda self, *args: 0.0)
+    assert free <= 5 and plateau_steps() >= 2 * free + 2

@@ -33,6 +33,14 @@ error grows from step to step, the step is shortened before it is rejected.  On 
 this took the rejections from 56 to 22 (float64, Λ = 10³) and from 39 to 19 (30 digits,
 Λ = 100), for 5 % more accepted steps.  A failed Newton iteration halves the step, and the
 step after a rejection does not grow (:meth:`dlnsym.integrate.driver.Integrator.run`).
+
+An estimate no larger than a bound on its own rounding error
+(:attr:`~dlnsym.integrate.radau.StepOutcome.noise`) is passed to the controller as 0, i.e.
+the step grows by the largest factor: the truncation error is then too small to be seen,
+and reading the rounding as truncation error of order ``s + 1`` would grow the step by only
+``0.9·err^{−1/(s+1)}`` (1.5× for ``err = 10⁻³`` at 13 stages).  This happens on the float64
+path at large Λ, where ``tol/2Λ`` is below ``ε``: after each jump of example A at Λ = 10⁶,
+about 20 steps went by at a growth of ~1.6, and the whole path took 213 steps; now 155.
 """
 
 from __future__ import annotations

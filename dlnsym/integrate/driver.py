@@ -146,7 +146,9 @@ class Integrator:
                         h_try = target - t
                     step = self.stepper.attempt(value, h_try, self.norm)
                     accepted = step.error <= 1
-                    h_new = self.controller.propose(step.error, h_try, accepted, last)
+                    # an estimate within its own rounding says nothing: grow as if it were 0
+                    resolved = step.error if step.error > step.noise else 0.0
+                    h_new = self.controller.propose(resolved, h_try, accepted, last)
                     if accepted and retried:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
                     retried = not accepted
