@@ -199,7 +199,9 @@ class MirrorFlow:
         if given is None:
             return self._f(beta_and_slope(base, offset, self.lam, self.backend, slope=False))
         indices, values = given
-        computed = np.setdiff1d(np.arange(self.d), indices)
+        keep = np.ones(self.d, dtype=bool)
+        keep[indices] = False
+        computed = np.flatnonzero(keep)
         beta = np.empty(np.broadcast_shapes(base.shape, np.shape(offset)), dtype=object)
         beta[:, indices] = values
         if computed.size:

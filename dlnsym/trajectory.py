@@ -192,6 +192,10 @@ class Trajectory(TrajectoryExport):
             for i, (_, hi, lo) in enumerate(samples):
                 value = flow.evaluate(hi, lo)
                 self.s[i], self.beta[i], self.loss[i] = value.s, value.beta, flow.loss(value.beta)
+        # losses already evaluated, by exact time, for jump detection: a sample and a
+        # checkpoint at the same time hold the same state (every step's end state is a sample
+        # when no output times are given)
+        self._known_loss = {t: float(v) for (t, _, _), v in zip(samples, self.loss, strict=True)}
         self.jump_levels = None if jump_levels is None else [float(v) for v in jump_levels]
         if jump_times is not None:
             self.jump_times = list(jump_times)
@@ -265,7 +269,10 @@ class Trajectory(TrajectoryExport):
         flow = self._integrator.flow
         with flow.backend.precision():
             ck_loss = [
-                float(flow.loss(flow.evaluate(c.hi, c.lo).beta)) for c in self._checkpoints
+                self._known_loss[c.t]
+                if c.t in self._known_loss
+                else float(flow.loss(flow.evaluate(c.hi, c.lo).beta))
+                for c in self._checkpoints
             ]
         ck_t = [float(c.t) for c in self._checkpoints]
         jumps: list[float] = []
