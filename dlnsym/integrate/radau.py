@@ -326,11 +326,10 @@ class RadauStep:
         previous = None
         for iteration in range(1, self.max_iterations + 1):
             given = None
-            if dormant is not None:
-                beta = beta_and_slope(
-                    base_float[dormant], offset_float[dormant] + Z_float[:, dormant],
-                    self._float_flow.lam, self._float_flow.backend, slope=False,
-                )
+            if dormant is not None:  # their β from float64 at the current iterate
+                stages = offset_float[dormant] + Z_float[:, dormant]
+                beta = beta_and_slope(base_float[dormant], stages, self._float_flow.lam,
+                                      self._float_flow.backend, slope=False)
                 given = (dormant, backend.from_float(beta))
             F = self.flow.field(start.base, start.offset + Z, given)  # F_i = f(y_0 + Z_i)
             if not backend.all_finite(F):
@@ -341,28 +340,40 @@ class RadauStep:
             if Z_float is not None:
                 Z_float = Z_float + np.ldexp(dZ, k)
             size = norm(dZ, k)
-            if previous is None:
-                # after a warm start, the contraction observed there predicts this one
-                # (as Hairer's RADAU uses the previous step's θ on its first iteration)
-                if size <= self.kappa * 1e-3 or (
-                    theta_float is not None
-                    and theta_float < 1
-                    and theta_float / (1 - theta_float) * size <= self.kappa
-                ):
-                    return Z, solvers, iteration
-            elif size <= self.kappa / 10:  # a correction at noise level: nothing left to gain
-                return Z, solvers, iteration
-            else:
-                theta = size / previous if previous else 0.0
-                if theta >= 1:
-                    return None, solvers, iteration
-                if theta / (1 - theta) * size <= self.kappa:
-                    return Z, solvers, iteration
-                remaining = self.max_iterations - iteration
-                if theta**remaining / (1 - theta) * size > self.kappa:
-                    return None, solvers, iteration
+            verdict = self._verdict(size, previous, theta_float, iteration)
+            if verdict is not None:
+                return (Z if verdict else None), solvers, iteration
             previous = size
         return None, solvers, self.max_iterations
+
+    def _verdict(
+        self, size: float, previous: float | None, theta_hint: float | None, iteration: int
+    ) -> bool | None:
+        """Convergence test after a correction of ``size`` (error norm): ``True`` converged,
+        ``False`` diverging or too slow for the iterations left, ``None`` go on.
+
+        With ``θ = size/previous`` the predicted distance to the solution is
+        ``θ/(1 − θ)·size`` (Hairer–Wanner IV.8); on the first iteration ``θ`` is not known
+        yet, and the warm start's ``theta_hint`` stands in for it (as Hairer's RADAU uses
+        the previous step's).  A correction below ``κ/10`` is at the noise level of the
+        Newton norm: nothing is left to gain."""
+        kappa = self.kappa
+        if previous is None:
+            hinted = theta_hint is not None and theta_hint < 1
+            if size <= kappa * 1e-3 or (hinted and theta_hint / (1 - theta_hint) * size <= kappa):
+                return True
+            return None
+        if size <= kappa / 10:
+            return True
+        theta = size / previous if previous else 0.0
+        if theta >= 1:
+            return False
+        if theta / (1 - theta) * size <= kappa:
+            return True
+        remaining = self.max_iterations - iteration
+        if theta**remaining / (1 - theta) * size > kappa:
+            return False
+        return None
 
     def _dormant(self, start: FlowValue) -> np.ndarray | None:
         """Indices of the coordinates with ``|β_i| <`` ``dormant_level`` at the start of the
