@@ -246,8 +246,8 @@ class MirrorFlow:
         the end point of a dormant coordinate short of the wake level ``sign(f_i)·s_w`` it
         moves towards, or at most ``1/2Λ`` beyond its start, so that β_i grows at most by a
         factor ``e`` beyond ``beta_wake`` in one step; from there on the error control sees
-        it.  A coordinate moving inward counts too: it crosses 0 and wakes on the other side
-        (room ``s_w + |s_i|``).
+        it.  A coordinate moving inward counts too, awake or not: it crosses 0 and wakes on
+        the other side (room ``s_w + |s_i|``).
 
         An awake coordinate moving outward grows like ``e^{2Λ|f_i| t̃}``, which the Jacobian
         frozen at the start of a step (``∝ β_i``) does not model: the Newton iteration
@@ -261,14 +261,11 @@ class MirrorFlow:
         lam = self.lam
         s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
         s, f = value.s, value.f
-        dormant = np.abs(s) < s_w
-        ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
-        capped = np.flatnonzero((f != 0) & (dormant | (ahead > 0)))
-        if capped.size == 0:
+        moving = np.flatnonzero(f != 0)
+        if moving.size == 0:
             return float("inf")
-        room = np.where(
-            dormant[capped],
-            np.maximum(s_w - ahead[capped], 1 / (2 * lam)),
-            growth / (2 * lam),
-        )
-        return min(room / np.abs(f[capped]))
+        s, f = s[moving], f[moving]
+        ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
+        growing = (ahead > 0) & (np.abs(s) >= s_w)  # awake and moving outward
+        room = np.where(growing, growth / (2 * lam), np.maximum(s_w - ahead, 1 / (2 * lam)))
+        return min(room / np.abs(f))

@@ -108,8 +108,9 @@ def default_tol(dps: int | None) -> float | mpmath.mpf:
 
 
 def _tol_digits(tol: Any) -> float:
-    """Decimal digits asked for by a tolerance: ``−log10(tol)``."""
-    return -math.log10(float(tol))
+    """Decimal digits asked for by a tolerance: ``−log10(tol)`` (for any mpf or arb, also
+    below the float64 range)."""
+    return -float(mpmath.log10(mpmath.mpf(tol)))
 
 
 def newton_iterations(tol: Any) -> int:

@@ -57,3 +57,10 @@ def test_predictive_never_exceeds_classical(
     classical = StepSizeController(ORDER, predictive=False).propose(err, h, True)
     predictive = StepSizeController(ORDER).propose(err, h, True, last=(h_acc, err_acc))
     assert 0.2 * h * (1 - 1e-12) <= predictive <= classical * (1 + 1e-12)
+
+
+def test_tiny_errors_do_not_break_the_predictive_factor() -> None:
+    """Regression: an estimate of 1e-170 made ``err²`` underflow to 0 (ZeroDivisionError);
+    the proposal is the largest growth instead."""
+    ctl = StepSizeController(ORDER)
+    assert ctl.propose(1e-170, 1.0, True, last=(1.0, 0.01)) == ctl.FAC_MAX

@@ -175,7 +175,8 @@ def test_wake_cap_counts_a_dormant_coordinate_crossing_zero() -> None:
     """Regression: a dormant coordinate moving *inward* (s_i·f_i < 0) crosses 0 and wakes on
     the other side after ``s_w + |s_i|``; the cap once ignored it, and a step of 13.6 carried
     such a coordinate from s = −0.08 to +0.9992 unseen (random_integer(3, 6, seed=5),
-    Λ = 300).  Negative control: the same coordinate awake and moving inward is not capped."""
+    Λ = 300).  The same holds for a coordinate still awake and moving inward (a decaying
+    one): room ``s_w + |s_i|``, continuous across the wake level."""
     lam = 100.0
     flow = MirrorFlow(example("A"), lam, FloatBackend())
     beta_wake = 1e-14
@@ -187,7 +188,9 @@ def test_wake_cap_counts_a_dormant_coordinate_crossing_zero() -> None:
     assert all(value.s * value.f < 0)
     expected = min((s_w + 0.3) / abs(v) for v in value.f)
     assert flow.wake_cap(value, beta_wake) == pytest.approx(expected, rel=1e-12)
-    s[:] = -np.sign(c) * (s_w + 0.01)  # awake, inward (decaying): nothing to cap
-    value = flow.evaluate(s)
-    assert all(value.s * value.f < 0)
-    assert flow.wake_cap(value, beta_wake) == math.inf
+    for a in (s_w + 0.01, s_w - 1e-9, s_w + 1e-9):  # awake or barely dormant, inward
+        s[:] = -np.sign(c) * a
+        value = flow.evaluate(s)
+        assert all(value.s * value.f < 0)
+        expected = min((s_w + a) / abs(v) for v in value.f)
+        assert flow.wake_cap(value, beta_wake) == pytest.approx(expected, rel=1e-6)

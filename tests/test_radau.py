@@ -393,3 +393,38 @@ def test_dormant_coordinates_from_float64_change_nothing_that_matters() -> None:
         assert stages["exact"] is not None and stages["safe"] is not None
         assert distance(stages["safe"], stages["exact"]) < 0.05  # well inside the tolerance
         assert stages["all"] is None or distance(stages["all"], stages["exact"]) > 100
+
+
+def test_a_coordinate_waking_within_the_step_leaves_float64() -> None:
+    """Example A at Λ = 100, 30 digits: coordinate 0 starts dormant (β = 1e-27, below the
+    level 1e-25) and grows to ~1e-5 within the step.  Once its float64 β passes e times the
+    level it is evaluated at working precision: the stages equal the all-working-precision
+    step.  Negative control: without that re-test the float64 rounding of its β (~1e-21)
+    moves the stages by hundreds of times the tolerance."""
+    import math
+
+    arb, lam = ArbBackend(41), 100
+    with arb.precision():
+        flow = MirrorFlow(example("A"), arb.scalar(lam), arb)
+        tab = radau_tableau(17, arb)
+        start = arb.array([1 + math.log(2e-27) / (2 * lam), 0, 0, 0, 0, 0])
+        value = flow.evaluate(start, arb.array(np.zeros(6)))
+        assert abs(float(value.beta[0]) / 1e-27 - 1) < 1e-12
+        atol = arb.scalar("1e-22") / (2 * lam)
+        norm = ErrorNorm(atol=atol, rtol=16 * arb.eps)
+        h, level = arb.scalar("0.19"), arb.scalar("1e-25")
+        exact = RadauStep(flow, tab, max_iterations=21).attempt(value, h, norm).stages
+        retested = RadauStep(flow, tab, max_iterations=21, dormant_level=level)
+        assert list(retested._dormant(value)) == [0, 1, 2, 3, 4, 5]
+        stages = retested.attempt(value, h, norm).stages
+        end = flow.evaluate(start, stages[-1]).beta[0]
+        assert 1e-6 < float(end) < 1e-4  # it did wake up within the step
+        unchecked = RadauStep(flow, tab, max_iterations=21, dormant_level=level)
+        unchecked._dormant_ceiling = math.inf
+        loose = unchecked.attempt(value, h, norm).stages
+
+        def distance(a: np.ndarray) -> float:
+            return max(float(abs(x - y) / atol) for x, y in zip(a.flat, exact.flat, strict=True))
+
+        assert distance(stages) < 1e-3
+        assert distance(loose) > 10

@@ -328,3 +328,12 @@ def test_steps_grow_freely_once_the_estimate_is_at_its_rounding_level(monkeypatc
     free = plateau_steps()
     monkeypatch.setattr(radau.RadauStep, "_rounding_of_error", lambda self, *args: 0.0)
     assert free <= 5 and plateau_steps() >= 2 * free + 2
+
+
+def test_mp_path_beyond_the_float64_exponent_range() -> None:
+    """Regression: at Λ = 8e8 the Jacobian at the start (entries ~e^{−2Λ}) has a binary
+    exponent beyond 32 bits, which numpy's ldexp refused; the first jump is found at
+    t₁ = 150/199 (THEORY.md §5) up to O(1/Λ)."""
+    tr = simulate(A, log_inv_alpha="8e8", dps=20, t_max=1.0)
+    assert len(tr.jump_times) == 1
+    assert abs(tr.jump_times[0] - 150 / 199) < 1e-7

@@ -26,7 +26,7 @@ import flint
 import mpmath
 import numpy as np
 
-__all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend"]
+__all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
 
 
 class Backend:
@@ -81,11 +81,13 @@ class Backend:
         What crosses to the float64 linear algebra of a Newton step
         (:mod:`dlnsym.integrate.radau`); the common exponent keeps residuals of size
         ``10^−400``, ordinary at 400 digits, from underflowing."""
-        m = np.array([float(v) for v in x.ravel().tolist()]).reshape(x.shape)
+        m = self.to_float64(x)
         peak = float(np.abs(m).max()) if m.size else 0.0
         if _FLOAT_SAFE[0] < peak < _FLOAT_SAFE[1] or not self.all_finite(x):
             return m, 0
-        k = max((mpmath.frexp(self.to_mpf(v))[1] for v in x.flat if v != 0), default=0)
+        # mid-points: an Arb ball overlapping 0 is neither == 0 nor != 0
+        mids = (self.to_mpf(v) for v in x.flat)
+        k = max((mpmath.frexp(v)[1] for v in mids if v != 0), default=0)
         scale = self.scalar(2) ** -k
         return np.array([float(v * scale) for v in x.ravel().tolist()]).reshape(x.shape), k
 
@@ -96,12 +98,16 @@ class Backend:
             out = out * self.scalar(2) ** k
         return out.reshape(m.shape)
 
+    def to_float64(self, x: np.ndarray) -> np.ndarray:
+        """``x`` rounded to float64 entry by entry (``0`` below its range, ``±inf`` above)."""
+        return np.array([float(v) for v in x.ravel().tolist()]).reshape(x.shape)
+
     def to_double_word(self, base: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``base + offset`` as float64 ``(hi, lo)`` with ``hi + lo`` equal to it to about
         ``ε²`` relative (``|s| − 1`` resolved far below ``ε``, as the float64 path keeps its
         state, :func:`dlnsym.mirror_flow.beta_and_slope`)."""
-        hi = np.ldexp(*self.to_float(base))
-        return hi, np.ldexp(*self.to_float(base - self.from_float(hi) + offset))
+        hi = self.to_float64(base)
+        return hi, self.to_float64(base - self.from_float(hi) + offset)
 
     def to_mpf(self, x: Any) -> mpmath.mpf:
         """One number as an mpf (exactly, at a precision at least the back-end's)."""
@@ -130,6 +136,12 @@ _ufunc = functools.cache(np.frompyfunc)
 
 #: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
+
+
+def ldexp(m: np.ndarray, k: int) -> np.ndarray:
+    """``m·2^k`` in float64 for any integer ``k`` (``np.ldexp`` takes 32-bit exponents only;
+    beyond ``±2200`` the result is 0 or ±inf anyway)."""
+    return np.ldexp(m, max(-2200, min(2200, int(k))))
 
 
 def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
@@ -171,8 +183,11 @@ class FloatBackend(Backend):
     def to_float(self, x: np.ndarray) -> tuple[np.ndarray, int]:
         return x, 0
 
+    def to_float64(self, x: np.ndarray) -> np.ndarray:
+        return x
+
     def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
-        return np.ldexp(m, k) if k else m
+        return ldexp(m, k) if k else m
 
     def all_finite(self, x: np.ndarray) -> bool:
         return bool(np.isfinite(x).all())

@@ -126,7 +126,8 @@ class StepSizeController:
         fac = self.FAC_MAX if err == 0 else self.SAFETY * err ** (-self.exponent)
         if accepted and self.predictive and last is not None and err > 0:
             h_acc, err_acc = last
-            gustafsson = self.SAFETY * float(h / h_acc) * (err_acc / err**2) ** self.exponent
+            tiny = max(err, 1e-100)  # err² must not underflow (the factor is clipped anyway)
+            gustafsson = self.SAFETY * float(h / h_acc) * (err_acc / tiny / tiny) ** self.exponent
             fac = min(fac, gustafsson)
         fac = min(self.FAC_MAX, max(self.FAC_MIN, fac))
         return h * (fac if accepted else min(fac, 1.0))

@@ -146,9 +146,10 @@ class Integrator:
                         h_try = target - t
                     step = self.stepper.attempt(value, h_try, self.norm)
                     accepted = step.error <= 1
-                    # an estimate within its own rounding says nothing: grow as if it were 0
-                    resolved = step.error if step.error > step.noise else 0.0
-                    h_new = self.controller.propose(resolved, h_try, accepted, last)
+                    # an accepted step's estimate within its own rounding says nothing about
+                    # the step size: grow as if it were 0
+                    seen = step.error if not accepted or step.error > step.noise else 0.0
+                    h_new = self.controller.propose(seen, h_try, accepted, last)
                     if accepted and retried:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
                     retried = not accepted

@@ -81,7 +81,7 @@ import flint
 import mpmath
 import numpy as np
 
-from dlnsym.integrate.backend import Backend, FloatBackend
+from dlnsym.integrate.backend import Backend, FloatBackend, ldexp
 from dlnsym.integrate.controller import ErrorNorm, ScaledNorm
 from dlnsym.mirror_flow import FlowValue, MirrorFlow, beta_and_slope
 
@@ -228,9 +228,9 @@ def float64_beta_level(tol: Any, lam: float, H_row_sum: float) -> Any:
     ``tol`` on ``2Λ|δs|`` (``H_row_sum = max_j Σ_i |H_ji|``).
 
     From the double-word ``s`` (:meth:`~dlnsym.integrate.backend.Backend.to_double_word`),
-    float64 β has a relative error ``ρ ≤ 2Λε·|s + Z| + ε·|ln β| ≤ 4Λε + 10^−13``; a dormant
-    coordinate reaches at most ``e`` times its level within a step
-    (:meth:`~dlnsym.mirror_flow.MirrorFlow.wake_cap`).  The level keeps the drift this
+    float64 β has a relative error ``ρ ≤ 2Λε·|s + Z| + ε·|ln β| ≤ 4Λε + 10^−13``, and a
+    coordinate keeps its float64 β only while that stays below ``e`` times the level
+    (:meth:`RadauStep.solve` re-tests it at every iterate).  The level keeps the drift this
     causes in ``s`` below ``10^−3`` of the tolerance ``tol/2Λ`` per unit of time:
 
         level = 10^−3·tol / (2Λ·e·ρ·H_row_sum)
@@ -239,6 +239,12 @@ def float64_beta_level(tol: Any, lam: float, H_row_sum: float) -> Any:
     ``10^−13·tol`` at Λ = 10¹²."""
     rho = 4 * lam * FloatBackend.eps + 1e-13
     return tol * (1e-3 / (2 * lam * math.e * rho * max(H_row_sum, 1e-300)))
+
+
+def _largest_ratio(sizes: list[float]) -> float | None:
+    """Largest ratio of successive Newton corrections (``None`` with fewer than two)."""
+    ratios = [b / a for a, b in zip(sizes, sizes[1:], strict=False) if a > 0]
+    return max(ratios) if ratios else None
 
 
 @dataclass
@@ -280,19 +286,23 @@ class RadauStep:
         self.tab = tableau
         self.kappa = newton_tol
         self.max_iterations = max_iterations
-        self.dormant_level = dormant_level
         backend = flow.backend
+        # float64 must resolve β well below the level, or it cannot vouch for it (dps ≳ 290)
+        if dormant_level is not None and float(dormant_level) < 1e-290:
+            dormant_level = None
+        self.dormant_level = dormant_level
+        self._dormant_ceiling = None if dormant_level is None else math.e * float(dormant_level)
         self._A = backend.prepare(tableau.A)
         self._zero_stages = backend.array(np.zeros((tableau.s, flow.d)))
         # above float64, the first iterations run on the float64 flow (warm start)
         self._float_flow = None if isinstance(backend, FloatBackend) else flow.in_float64()
-        self._A_float = np.ldexp(*backend.to_float(tableau.A))
+        self._A_float = backend.to_float64(tableau.A)
 
     def newton_matrices(self, h: Any, J: np.ndarray) -> np.ndarray:
         """``(I − h·γ_k·J)^{-1}`` for each kept eigenvalue ``γ_k``, in complex128, stacked
         (``J`` in the back-end's numbers, rounded to float64: entries below the float64 range
         become 0, harmlessly — they are the Jacobian columns of dormant coordinates)."""
-        J_float = np.ldexp(*self.flow.backend.to_float(J))
+        J_float = self.flow.backend.to_float64(J)
         hg = float(h) * self.tab.gammas
         eye = np.eye(self.flow.d)
         return np.linalg.inv(eye[None, :, :] - hg[:, None, None] * J_float[None, :, :])
@@ -326,11 +336,16 @@ class RadauStep:
         previous = None
         for iteration in range(1, self.max_iterations + 1):
             given = None
-            if dormant is not None:  # their β from float64 at the current iterate
+            if dormant is not None:  # their β from float64 at the current iterate …
                 stages = offset_float[dormant] + Z_float[:, dormant]
                 beta = beta_and_slope(base_float[dormant], stages, self._float_flow.lam,
                                       self._float_flow.backend, slope=False)
-                given = (dormant, backend.from_float(beta))
+                asleep = np.all(np.abs(beta) <= self._dormant_ceiling, axis=0)
+                dormant, beta = dormant[asleep], beta[:, asleep]  # … while still dormant
+                if dormant.size:
+                    given = (dormant, backend.from_float(beta))
+                else:
+                    dormant = None
             F = self.flow.field(start.base, start.offset + Z, given)  # F_i = f(y_0 + Z_i)
             if not backend.all_finite(F):
                 return None, solvers, iteration
@@ -338,7 +353,7 @@ class RadauStep:
             dZ = self._correction(solvers, residual)
             Z = Z + backend.from_float(dZ, k)
             if Z_float is not None:
-                Z_float = Z_float + np.ldexp(dZ, k)
+                Z_float = Z_float + ldexp(dZ, k)
             size = norm(dZ, k)
             verdict = self._verdict(size, previous, theta_float, iteration)
             if verdict is not None:
@@ -407,14 +422,16 @@ class RadauStep:
                 size = float(np.abs(dZ).max())
                 if not np.isfinite(size):
                     return np.zeros_like(Z), None
+                round_off = FloatBackend.eps * float(np.abs(Z).max())
                 if len(sizes) > 1 and size > sizes[-1] / 2:
-                    break  # stalled at round-off: this correction is noise
+                    # stalled: at round-off this correction is noise; above it, the
+                    # iteration is slow and no θ is offered
+                    return Z, (None if size > 64 * round_off else _largest_ratio(sizes))
                 Z = Z + dZ
                 sizes.append(size)
-                if size <= 4 * FloatBackend.eps * float(np.abs(Z).max()):
+                if size <= 4 * round_off:
                     break
-        ratios = [b / a for a, b in zip(sizes, sizes[1:], strict=False) if a > 0]
-        return Z, (max(ratios) if ratios else None)
+        return Z, _largest_ratio(sizes)
 
     def attempt(self, start: FlowValue, h: Any, norm: ErrorNorm) -> StepOutcome:
         """One step ``h`` from ``start`` with its error estimate in ``norm`` (≤ 1: within
