@@ -36,24 +36,34 @@ resolved to ``10^−dps/2Λ`` for β to have ``dps`` digits.
 The mp path computes with FLINT/Arb (:class:`~dlnsym.integrate.backend.ArbBackend`, C-level
 arithmetic, mid-points of balls) and reports mpf values, converted once per sample
 (:class:`~dlnsym.integrate.driver.ConvertingIntegrator`); ``mp_backend="mpmath"`` runs the
-same method in pure-Python mpmath, about 13× slower (dps=20, example A: 14.4 s against 1.1 s,
-the same 290 steps).
+same method in pure-Python mpmath, about 3× slower (dps=20, example A at Λ = 100: 0.95 s
+against 0.42 s, the same 90 steps).  Above float64, the Newton linear algebra runs in
+float64 against working-precision residuals, from a float64 warm start, and dormant
+coordinates take β from float64 (:mod:`dlnsym.integrate.radau`, "Mixed precision").
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
-bench`` and A/B runs, 2026-11-27); "s" is the whole call (Trajectory and jump detection
-included):
+bench`` and single runs, 2026-11-27, session 9); "s" is the whole call (Trajectory and
+jump detection included):
 
-=====  ===========================  ==========================================
-Λ      float64: steps (rejected), s  mp path: steps (rejected), s
-=====  ===========================  ==========================================
-10     90 (17), 0.10                 dps=30: 2.3
-10²    223 (48), 0.20                dps=20: 290 (41), 1.2–1.4;  dps=30: 328 (46), 3.7–4.5
-10⁶    328 (56), 0.25                dps=20: 383 (68), 1.3–1.6;  dps=30: 468 (61), 4.4–4.6
-=====  ===========================  ==========================================
+======  ============================  ==========================================
+Λ       float64: steps (rejected), s  mp path: steps (rejected), s
+======  ============================  ==========================================
+10      41 (8), 0.04                  dps=30: 61 (4), 0.37–0.6
+10²     91 (21), 0.07                 dps=20: 90 (7), 0.42;  dps=30: 170 (11), 0.77–0.9
+10³     122 (24), 0.08
+10⁶     155 (24), 0.09                dps=20: 165 (9), 0.47;  dps=30: 295 (18), 1.0–1.2
+======  ============================  ==========================================
 
-(The extrapolation solver this replaced: float64 310 and 404 steps, 0.4–0.5 s; dps=30:
-2149 and 2283 steps, 30–33 s.)  Accuracy is checked by the tests against runs at 20 more
-digits and between the float and mp paths (the contract of :func:`simulate`).
+Session 8 (Radau with working-precision linear algebra, 7 stages on float64, 13 at 30
+digits): float64 90/223/328 steps, 0.10/0.20/0.25 s; dps=30 328 and 468 steps, 3.7–4.6 s.
+The extrapolation solver before that: float64 310 and 404 steps, 0.4–0.5 s; dps=30 2149 and
+2283 steps, 30–33 s.  Accuracy is checked by the tests against runs at 20 more digits and
+between the float and mp paths (the contract of :func:`simulate`).
+
+Cost grows with the digits asked for relative to α²: while exponentially small coordinates
+are still above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be followed
+by polynomials to that tolerance.  At dps=150 and Λ = 100 (α² ≈ 10⁻⁸⁷ against a tolerance
+of 10⁻¹⁴²) the interval t̃ ∈ [0, 0.2] before the first jump takes about 2600 steps.
 """
 
 from __future__ import annotations
