@@ -330,10 +330,16 @@ def test_steps_grow_freely_once_the_estimate_is_at_its_rounding_level(monkeypatc
     assert free <= 5 and plateau_steps() >= 2 * free + 2
 
 
-def test_mp_path_beyond_the_float64_exponent_range() -> None:
+@pytest.mark.parametrize("lam", ["8e8", "1e15"])
+def test_mp_path_beyond_the_float64_exponent_range(lam: str) -> None:
     """Regression: at Λ = 8e8 the Jacobian at the start (entries ~e^{−2Λ}) has a binary
-    exponent beyond 32 bits, which numpy's ldexp refused; the first jump is found at
-    t₁ = 150/199 (THEORY.md §5) up to O(1/Λ)."""
-    tr = simulate(A, log_inv_alpha="8e8", dps=20, t_max=1.0)
+    exponent beyond 32 bits, which numpy's ldexp refused; at Λ = 10¹⁵ the jump, of width
+    ~1/Λ, needs steps below 10⁻¹⁴·t̃, which the float64 step-size floor refused.  The first
+    jump is found at t₁ = 150/199 (THEORY.md §5) up to O(1/Λ), without warnings."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tr = simulate(A, log_inv_alpha=lam, dps=20, t_max=1.0)
     assert len(tr.jump_times) == 1
     assert abs(tr.jump_times[0] - 150 / 199) < 1e-7

@@ -85,8 +85,10 @@ class Integrator:
         Level below which a coordinate counts as dormant for :meth:`MirrorFlow.wake_cap`.
     """
 
-    #: a step shorter than this fraction of the time already integrated means failure
-    H_MIN_REL = 1e-14
+    #: a step shorter than this many units of round-off of the time reached means failure
+    #: (64ε: 1.4e-14 on float64; on the mp path far smaller, so that jumps of width 1/Λ
+    #: resolve at Λ = 10¹⁵ and beyond)
+    H_MIN_ULPS = 64
 
     def __init__(
         self,
@@ -171,7 +173,7 @@ class Integrator:
                         continue
                     result.rejected += 1
                     h = h_new
-                    if h <= self.H_MIN_REL * max(1, abs(t)):
+                    if h <= self.H_MIN_ULPS * backend.eps * max(1, abs(t)):
                         raise IntegrationError(
                             f"step size underflow at t̃ = {float(t):.17g} (h = {float(h):.3g}); "
                             "loosen tol or, on the float64 path at very large Λ, use dps"

@@ -330,6 +330,15 @@ class RadauStep:
         Above float64 the iteration starts from :meth:`_warm_start`, and the dormant
         coordinates (``|β_i| <`` ``dormant_level`` at the start) take β from float64 at the
         current iterate (class docstring); ``iterations`` counts working-precision ones."""
+        # a wild iterate overflows float64 to inf; the step is then rejected, so the
+        # warnings are noise
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._newton(start, h, J, norm)
+
+    def _newton(
+        self, start: FlowValue, h: Any, J: np.ndarray, norm: ScaledNorm
+    ) -> tuple[np.ndarray | None, np.ndarray, int]:
+        """The iteration of :meth:`solve`."""
         backend = self.flow.backend
         solvers = self.newton_matrices(h, J)
         Z, Z_float, theta_float, dormant = self._zero_stages, None, None, None
@@ -420,22 +429,21 @@ class RadauStep:
         flow = self._float_flow
         Z = np.zeros((self.tab.s, self.flow.d))
         sizes: list[float] = []
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(self.max_iterations):
-                residual = self._A_float @ flow.field(base, offset + Z) * h - Z
-                dZ = self._correction(solvers, residual)
-                size = float(np.abs(dZ).max())
-                if not np.isfinite(size):
-                    return np.zeros_like(Z), None
-                round_off = FloatBackend.eps * float(np.abs(Z).max())
-                if len(sizes) > 1 and size > sizes[-1] / 2:
-                    # stalled: at round-off this correction is noise; above it, the
-                    # iteration is slow and no θ is offered
-                    return Z, (None if size > 64 * round_off else _largest_ratio(sizes))
-                Z = Z + dZ
-                sizes.append(size)
-                if size <= 4 * round_off:
-                    break
+        for _ in range(self.max_iterations):
+            residual = self._A_float @ flow.field(base, offset + Z) * h - Z
+            dZ = self._correction(solvers, residual)
+            size = float(np.abs(dZ).max())
+            if not np.isfinite(size):
+                return np.zeros_like(Z), None
+            round_off = FloatBackend.eps * float(np.abs(Z).max())
+            if len(sizes) > 1 and size > sizes[-1] / 2:
+                # stalled: at round-off this correction is noise; above it, the iteration
+                # is slow and no θ is offered
+                return Z, (None if size > 64 * round_off else _largest_ratio(sizes))
+            Z = Z + dZ
+            sizes.append(size)
+            if size <= 4 * round_off:
+                break
         return Z, _largest_ratio(sizes)
 
     def attempt(self, start: FlowValue, h: Any, norm: ErrorNorm) -> StepOutcome:
