@@ -52,7 +52,10 @@ def _beta_and_slope(
 def _beta_and_slope_float64(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None
 ) -> Any:
-    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula."""
+    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  One
+    function for both (``np.where`` for the branches, the back-end's ``exp`` passed in) was
+    measured: the eager branches made the 30-digit run of example A 15 % slower, so the
+    scalar form keeps its lazy ``if``."""
     s = base + offset
     a = np.abs(s)
     unrounded = (np.abs(base) - 1) + np.where(base < 0, -offset, offset)

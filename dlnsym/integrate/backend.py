@@ -138,10 +138,12 @@ _ufunc = functools.cache(np.frompyfunc)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
 
 
-def ldexp(m: np.ndarray, k: int) -> np.ndarray:
-    """``m·2^k`` in float64 for any integer ``k`` (``np.ldexp`` takes 32-bit exponents only;
-    beyond ``±2200`` the result is 0 or ±inf anyway)."""
-    return np.ldexp(m, max(-2200, min(2200, int(k))))
+def ldexp(m: Any, k: int) -> Any:
+    """``m·2^k`` in float64 for any integer ``k``, 0 or ±inf out of range, silently
+    (``np.ldexp`` takes 32-bit exponents only; beyond ``±2200`` the result is 0 or ±inf
+    anyway)."""
+    with np.errstate(over="ignore"):
+        return np.ldexp(m, max(-2200, min(2200, int(k))))
 
 
 def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:

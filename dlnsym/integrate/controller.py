@@ -52,6 +52,8 @@ from typing import Any
 
 import numpy as np
 
+from dlnsym.integrate.backend import ldexp
+
 __all__ = ["ErrorNorm", "ScaledNorm", "StepSizeController"]
 
 
@@ -80,17 +82,9 @@ class ErrorNorm:
         weights, shift = backend.to_float(1 / (np.abs(increment) * (self.rtol * noise) + self.atol))
 
         def norm(delta: np.ndarray, k: int = 0) -> float:
-            return _ldexp(float((np.abs(delta) * weights).max()), k + shift)
+            return float(ldexp((np.abs(delta) * weights).max(), k + shift))
 
         return norm
-
-
-def _ldexp(x: float, k: int) -> float:
-    """``x·2^k`` as a float, ``inf`` on overflow (``math.ldexp`` raises)."""
-    try:
-        return math.ldexp(x, k)
-    except OverflowError:
-        return math.inf
 
 
 class StepSizeController:
