@@ -23,8 +23,9 @@ over an arithmetic back-end (:mod:`dlnsym.integrate`):
   makes the step control invariant under that scaling;
 * *not fooled by exponentially small coordinates*: the error test never divides by β, a step
   may not carry a dormant coordinate past waking up unseen, and a waking coordinate may grow
-  by at most ``e^4`` per step (:meth:`dlnsym.mirror_flow.MirrorFlow.wake_cap`) — the failure of
-  explicit Taylor methods that step over the first jump;
+  per step only as far as the step's frozen Jacobian can follow (``e^4`` near O(1), more
+  far below it: :meth:`dlnsym.mirror_flow.MirrorFlow.wake_cap`) — the failure of explicit
+  Taylor methods that step over the first jump;
 * *float64 at Λ = 10⁶*: the state is a double-word sum, so ``|s| − 1`` is resolved far below
   ``ε`` (:func:`dlnsym.mirror_flow.beta_and_slope`), and the error and Newton tests have a
   round-off floor set by the rounding of ``h·f`` (:meth:`~dlnsym.mirror_flow.MirrorFlow.

@@ -6,6 +6,7 @@ import math
 
 import mpmath
 import numpy as np
+from scipy.special import lambertw
 import pytest
 
 from dlnsym.integrate.backend import ArbBackend, FloatBackend, MpBackend
@@ -150,7 +151,9 @@ def test_arb_log_accepts_plain_numbers():
 
 def test_wake_cap_bounds_growth_of_awake_and_arrival_of_dormant_coordinates() -> None:
     """Dormant outward coordinates may not pass ``s_w`` by more than ``1/2Λ``; awake ones may
-    grow by at most ``e^growth`` (``h ≤ growth/(2Λ|f_i|)``); inward ones do not constrain."""
+    grow by ``e^z``, ``h ≤ z/(2Λ|f_i|)``, with ``z = max(growth, W(R))`` where
+    ``R = 2Λ·0.1·|f_i|/(‖H_{:,i}‖_∞·β'_i)`` (the Newton matrix's tolerance, Lambert's W from
+    scipy here); inward ones do not constrain."""
     lam = 100.0
     flow = MirrorFlow(example("A"), lam, FloatBackend())
     beta_wake = 1e-14
@@ -163,10 +166,16 @@ def test_wake_cap_bounds_growth_of_awake_and_arrival_of_dormant_coordinates() ->
     # the others sit at s = 0 (outward whatever their sign): room s_w each
     expected = min([0.1 / abs(c[0])] + [s_w / abs(v) for v in value.f[1:]])
     assert flow.wake_cap(value, beta_wake) == pytest.approx(expected)
-    s[0] = math.copysign(s_w + 0.01, c[0])  # awake (β ≈ 1e-14·e^2), still growing
-    value = flow.evaluate(s)
-    cap = flow.wake_cap(value, beta_wake, growth=4.0)
-    assert cap == pytest.approx(4.0 / (2 * lam * abs(value.f[0])), rel=1e-12)
+    column = np.abs(flow.H[:, 0]).max()
+    for level in (1e-14 * math.e**2, 0.05):  # awake, growing: far below O(1), and near it
+        s[0] = math.copysign(1 + math.log(2 * level) / (2 * lam), c[0])
+        value = flow.evaluate(s)
+        f0 = abs(value.f[0])
+        ratio = 2 * lam * 0.1 * f0 / (column * value.slope[0])
+        z = max(4.0, lambertw(ratio).real)
+        assert (z > 20) == (level < 1e-3)  # W(R) ≈ 25 far below O(1); growth binds near it
+        cap = flow.wake_cap(value, beta_wake, growth=4.0)
+        assert cap == pytest.approx(z / (2 * lam * f0), rel=1e-10)
     s[0] = -s[0]  # the same coordinate moving inward: no longer the binding constraint
     assert flow.wake_cap(flow.evaluate(s), beta_wake, growth=4.0) > cap
 

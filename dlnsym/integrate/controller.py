@@ -26,13 +26,21 @@ next jump.  Exponentially small β_i cannot fool this test, because it never div
 Step size (Hairer–Wanner IV.8)
 ------------------------------
 The embedded estimate of an ``s``-stage Radau IIA step has order ``s``, so ``err ∝ h^{s+1}``
-and the next step is ``h·0.9·err^{−1/(s+1)}``, the factor clipped to ``[0.2, 4]``; after an
-accepted step that follows another, Gustafsson's predictive factor
-``0.9·(h/h_acc)·(err_acc/err²)^{1/(s+1)}`` bounds it too (as in Hairer's RADAU5): when the
-error grows from step to step, the step is shortened before it is rejected.  On example A
-this took the rejections from 56 to 22 (float64, Λ = 10³) and from 39 to 19 (30 digits,
-Λ = 100), for 5 % more accepted steps.  A failed Newton iteration halves the step, and the
-step after a rejection does not grow (:meth:`dlnsym.integrate.driver.Integrator.run`).
+and the classical proposal is ``h·0.9·err^{−1/(s+1)}``.  After an accepted step that follows
+another accepted step of comparable size, Gustafsson's predictive controller is used
+instead: ``h·0.9·(h/h_acc)·(err_acc/err²)^{1/(s+1)}`` (Hairer–Wanner IV.8, (8.21)), which
+extrapolates the *trend* of the error constant ``err/h^{s+1}`` from the last two steps.  When
+the error grows from step to step, it shortens the step before it is rejected; when the error
+constant falls — the relaxation after a jump, where the transients that limit the step decay
+exponentially — it grows the step faster than the classical rule, which reads a small error
+as a fixed constant.  Hairer's RADAU5 takes the smaller of the two proposals; taking the
+predictive one alone took example A at Λ = 10⁶ from 278 to 257 step attempts (30 digits) and
+from 163 to 159 (float64).  Steps of very different sizes (``h/h_acc`` outside the clipping
+range, i.e. one of them was cut by a wake-up cap or a landing) say nothing about the trend:
+the classical proposal is used then — the predictive one once shrank the step 5× right after
+a capped step 10⁵ times shorter than the one before.  Factors are clipped to ``[0.2, 8]``
+(RADAU5's defaults); a failed Newton iteration halves the step, and the step after a
+rejection does not grow (:meth:`dlnsym.integrate.driver.Integrator.run`).
 
 An estimate no larger than a bound on its own rounding error
 (:attr:`~dlnsym.integrate.radau.StepOutcome.noise`) is passed to the controller as 0, i.e.
@@ -95,13 +103,12 @@ class StepSizeController:
     order : int
         Order of the embedded estimate (``s`` for ``s``-stage Radau IIA).
     predictive : bool
-        Use Gustafsson's predictive controller after accepted steps (as Hairer's RADAU5
-        does by default): when the error grows from one accepted step to the next, the
-        next step is shortened in anticipation instead of being tried and rejected.
+        Use Gustafsson's predictive controller after accepted steps: it follows the trend
+        of the error constant from one accepted step to the next (module docstring).
     """
 
     SAFETY = 0.9
-    FAC_MIN, FAC_MAX = 0.2, 4.0
+    FAC_MIN, FAC_MAX = 0.2, 8.0
 
     def __init__(self, order: int, predictive: bool = True) -> None:
         self.exponent = 1.0 / (order + 1)
@@ -113,15 +120,17 @@ class StepSizeController:
         """Next step after a step ``h`` with error ``err`` (``inf``: Newton failed).
 
         ``last = (h_acc, err_acc)`` of the previous accepted step, if any: then, for an
-        accepted step, Gustafsson's factor ``(h/h_acc)·(err_acc/err²)^{1/(order+1)}``
-        (Hairer–Wanner IV.8, (8.21)) also bounds the growth."""
+        accepted step of comparable size (``FAC_MIN ≤ h/h_acc ≤ FAC_MAX``), Gustafsson's
+        factor ``0.9·(h/h_acc)·(err_acc/err²)^{1/(order+1)}`` replaces the classical one
+        (module docstring)."""
         if not math.isfinite(err):
             return h / 2
         fac = self.FAC_MAX if err == 0 else self.SAFETY * err ** (-self.exponent)
         if accepted and self.predictive and last is not None and err > 0:
             h_acc, err_acc = last
-            tiny = max(err, 1e-100)  # err² must not underflow (the factor is clipped anyway)
-            gustafsson = self.SAFETY * float(h / h_acc) * (err_acc / tiny / tiny) ** self.exponent
-            fac = min(fac, gustafsson)
+            ratio = float(h / h_acc)
+            if self.FAC_MIN <= ratio <= self.FAC_MAX:
+                tiny = max(err, 1e-100)  # err² must not underflow (the factor is clipped)
+                fac = self.SAFETY * ratio * (err_acc / tiny / tiny) ** self.exponent
         fac = min(self.FAC_MAX, max(self.FAC_MIN, fac))
         return h * (fac if accepted else min(fac, 1.0))
