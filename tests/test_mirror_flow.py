@@ -6,8 +6,8 @@ import math
 
 import mpmath
 import numpy as np
-from scipy.special import lambertw
 import pytest
+from scipy.special import lambertw
 
 from dlnsym.integrate.backend import ArbBackend, FloatBackend, MpBackend
 from dlnsym.mirror_flow import MirrorFlow, beta_and_slope, beta_of_s
