@@ -192,16 +192,25 @@ class MirrorFlow:
         offset: np.ndarray | int = 0,
         given: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """``f(s) = c − Hβ(s)`` alone (what a Newton iteration needs: no ``β'``, no
-        :class:`FlowValue`).  ``offset`` may be a matrix: then ``f`` at ``base + offset[i]``
-        for every row ``i`` (the stages of a step), in one pass.
+        """``f(s) = c − Hβ(s)`` alone (no ``β'``, no :class:`FlowValue`).  ``offset`` may be a
+        matrix: then ``f`` at ``base + offset[i]`` for every row ``i`` (the stages of a step),
+        in one pass; ``given`` as for :meth:`betas`."""
+        return self._f(self.betas(base, offset, given))
+
+    def betas(
+        self,
+        base: np.ndarray,
+        offset: np.ndarray | int = 0,
+        given: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """``β(s)`` at ``s = base + offset`` (rows of ``offset``: one row of β each).
 
         ``given = (indices, beta)``: the coordinates ``indices`` take their β from ``beta``
         (columns, one row per row of ``offset``) instead of being evaluated, e.g. dormant
         coordinates whose float64 values are good enough
         (:class:`~dlnsym.integrate.radau.RadauStep`)."""
         if given is None:
-            return self._f(beta_and_slope(base, offset, self.lam, self.backend, slope=False))
+            return beta_and_slope(base, offset, self.lam, self.backend, slope=False)
         indices, values = given
         keep = np.ones(self.d, dtype=bool)
         keep[indices] = False
@@ -212,7 +221,7 @@ class MirrorFlow:
             beta[:, computed] = beta_and_slope(
                 base[computed], offset[:, computed], self.lam, self.backend, slope=False
             )
-        return self._f(beta)
+        return beta
 
     def _f(self, beta: np.ndarray) -> np.ndarray:
         """``f = c − Hβ`` (rows of ``beta``: one ``f`` each), the one place it is formed."""

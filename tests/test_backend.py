@@ -79,3 +79,25 @@ def test_error_norm_beyond_the_float64_range(backend: Backend) -> None:
     assert norm(small, k_small) == pytest.approx(0.5, rel=1e-14)
     assert norm(big, k_big) == pytest.approx(10, rel=1e-14)
     assert math.isinf(norm(np.array([1.0]), 4000))  # overflow is inf, not an exception
+
+
+@pytest.mark.parametrize("backend", HIGH, ids=lambda b: b.name)
+def test_chain_is_the_exact_rational_product(backend: Backend) -> None:
+    """``chain(A, B, C)`` (one conversion in and out on Arb) against the product of the same
+    matrices in exact rationals: equal to the working precision; float64 entries of ``B``
+    (dormant β values) are taken exactly."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(3)
+    A, C = rng.integers(-9, 10, (5, 4)), rng.integers(-9, 10, (3, 2))
+    B_float = rng.uniform(-1, 1, (4, 3))
+    exact = (np.vectorize(Fraction, otypes=[object])(A)
+             @ np.vectorize(Fraction, otypes=[object])(B_float)
+             @ np.vectorize(Fraction, otypes=[object])(C))
+    with backend.precision():
+        B = B_float.astype(object)
+        B[0] = backend.array(B_float[0])  # a mix of working-precision numbers and floats
+        got = backend.chain(backend.prepare(backend.array(A)), B, backend.array(C))
+        for g, e in zip(got.ravel(), exact.ravel(), strict=True):
+            err = abs(backend.to_mpf(g) - mpmath.mpf(e.numerator) / e.denominator)
+            assert err <= mpmath.mpf(10) ** -35 * (1 + abs(float(e)))

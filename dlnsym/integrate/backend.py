@@ -121,6 +121,11 @@ class Backend:
         """``A @ B`` for arrays or :meth:`prepare`-d matrices; the result is an array."""
         return A @ B
 
+    def chain(self, *factors: Any) -> np.ndarray:
+        """The matrix product of ``factors`` (2-D arrays or :meth:`prepare`-d matrices), as
+        an array."""
+        return functools.reduce(np.matmul, factors)
+
     def all_finite(self, x: np.ndarray) -> bool:
         """Whether every entry is finite (float64 overflow shows up here)."""
         raise NotImplementedError
@@ -310,6 +315,15 @@ class ArbBackend(Backend):
         if isinstance(B, np.ndarray) and B.ndim == 1:
             out = out[:, 0]
         return out
+
+    def chain(self, *factors: Any) -> np.ndarray:
+        """The product of ``factors`` in C, converting each array operand once and the
+        result once (two :meth:`matmul` calls would convert the middle product twice)."""
+        product = functools.reduce(
+            lambda P, Q: P * Q,
+            (self.prepare(F) if isinstance(F, np.ndarray) else F for F in factors),
+        )
+        return self._array(product)
 
     def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
         out = np.array([flint.arb(v) for v in m.ravel().tolist()], dtype=object)  # exact
