@@ -43,13 +43,12 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def interleaved_best(ours: Callable[[], object], baseline: Callable[[], object],
-                     repeat: int = 9) -> tuple[float, float]:
-    """Best times of two callables timed alternately, so that load drifts (other processes,
-    thermal state) hit both alike; returns ``(best ours, best baseline)``."""
-    a, b = float("inf"), float("inf")
+def interleaved_best(*fns: Callable[[], object], repeat: int = 9) -> tuple[float, ...]:
+    """Best times of the callables timed in turn, round after round, so that load drifts
+    (other processes, a shared machine's slow phases) hit all of them alike; returns the best
+    time of each, in order."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeat):
-        a = min(a, best_time(ours, repeat=1))
-        b = min(b, best_time(baseline, repeat=1))
-    return a, b
-
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], best_time(fn, repeat=1))
+    return tuple(best)

@@ -182,6 +182,12 @@ class MirrorFlow:
         beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
         return FlowValue(base, offset, base + offset, beta, slope, self._f(beta))
 
+    def sample(self, base: np.ndarray, offset: np.ndarray | int = 0) -> tuple[Any, Any, Any]:
+        """``(s, β(s), L(β(s)))`` at ``s = base + offset``: what a trajectory keeps of a
+        state."""
+        value = self.evaluate(base, offset)
+        return value.s, value.beta, self.loss(value.beta)
+
     def in_float64(self) -> MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
         return MirrorFlow(self.problem, float(self.lam), FloatBackend())

@@ -190,8 +190,7 @@ class Trajectory(TrajectoryExport):
         self.loss = np.empty(m, dtype=dtype)
         with backend.precision():
             for i, (_, hi, lo) in enumerate(samples):
-                value = flow.evaluate(hi, lo)
-                self.s[i], self.beta[i], self.loss[i] = value.s, value.beta, flow.loss(value.beta)
+                self.s[i], self.beta[i], self.loss[i] = flow.sample(hi, lo)
         # losses already evaluated, by exact time, for jump detection: a sample and a
         # checkpoint at the same time hold the same state (every step's end state is a sample
         # when no output times are given)

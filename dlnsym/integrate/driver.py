@@ -242,6 +242,15 @@ class ConvertingFlow(MirrorFlow):
         out = self._out
         return FlowValue(base, offset, out(v.s), out(v.beta), out(v.slope), out(v.f))
 
+    def sample(self, base: np.ndarray, offset: np.ndarray | int = 0) -> tuple[Any, Any, Any]:
+        """``(s, β, L)`` computed on ``inner`` and converted once (not ``β'`` and ``f``,
+        nor ``β`` back again for the loss, as :meth:`evaluate` then :meth:`loss` would)."""
+        into = self.inner.backend
+        with into.precision():
+            s, beta, loss = self.inner.sample(into.array(base), into.array(offset)
+                                              if isinstance(offset, np.ndarray) else 0)
+        return self._out(s), self._out(beta), self._export(loss)
+
     def loss(self, beta: np.ndarray) -> Any:
         """``L(β)`` computed on ``inner``'s back-end (exact conversion both ways)."""
         into = self.inner.backend
