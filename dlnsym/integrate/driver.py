@@ -265,8 +265,10 @@ class ConvertingIntegrator(Integrator):
     The arithmetic runs in ``inner`` (e.g. on :class:`~dlnsym.integrate.backend.ArbBackend`);
     arguments and results of :meth:`run` — and therefore of :meth:`states_at` — are numbers of
     ``flow.backend`` (e.g. mpmath, what :class:`dlnsym.trajectory.Trajectory` and its users
-    store).  Numbers cross the boundary once per output and checkpoint, never per substep;
-    with both back-ends at the same precision the crossing is exact both ways.
+    store), except the states of the checkpoints, which only serve to restart the inner
+    integrator and stay in its numbers (either kind is accepted as a start).  Numbers cross
+    the boundary once per output, never per substep; with both back-ends at the same
+    precision the crossing is exact both ways.
 
     Parameters
     ----------
@@ -312,8 +314,8 @@ class ConvertingIntegrator(Integrator):
         with self.flow.backend.precision():
             ex = self._export
             result.outputs = [(ex(t), self._out(hi), self._out(lo)) for t, hi, lo in result.outputs]
-            result.checkpoints = [
-                Checkpoint(ex(c.t), self._out(c.hi), self._out(c.lo), ex(c.h))
-                for c in result.checkpoints
-            ]
+            # checkpoint states only restart the inner integrator (states_at): they stay
+            # in its numbers, and only their times and steps are converted
+            result.checkpoints = [Checkpoint(ex(c.t), c.hi, c.lo, ex(c.h))
+                                  for c in result.checkpoints]
         return result
