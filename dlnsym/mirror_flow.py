@@ -192,16 +192,11 @@ class MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
         return MirrorFlow(self.problem, float(self.lam), FloatBackend())
 
-    def field(
-        self,
-        base: np.ndarray,
-        offset: np.ndarray | int = 0,
-        given: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> np.ndarray:
+    def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (no ``β'``, no :class:`FlowValue`).  ``offset`` may be a
         matrix: then ``f`` at ``base + offset[i]`` for every row ``i`` (the stages of a step),
-        in one pass; ``given`` as for :meth:`betas`."""
-        return self._f(self.betas(base, offset, given))
+        in one pass."""
+        return self._f(self.betas(base, offset))
 
     def betas(
         self,
@@ -212,9 +207,9 @@ class MirrorFlow:
         """``β(s)`` at ``s = base + offset`` (rows of ``offset``: one row of β each).
 
         ``given = (indices, beta)``: the coordinates ``indices`` take their β from ``beta``
-        (columns, one row per row of ``offset``) instead of being evaluated, e.g. dormant
-        coordinates whose float64 values are good enough
-        (:class:`~dlnsym.integrate.radau.RadauStep`)."""
+        (columns, one row per row of ``offset``; float64 is accepted, and exact in the products
+        that follow) instead of being evaluated, e.g. dormant coordinates whose float64 values
+        are good enough (:class:`~dlnsym.integrate.radau.RadauStep`)."""
         if given is None:
             return beta_and_slope(base, offset, self.lam, self.backend, slope=False)
         indices, values = given
@@ -230,7 +225,8 @@ class MirrorFlow:
         return beta
 
     def _f(self, beta: np.ndarray) -> np.ndarray:
-        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each), the one place it is formed."""
+        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each); the Radau step forms its
+        quadrature ``A·F`` directly as ``(A·1)·cᵀ − A·B·Hᵀ`` instead."""
         return self.c - self.backend.matmul(beta, self._H_T)
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:

@@ -135,19 +135,25 @@ def radau_stages(tol: Any) -> int:
     """Stages ``s`` of Radau IIA (order ``2s − 1``) for the tolerance ``tol``: high order
     pays, and more so at high precision.
 
-    ``s = 2⌊(digits + 27)/6⌋ + 1``, at most :data:`MAX_STAGES`: 13 for the float64 default
-    (1e-11) and at ``dps=20``, 17 at ``dps=30``, 21 from ``dps=41``.  Measured on example A,
+    ``s = 2⌊(3·digits + 30)/10⌋ + 1``, at most :data:`MAX_STAGES`: 13 for the float64 default
+    (1e-11) and at ``dps=20``, 19 at ``dps=30``, 21 from ``dps=32``.  Measured on example A,
     whole path, Λ = 10, 10² (10³ on float64), 10⁶, after the Newton iteration moved its linear
     algebra to float64 (:mod:`dlnsym.integrate.radau`), which made a stage cheap:
 
     * float64: s = 7 → 93, 287, 335 steps; 13 → 34, 145, 213 (35 % less time); 17 and 21
-      no better;
+      no better (again so with the step control of session 10: 11, 13, 15, 17 stages within
+      the timing noise);
     * ``dps=20``: 7 → 121, 298, 401 steps; 13 → 29, 90, 165 (2.3–2.5× faster); 17 equal,
       21 slower at Λ = 10⁶;
-    * ``dps=30``: 13 → 127, 335, 492 steps; 17 → 58, 171, 293 (1.7–2× faster); 21 slower
-      at Λ = 10⁶.
+    * ``dps=30``, with the step control of session 10 (Gustafsson's predictive controller,
+      growth beyond ``e^4`` far below O(1)): 17 → 64, 254 step attempts at Λ = 10, 10⁶; 19 →
+      54, 207; 21 → 47, 183.  Counted in machine instructions (valgrind, deterministic where
+      wall-clock times on the shared machine are not): 17 → 2356 and 4298 million, 19 →
+      2443 and 4046, 21 → 2668 and 4041; 19 is the cheapest over both (13 stages, the
+      choice before that session's controller, took 335 and 492 steps at Λ = 10², 10⁶);
+    * ``dps=40``: 21 stages 25 % faster than 19.
     """
-    return min(MAX_STAGES, max(3, 2 * int((_tol_digits(tol) + 27) / 6) + 1))
+    return min(MAX_STAGES, max(3, 2 * int((3 * _tol_digits(tol) + 30) / 10) + 1))
 
 
 # --------------------------------------------------------------------------- arguments
