@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-slow bench lint clean
+.PHONY: setup demo test test-slow bench bench-instructions lint clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,9 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+bench-instructions: $(STAMP)
+	$(BIN)/python -m benchmarks.count_instructions
 
 lint: $(STAMP)
 	$(BIN)/ruff check dlnsym proofs_checks tests benchmarks

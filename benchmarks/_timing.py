@@ -17,6 +17,7 @@ class Comparison:
     baseline: float
     target: float | None = None
     note: str = ""
+    unit: str = "s"
 
     @property
     def ratio(self) -> float:
@@ -28,7 +29,8 @@ class Comparison:
         verdict = "" if self.target is None else ("met" if self.ratio <= self.target else "MISSED")
         extra = f"  [{self.note}]" if self.note else ""
         return (
-            f"{self.name}: {self.ours:.4g} s vs {self.baseline_name} {self.baseline:.4g} s"
+            f"{self.name}: {self.ours:.4g} {self.unit} vs {self.baseline_name} "
+            f"{self.baseline:.4g} {self.unit}"
             f" -> ratio {self.ratio:.3g}{target}{verdict}{extra}"
         )
 

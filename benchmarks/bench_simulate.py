@@ -25,7 +25,7 @@ Each note gives ``max_i |Δs_i(t̃ = 12)|`` between ours and the baseline, so a 
 shows.  Compilation of heyoka's integrators is not timed; our mp path and ``odefun`` are timed
 alternately, best of 2 (after one untimed run each, which also gives the values compared);
 heyoka's real runs once (it is slow); for the cost-flatness lines all Λ of a path are timed
-in turn, round after round (best of 9 rounds on float64, of 4 at 30 digits), so that the
+in turn, round after round (best of 15 rounds on float64, of 4 at 30 digits), so that the
 slow phases of a shared machine hit every Λ alike; the rest are the best of 3.  The
 certified Radau tableau is cached per stage count and precision (rounded up to 16 digits),
 so after the first mp run no line includes it.
@@ -162,7 +162,7 @@ def run() -> list[Comparison]:
                           _note(s_fl, s_hf)))
     # ---- cost as Λ grows: time(Λ) / time(Λ = 10), all Λ timed in turn
     floats = interleaved_best(*(lambda lam=lam: _ours(lam, None) for lam in FLOAT_LAMS),
-                              repeat=9)
+                              repeat=15)
     mps = interleaved_best(*(lambda lam=lam: _ours(lam, 30) for lam in MP_LAMS), repeat=4)
     for label, lams, times in (("None", FLOAT_LAMS, floats), ("30", MP_LAMS, mps)):
         for lam, t in zip(lams[1:], times[1:], strict=True):

@@ -43,18 +43,24 @@ float64 against working-precision residuals, from a float64 warm start, and dorm
 coordinates take β from float64 (:mod:`dlnsym.integrate.radau`, "Mixed precision").
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
-bench`` and single runs, 2026-11-27, session 9); "s" is the whole call (Trajectory and
-jump detection included):
+bench``, 2026-11-27, session 10); "s" is the whole call (Trajectory and jump detection
+included), the best of several runs; "Minstr" counts machine instructions of the whole call
+(``make bench-instructions``, valgrind), which unlike wall-clock time on the shared machine
+is reproducible (to a few per cent between processes, whose hash seeds differ):
 
-======  ============================  ==========================================
-Λ       float64: steps (rejected), s  mp path: steps (rejected), s
-======  ============================  ==========================================
-10      41 (8), 0.04                  dps=30: 61 (4), 0.37–0.6
-10²     91 (21), 0.07                 dps=20: 90 (7), 0.42;  dps=30: 170 (11), 0.77–0.9
-10³     122 (24), 0.08
-10⁶     155 (24), 0.09                dps=20: 165 (9), 0.47;  dps=30: 295 (18), 1.0–1.2
-======  ============================  ==========================================
+======  ==================================  =================================================
+Λ       float64: steps (rejected), s         mp path: steps (rejected), s
+======  ==================================  =================================================
+10      38 (8), 0.05; 209 Minstr             dps=30: 49 (5), 0.38–0.45; 2458 Minstr
+10²     81 (40), 0.09–0.13                   dps=20: 74 (14), 0.24;  dps=30: 117 (20),
+                                             0.66–0.84; 3728 Minstr
+10³     96 (36), 0.08–0.09; 371 Minstr
+10⁶     114 (42), 0.09–0.10; 388 Minstr      dps=20: 121 (22), 0.29;  dps=30: 184 (23),
+                                             0.75–0.89; 3978 Minstr
+======  ==================================  =================================================
 
+Session 9 (17 stages at 30 digits, the classical/Gustafsson minimum with factors in
+``[0.2, 4]``, growth ``e^4`` per step): float64 41/91/122/155 steps; dps=30 61/170/295.
 Session 8 (Radau with working-precision linear algebra, 7 stages on float64, 13 at 30
 digits): float64 90/223/328 steps, 0.10/0.20/0.25 s; dps=30 328 and 468 steps, 3.7–4.6 s.
 The extrapolation solver before that: float64 310 and 404 steps, 0.4–0.5 s; dps=30 2149 and
