@@ -147,6 +147,8 @@ def ldexp(m: Any, k: int) -> Any:
     """``m·2^k`` in float64 for any integer ``k``, 0 or ±inf out of range, silently
     (``np.ldexp`` takes 32-bit exponents only; beyond ``±2200`` the result is 0 or ±inf
     anyway)."""
+    if k == 0:  # the float64 path, and most residuals: no scaling to do
+        return m
     with np.errstate(over="ignore"):
         return np.ldexp(m, max(-2200, min(2200, int(k))))
 
