@@ -89,6 +89,11 @@ class Integrator:
     #: (64ε: 1.4e-14 on float64; on the mp path far smaller, so that jumps of width 1/Λ
     #: resolve at Λ = 10¹⁵ and beyond)
     H_MIN_ULPS = 64
+    #: largest growth after a step whose Newton iteration used half its budget or more: the
+    #: error estimate may allow 8×, but the iteration would not converge (float64, jump
+    #: cores of example A at Λ = 10⁶: three Newton failures per accepted step before; with
+    #: this cap 156 → 139 step attempts for the whole path)
+    NEWTON_SLOW_GROWTH = 2.0
 
     def __init__(
         self,
@@ -154,6 +159,9 @@ class Integrator:
                     h_new = self.controller.propose(seen, h_try, accepted, last)
                     if accepted and retried:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
+                    if accepted and 2 * step.iterations >= self.stepper.max_iterations:
+                        # Newton needed half its budget: a much longer step would fail it
+                        h_new = min(h_new, self.NEWTON_SLOW_GROWTH * h_try)
                     retried = not accepted
                     if accepted:
                         last = (h_try, max(step.error, 1e-2))
