@@ -46,7 +46,7 @@ Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared core
 bench``, 2026-11-27, session 10); "s" is the whole call (Trajectory and jump detection
 included), the best of several runs; "Minstr" counts machine instructions of the whole call
 (``make bench-instructions``, valgrind), which unlike wall-clock time on the shared machine
-is reproducible (to a few per cent between processes, whose hash seeds differ):
+is reproducible (to about 2 %):
 
 ======  ==================================  =================================================
 Λ       float64: steps (rejected), s         mp path: steps (rejected), s
