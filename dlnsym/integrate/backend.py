@@ -274,6 +274,8 @@ class ArbBackend(Backend):
         #: bits, as ``mpmath.workdps(dps)`` sets them, so both back-ends round alike
         self.prec = mpmath.libmp.dps_to_prec(self.dps)
         self.eps = flint.arb(2) ** (1 - self.prec)
+        self._expm1_floor = flint.arb(-(self.prec * math.log(2) + 2))
+        self._minus_one = flint.arb(-1)
 
     def scalar(self, x: Any) -> flint.arb:
         """``x`` as an arb mid-point (radius 0); exact for int, float, mpf and arb."""
@@ -289,8 +291,13 @@ class ArbBackend(Backend):
         return mpmath.mpf((int(man), int(exp)))
 
     exp = staticmethod(flint.arb.exp)
-    expm1 = staticmethod(flint.arb.expm1)
     point = staticmethod(np.frompyfunc(flint.arb.mid, 1, 1))
+
+    def expm1(self, x: flint.arb) -> flint.arb:
+        """``e^x − 1``; ``−1`` at once below ``−(prec·ln 2 + 2)``, where ``e^x`` is below
+        half an ulp of 1 (as :meth:`MpBackend._expm1`): the factor ``1 − e^{−4Λ|s|}`` of β
+        for every awake coordinate at large Λ."""
+        return self._minus_one if x < self._expm1_floor else x.expm1()
 
     @staticmethod
     def log(x: Any) -> flint.arb:
