@@ -175,7 +175,9 @@ class MirrorFlow:
         self.y = backend.array(problem.y)
         self.d = problem.d
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
-        self._H_T = backend.prepare(self.H.T.copy())
+        #: ``Hᵀ`` in the form :meth:`Backend.matmul`/:meth:`Backend.chain` multiply fastest
+        self.H_T = backend.prepare(self.H.T.copy())
+        self._column_max = backend.to_float64(self._abs_H).max(axis=0)  # ‖H_{:,i}‖_∞
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -228,7 +230,7 @@ class MirrorFlow:
     def _f(self, beta: np.ndarray) -> np.ndarray:
         """``f = c − Hβ`` (rows of ``beta``: one ``f`` each); the Radau step forms its
         quadrature ``A·F`` directly as ``(A·1)·cᵀ − A·B·Hᵀ`` instead."""
-        return self.c - self.backend.matmul(beta, self._H_T)
+        return self.c - self.backend.matmul(beta, self.H_T)
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so
@@ -304,7 +306,7 @@ class MirrorFlow:
 
         (Lambert's W, by Newton's method on ``z + ln z = ln R`` in float64, since ``R`` may
         be far beyond its range)."""
-        column = float(np.max(self._abs_H[:, i]))
+        column = float(self._column_max[i])
         log_r = float(self.backend.log(2 * self.lam * mismatch * abs(f_i) / (column * slope)))
         if log_r <= 1:  # W(R) ≤ 1: below any useful growth
             return 0.0

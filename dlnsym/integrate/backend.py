@@ -153,6 +153,12 @@ def ldexp(m: Any, k: int) -> Any:
         return np.ldexp(m, max(-2200, min(2200, int(k))))
 
 
+def _expm1_floor(prec: int) -> float:
+    """``−(prec·ln 2 + 2)``: below it ``e^x`` is under half an ulp of 1 at ``prec`` bits, so
+    ``e^x − 1`` rounds to ``−1``."""
+    return -(prec * math.log(2) + 2)
+
+
 def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
     """``convert`` of every entry of ``values``, in an object array of the same shape."""
     raw = np.asarray(values, dtype=object)
@@ -196,7 +202,7 @@ class FloatBackend(Backend):
         return x
 
     def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
-        return ldexp(m, k) if k else m
+        return ldexp(m, k)
 
     def all_finite(self, x: np.ndarray) -> bool:
         return bool(np.isfinite(x).all())
@@ -234,7 +240,7 @@ class MpBackend(Backend):
         # mpmath.expm1 raises the precision adaptively and dominates the cost of a field
         # evaluation; it is only needed where e^x − 1 cancels (|x| < 1).  For x below
         # −(prec·ln 2 + 2), e^x − 1 rounds to −1.
-        if x < -(mpmath.mp.prec * 0.7 + 2):
+        if x < _expm1_floor(mpmath.mp.prec):
             return -mpmath.mpf(1)
         if x < -1:
             return mpmath.exp(x) - 1
@@ -274,7 +280,7 @@ class ArbBackend(Backend):
         #: bits, as ``mpmath.workdps(dps)`` sets them, so both back-ends round alike
         self.prec = mpmath.libmp.dps_to_prec(self.dps)
         self.eps = flint.arb(2) ** (1 - self.prec)
-        self._expm1_floor = flint.arb(-(self.prec * math.log(2) + 2))
+        self._expm1_floor = flint.arb(_expm1_floor(self.prec))
         self._minus_one = flint.arb(-1)
 
     def scalar(self, x: Any) -> flint.arb:

@@ -299,7 +299,6 @@ class RadauStep:
         self._dormant_ceiling = None if dormant_level is None else math.e * float(dormant_level)
         self._A = backend.prepare(tableau.A)
         self._Ac = np.outer(tableau.c, flow.c)  # A·1·cᵀ (the rows of A sum to the nodes)
-        self._H_T = backend.prepare(flow.H.T.copy())
         self._zero_stages = backend.array(np.zeros((tableau.s, flow.d)))
         # above float64, the first iterations run on the float64 flow (warm start)
         self._float_flow = None if isinstance(backend, FloatBackend) else flow.in_float64()
@@ -364,7 +363,7 @@ class RadauStep:
                     dormant = None
             # A·F with F_i = f(y_0 + Z_i) = c − H·β(y_0 + Z_i): (A·1)·cᵀ − A·B·Hᵀ
             B = self.flow.betas(start.base, start.offset + Z, given)
-            AF = self._Ac - backend.chain(self._A, B, self._H_T)
+            AF = self._Ac - backend.chain(self._A, B, self.flow.H_T)
             residual, k = backend.to_float(AF * h - Z)
             if not np.isfinite(residual).all():
                 return None, solvers, iteration
