@@ -148,7 +148,9 @@ class Integrator:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
                     value = self.flow.evaluate(hi, lo)
                     h_try = min(h, self.flow.wake_cap(value, self.beta_wake))
-                    landing = h_try >= target - t
+                    # t + h_try may round onto the target although h_try < target − t: the
+                    # step then lands (else the loop would end without that output)
+                    landing = h_try >= target - t or t + h_try >= target
                     if landing:
                         h_try = target - t
                     step = self.stepper.attempt(value, h_try, self.norm)
