@@ -89,11 +89,6 @@ class Integrator:
     #: (64ε: 1.4e-14 on float64; on the mp path far smaller, so that jumps of width 1/Λ
     #: resolve at Λ = 10¹⁵ and beyond)
     H_MIN_ULPS = 64
-    #: largest growth after a step whose Newton iteration used half its budget or more: the
-    #: error estimate may allow 8×, but the iteration would not converge (float64, jump
-    #: cores of example A at Λ = 10⁶: three Newton failures per accepted step before; with
-    #: this cap 156 → 139 step attempts for the whole path)
-    NEWTON_SLOW_GROWTH = 2.0
 
     def __init__(
         self,
@@ -137,6 +132,7 @@ class Integrator:
         t, (hi, lo), h = t0, s0, h0
         retried = False  # whether the step being tried follows a rejection
         last = None  # (h, err) of the last accepted step, for the predictive controller
+        previous = None  # (h, stage increments) of the last accepted step, for predict
         i_stop = bisect.bisect_left(stops, t0)
         if i_stop < len(stops) and stops[i_stop] == t0:
             result.outputs.append((t, hi, lo))
@@ -153,7 +149,8 @@ class Integrator:
                     landing = h_try >= target - t or t + h_try >= target
                     if landing:
                         h_try = target - t
-                    step = self.stepper.attempt(value, h_try, self.norm)
+                    guess = self.stepper.predict(previous, h_try)
+                    step = self.stepper.attempt(value, h_try, self.norm, guess)
                     accepted = step.error <= 1
                     # an accepted step's estimate within its own rounding says nothing about
                     # the step size: grow as if it were 0
@@ -161,12 +158,10 @@ class Integrator:
                     h_new = self.controller.propose(seen, h_try, accepted, last)
                     if accepted and retried:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
-                    if accepted and 2 * step.iterations >= self.stepper.max_iterations:
-                        # Newton needed half its budget: a much longer step would fail it
-                        h_new = min(h_new, self.NEWTON_SLOW_GROWTH * h_try)
                     retried = not accepted
                     if accepted:
                         last = (h_try, max(step.error, 1e-2))
+                        previous = (h_try, step.stages)
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try))
                         t = target if landing else t + h_try
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
