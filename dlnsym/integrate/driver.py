@@ -19,7 +19,7 @@ import numpy as np
 
 from dlnsym.errors import DlnsymError
 from dlnsym.integrate.controller import ErrorNorm, StepSizeController
-from dlnsym.integrate.radau import RadauStep
+from dlnsym.integrate.radau import CollocationPolynomial, RadauStep
 from dlnsym.mirror_flow import FlowValue, MirrorFlow
 from dlnsym.problems import Problem
 
@@ -46,14 +46,17 @@ def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """State ``s = hi + lo`` at time ``t`` (back-end numbers) and the step ``h`` that left
-    it.  The state is a double-word sum so that float64 resolves ``|s| − 1`` to far
-    below ``ε``, see :func:`dlnsym.mirror_flow.beta_and_slope`."""
+    """State ``s = hi + lo`` at time ``t`` (back-end numbers), the step ``h`` that left
+    it and, on float64, that step's collocation polynomial (which starts the Newton
+    iteration of a shorter step from here, :meth:`Integrator.states_at`).  The state is a
+    double-word sum so that float64 resolves ``|s| − 1`` to far below ``ε``, see
+    :func:`dlnsym.mirror_flow.beta_and_slope`."""
 
     t: Any
     hi: np.ndarray
     lo: np.ndarray
     h: Any
+    polynomial: CollocationPolynomial | None = None
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Integrator:
         stops: Sequence[Any] = (),
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
+        lead: CollocationPolynomial | None = None,
     ) -> RunResult:
         """Integrate from ``(t0, s0)`` to ``t_end``; ``s0 = (hi, lo)``.
 
@@ -124,6 +128,9 @@ class Integrator:
             Also output the state after every accepted step.
         progress : callable(t) or None
             Called with the float time after every accepted step.
+        lead : CollocationPolynomial or None
+            That of a step accepted earlier from ``(t0, s0)`` (a checkpoint's): it starts
+            the Newton iteration of the first step (:meth:`RadauStep.predict`).
 
         Ctrl-C (``KeyboardInterrupt``) ends the loop; the result then holds everything
         accepted so far and ``interrupted = True``.
@@ -132,7 +139,9 @@ class Integrator:
         t, (hi, lo), h = t0, s0, h0
         retried = False  # whether the step being tried follows a rejection
         last = None  # (h, err) of the last accepted step, for the predictive controller
-        previous = None  # (h, stage increments) of the last accepted step, for predict
+        # the collocation polynomial that starts the next Newton iteration, and where the
+        # step starts in it (0: at its start, 1: at its end)
+        polynomial, origin = lead, 0
         i_stop = bisect.bisect_left(stops, t0)
         if i_stop < len(stops) and stops[i_stop] == t0:
             result.outputs.append((t, hi, lo))
@@ -149,7 +158,7 @@ class Integrator:
                     landing = h_try >= target - t or t + h_try >= target
                     if landing:
                         h_try = target - t
-                    guess = self.stepper.predict(previous, h_try)
+                    guess = self.stepper.predict(polynomial, h_try, origin)
                     step = self.stepper.attempt(value, h_try, self.norm, guess)
                     accepted = step.error <= 1
                     # an accepted step's estimate within its own rounding says nothing about
@@ -161,8 +170,8 @@ class Integrator:
                     retried = not accepted
                     if accepted:
                         last = (h_try, max(step.error, 1e-2))
-                        previous = (h_try, step.stages)
-                        result.checkpoints.append(Checkpoint(t, hi, lo, h_try))
+                        polynomial, origin = self.stepper.polynomial(h_try, step), 1
+                        result.checkpoints.append(Checkpoint(t, hi, lo, h_try, polynomial))
                         t = target if landing else t + h_try
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
                         result.accepted += 1
@@ -208,7 +217,8 @@ class Integrator:
             while j < len(times) and (idx + 1 == len(starts) or times[j] < starts[idx + 1]):
                 j += 1
             group = list(times[i:j])
-            run = self.run(c.t, (c.hi, c.lo), group[-1], h0=c.h, stops=group)
+            run = self.run(c.t, (c.hi, c.lo), group[-1], h0=c.h, stops=group,
+                           lead=c.polynomial)
             if run.interrupted:
                 raise KeyboardInterrupt
             out.extend((hi, lo) for _, hi, lo in run.outputs)
@@ -303,6 +313,7 @@ class ConvertingIntegrator(Integrator):
         stops: Sequence[Any] = (),
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
+        lead: CollocationPolynomial | None = None,
     ) -> RunResult:
         """:meth:`Integrator.run` of ``inner`` with its arguments and results converted."""
         backend = self.inner.flow.backend
@@ -315,12 +326,13 @@ class ConvertingIntegrator(Integrator):
                 stops=[backend.scalar(t) for t in stops],
                 every_step=every_step,
                 progress=progress,
+                lead=lead,
             )
         with self.flow.backend.precision():
             ex = self._export
             result.outputs = [(ex(t), self._out(hi), self._out(lo)) for t, hi, lo in result.outputs]
             # checkpoint states only restart the inner integrator (states_at): they stay
             # in its numbers, and only their times and steps are converted
-            result.checkpoints = [Checkpoint(ex(c.t), c.hi, c.lo, ex(c.h))
+            result.checkpoints = [Checkpoint(ex(c.t), c.hi, c.lo, ex(c.h), c.polynomial)
                                   for c in result.checkpoints]
         return result
