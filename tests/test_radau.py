@@ -20,6 +20,7 @@ from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend
 from dlnsym.integrate.controller import ErrorNorm
 from dlnsym.integrate.radau import (
     PREDICT_MAX_RATIO,
+    CollocationPolynomial,
     RadauStep,
     _radau_coefficients,
     float64_beta_level,
@@ -431,36 +432,38 @@ def test_a_coordinate_waking_within_the_step_leaves_float64() -> None:
         assert distance(loose) > 10
 
 
+@pytest.mark.parametrize("origin", [1, 0], ids=["continued", "from-start"])
 @pytest.mark.parametrize("ratio", [1e-15, 0.3, 1.0, 2.0])
-def test_predict_continues_the_collocation_polynomial(ratio: float) -> None:
-    """A step whose stage increments lie on a polynomial ``p`` of degree ``s`` with
-    ``p(0) = 0`` (``Z_i = p(c_i·h_prev)``) is continued exactly: the next step's starting
-    increments are ``p(h_prev + c_i·h) − p(h_prev)``, evaluated here straight from ``p``,
-    up to rounding: ``(3n + 4)·u·Σ_j |L_j(x)|·|Z_j|`` for the first form of the Lagrange
-    formula with ``n = s + 1`` nodes (Higham 2004), the basis computed here from the product
-    formula at 30 digits (``Σ_j |L_j|`` is 5e5, 6e9 and 6e12 at the last new node for
-    ``h/h_prev`` = 0.3, 1 and 2: continuing a polynomial of degree 13 is ill-conditioned).
-    At ``h/h_prev = 10⁻¹⁵`` (a step landing just after the last one), ``1 + c_i·h/h_prev``
-    rounds to the node 1: the basis must not divide by the rounded difference."""
+def test_predict_evaluates_the_collocation_polynomial(origin: int, ratio: float) -> None:
+    """A step ``h_u`` whose stage increments lie on a polynomial ``p`` of degree ``s`` with
+    ``p(0) = 0`` (``Z_i = p(c_i·h_u)``): the starting increments of a step ``h`` from its
+    end (``origin = 1``) or from its start (``origin = 0``) are
+    ``p(origin·h_u + c_i·h) − p(origin·h_u)``, evaluated here straight from ``p``, up to
+    rounding: ``(3n + 4)·u·Σ_j |L_j(x)|·|Z_j|`` for the first form of the Lagrange formula
+    with ``n = s + 1`` nodes (Higham 2004), the basis computed here from the product formula
+    at 30 digits (continued, ``Σ_j |L_j|`` is 5e5, 6e9 and 6e12 at the last new node for
+    ``h/h_u`` = 0.3, 1 and 2: continuing a polynomial of degree 13 is ill-conditioned).
+    At ``h/h_u = 10⁻¹⁵`` ``origin + c_i·h/h_u`` rounds to a node, and from the start with
+    ``h = h_u`` the new nodes are the old ones: the basis must not divide by 0 there."""
     s = 13
     step = RadauStep(_unit_flow(10.0, FloatBackend()), radau_tableau(s, FloatBackend()))
     c = np.array([float(v) for v in step.tab.c])
     rng = np.random.default_rng(3)
     coefficients = np.concatenate([[0.0], rng.normal(size=s)])  # p(0) = 0, degree s
     p = np.polynomial.Polynomial(coefficients)
-    h_prev = 0.7
-    h = ratio * h_prev
-    Z_prev = p(c * h_prev)
-    expected = p(h_prev + c * h) - p(h_prev)
-    got = step.predict((h_prev, Z_prev[:, None]), h)[:, 0]
+    h_u = 0.7
+    h = ratio * h_u
+    Z_u = p(c * h_u)
+    expected = p(origin * h_u + c * h) - p(origin * h_u)
+    got = step.predict(CollocationPolynomial(h_u, Z_u[:, None]), h, origin)[:, 0]
     with mpmath.workdps(30):
         nodes = [mpf(0)] + [mpf(float(v)) for v in c]
         bounds = [
             (3 * (s + 1) + 4) * np.finfo(float).eps * float(sum(
                 abs(mpmath.fprod((x - nodes[m]) / (nodes[j] - nodes[m])
-                                 for m in range(s + 1) if m != j)) * abs(Z_prev[j - 1])
-                for j in range(1, s + 1)) + abs(Z_prev[-1]))
-            for x in (1 + mpf(float(v)) * ratio for v in c)]
+                                 for m in range(s + 1) if m != j)) * abs(Z_u[j - 1])
+                for j in range(1, s + 1)) + origin * abs(Z_u[-1]))
+            for x in (origin + mpf(float(v)) * ratio for v in c)]
     assert np.all(np.abs(got - expected) <= bounds)
 
 
@@ -469,11 +472,11 @@ def test_predict_declines_long_steps_and_precision_above_float64() -> None:
     guide there), without a previous step, and on the mp path (the float64 warm start
     does that job)."""
     float_step = RadauStep(_unit_flow(10.0, FloatBackend()), radau_tableau(13, FloatBackend()))
-    Z_prev = np.ones((13, 1))
+    polynomial = CollocationPolynomial(0.1, np.ones((13, 1)))
     assert float_step.predict(None, 0.1) is None
-    assert float_step.predict((0.1, Z_prev), 0.1 * PREDICT_MAX_RATIO * 1.01) is None
-    assert float_step.predict((0.1, Z_prev), 0.1 * PREDICT_MAX_RATIO) is not None
+    assert float_step.predict(polynomial, 0.1 * PREDICT_MAX_RATIO * 1.01) is None
+    assert float_step.predict(polynomial, 0.1 * PREDICT_MAX_RATIO) is not None
     backend = ArbBackend(30)
     with backend.precision():
         arb_step = RadauStep(_unit_flow(backend.scalar(10), backend), radau_tableau(13, backend))
-    assert arb_step.predict((0.1, Z_prev), 0.1) is None
+    assert arb_step.predict(polynomial, 0.1) is None
