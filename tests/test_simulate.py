@@ -386,6 +386,31 @@ def test_dense_output_starts_from_the_checkpoints_polynomial(monkeypatch) -> Non
     assert rel_error(np.array(led.beta, dtype=float), np.array(unled.beta, dtype=float)) < 1e-9
 
 
+def test_stage_jacobians_leave_two_working_precision_iterations_per_step(monkeypatch) -> None:  # noqa: ANN001
+    """30 digits, example A at Λ = 100 (a whole path): the working-precision Newton
+    iterations with the stage Jacobians take two per step — one correction, one to confirm
+    it.  Negative control: with simplified Newton (``STAGE_NEWTON_MAX_SIZE = 0``) at least
+    1.4× as many (measured 1.8×)."""
+    import dlnsym.integrate.radau as radau
+
+    original = radau.RadauStep.attempt
+    counts = []
+
+    def counting(self, start, h, norm, guess=None):  # noqa: ANN001, ANN202
+        outcome = original(self, start, h, norm, guess)
+        counts.append(outcome.iterations)
+        return outcome
+
+    monkeypatch.setattr(radau.RadauStep, "attempt", counting)
+    simulate(A, log_inv_alpha=100, t_max=12.0, dps=30)
+    staged = list(counts)
+    assert sum(staged) <= 2.1 * len(staged)
+    counts.clear()
+    monkeypatch.setattr(radau, "STAGE_NEWTON_MAX_SIZE", 0)
+    simulate(A, log_inv_alpha=100, t_max=12.0, dps=30)
+    assert sum(counts) >= 1.4 * sum(staged)
+
+
 def test_continued_collocation_polynomial_saves_newton_iterations(monkeypatch) -> None:  # noqa: ANN001
     """Float64, whole path of example A at Λ = 10 and 10⁶: starting each Newton iteration
     from the previous step's collocation polynomial (:meth:`RadauStep.predict`) instead of
