@@ -47,7 +47,7 @@ def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class Checkpoint:
     """State ``s = hi + lo`` at time ``t`` (back-end numbers), the step ``h`` that left
-    it and, on float64, that step's collocation polynomial (which starts the Newton
+    it and that step's collocation polynomial (which starts the Newton
     iteration of a shorter step from here, :meth:`Integrator.states_at`).  The state is a
     double-word sum so that float64 resolves ``|s| − 1`` to far below ``ε``, see
     :func:`dlnsym.mirror_flow.beta_and_slope`."""

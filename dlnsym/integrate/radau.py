@@ -79,24 +79,26 @@ operations, against ``s²·d`` working-precision products per iteration: it is u
 
 Starting values
 ---------------
-On float64 the iteration starts from the previous step's collocation polynomial ``u``
-(through ``(0, 0)`` and ``(c_i·h_prev, Z_i)``, :class:`CollocationPolynomial`), continued
-into the new step: ``Z_i⁰ = u(h_prev + c_i·h) − u(h_prev)`` (Hairer–Wanner IV.8, "starting
-values"), instead of ``Z = 0``.  The first correction then only has to remove the
-continuation's error, not the whole increment.  Continuing a polynomial of degree ``s``
-far outside its interval is hopeless, so this is done only for ``h ≤ 2·h_prev``
-(:data:`PREDICT_MAX_RATIO`).  A step from a checkpoint to an output time (dense output,
+The iteration (above float64: the float64 warm start) starts from the previous step's
+collocation polynomial ``u`` (through ``(0, 0)`` and ``(c_i·h_prev, Z_i)``,
+:class:`CollocationPolynomial`, in float64), continued into the new step:
+``Z_i⁰ = u(h_prev + c_i·h) − u(h_prev)`` (Hairer–Wanner IV.8, "starting values"), instead
+of ``Z = 0``.  The first correction then only has to remove the continuation's error, not
+the whole increment.  Continuing a polynomial of degree ``s`` far outside its interval is
+hopeless, so this is done only for ``h ≤ 2·h_prev`` (:data:`PREDICT_MAX_RATIO`).  A step
+from a checkpoint to an output time (dense output,
 :meth:`~dlnsym.integrate.driver.Integrator.states_at`) is a shorter step from the start of
 an accepted one: its start is that step's polynomial *inside* its interval,
-``Z_i⁰ = u(c_i·h)``, which is well conditioned (example A, float64: Newton iterations of
-the jump-time search 6–9 → 2–3 per evaluation).  Measured
-on example A (float64, Λ = 10⁶): relative error of ``Z⁰`` 10⁻⁵…10⁻⁸ for ``h ≤ h_prev``,
-10⁻⁴…10⁻² at ``h = 2h_prev``, above 1 at ``8h_prev``; the whole path went from 154 step
-attempts and 696 Newton iterations to 138 and 542 (Λ = 10: 62 and 389 to 63 and 293),
-chiefly because the iteration now converges on steps twice as long in the jumps, where
-it had run out of iterations.  Above float64 the float64 warm start plays this part; a
-continued start there made its contraction estimate (from a single, round-off level
-correction) worthless, and the Newton test accepted unconverged iterates.
+``Z_i⁰ = u(c_i·h)``, which is well conditioned.  Measured on example A (float64,
+Λ = 10⁶): relative error of ``Z⁰`` 10⁻⁵…10⁻⁸ for ``h ≤ h_prev``, 10⁻⁴…10⁻² at
+``h = 2h_prev``, above 1 at ``8h_prev``.  Float64, whole path: Newton iterations
+389 → 206 (Λ = 10) and 696 → 446 (Λ = 10⁶), step attempts 62 → 57 and 154 → 135 — the
+iteration now converges on steps twice as long in the jumps, where it had run out of
+iterations, and the jump-time search's evaluations take 2–3 iterations instead of 6–9.
+30 digits: warm-start iterations 587 → 384 (Λ = 10), 1243 → 976 (Λ = 10⁶), the same steps.
+A warm start from a continued polynomial says nothing about the contraction of the
+working-precision iteration (its corrections reach round-off at once), so it offers no
+hint for the first iteration's convergence test (:meth:`RadauStep._verdict`).
 
 Error estimate (Hairer–Wanner IV.8, eq. (8.19)–(8.20), for general ``s``): the embedded
 formula ``ŷ_1 = y_0 + h(γ̃·f(y_0) + Σ b̂_i F_i)`` with ``γ̃`` the real eigenvalue of ``A`` and
@@ -395,17 +397,12 @@ class RadauStep:
         self._float_flow = None if isinstance(backend, FloatBackend) else flow.in_float64()
         self._A_float = backend.to_float64(tableau.A)
         self._H_float = backend.to_float64(flow.H)
-        # continuation of the collocation polynomial (float64 only, see predict)
-        self._continuation = (
-            _LagrangeBasis(backend.to_float64(tableau.c)) if self._float_flow is None else None
-        )
+        self._continuation = _LagrangeBasis(backend.to_float64(tableau.c))  # see predict
 
-    def polynomial(self, h: Any, outcome: StepOutcome) -> CollocationPolynomial | None:
+    def polynomial(self, h: Any, outcome: StepOutcome) -> CollocationPolynomial:
         """The collocation polynomial of an accepted step ``h`` with ``outcome``, for
-        :meth:`predict` (``None`` above float64, where it is not used)."""
-        if self._continuation is None:
-            return None
-        return CollocationPolynomial(h, outcome.stages)
+        :meth:`predict` (its stage increments rounded to float64)."""
+        return CollocationPolynomial(h, self.flow.backend.to_float64(outcome.stages))
 
     def predict(
         self, polynomial: CollocationPolynomial | None, h: Any, origin: int = 1
@@ -416,9 +413,9 @@ class RadauStep:
         ``Z_i⁰ = u(origin·h_u + c_i·h) − u(origin·h_u)`` (module docstring, "Starting
         values").
 
-        ``None`` (start from ``Z = 0``) without a polynomial, for ``h`` beyond
-        :data:`PREDICT_MAX_RATIO` times ``h_u``, and above float64."""
-        if polynomial is None or self._continuation is None:
+        ``None`` (start from ``Z = 0``) without a polynomial, and for ``h`` beyond
+        :data:`PREDICT_MAX_RATIO` times ``h_u``."""
+        if polynomial is None:
             return None
         ratio = float(h / polynomial.h)
         if ratio > PREDICT_MAX_RATIO:
@@ -469,7 +466,8 @@ class RadauStep:
         ``(Z, solvers, iterations)``, ``Z = None`` when the iteration diverges or is too
         slow; ``solvers`` are :meth:`newton_matrices`, reused by the estimate.
         ``norm(δ, k)`` measures ``δ·2^k`` (float64 ``δ``) in the error norm.  ``guess``
-        (float64 only, :meth:`predict`): the starting ``Z`` instead of 0.
+        (:meth:`predict`): the starting ``Z`` instead of 0 (above float64: of the warm
+        start).
 
         Above float64 the iteration starts from :meth:`_warm_start`, and the dormant
         coordinates (``|β_i| <`` ``dormant_level`` at the start) take β from float64 at the
@@ -491,7 +489,8 @@ class RadauStep:
         Z_float, theta_float, dormant = None, None, None
         if self._float_flow is not None:
             base_float, offset_float = backend.to_double_word(start.base, start.offset)
-            Z_float, theta_float = self._warm_start(base_float, offset_float, float(h), solvers)
+            Z_float, theta_float = self._warm_start(base_float, offset_float, float(h), solvers,
+                                                    guess)
             Z = backend.from_float(Z_float)
             dormant = self._dormant(start)
             if self.tab.s * self.flow.d <= STAGE_NEWTON_MAX_SIZE:
@@ -565,7 +564,8 @@ class RadauStep:
         return dormant if dormant.size else None
 
     def _warm_start(
-        self, base: np.ndarray, offset: np.ndarray, h: float, solvers: np.ndarray
+        self, base: np.ndarray, offset: np.ndarray, h: float, solvers: np.ndarray,
+        guess: np.ndarray | None = None,
     ) -> tuple[np.ndarray, float | None]:
         """The stage increments to float64 accuracy and a bound on the contraction ``θ`` of
         the iteration (``None`` if not measured): simplified Newton on the float64 flow from
@@ -579,7 +579,7 @@ class RadauStep:
         stalled: the early ratios can understate the asymptotic rate (the slowest
         component dominates only later), and round-off only makes a ratio larger."""
         flow = self._float_flow
-        Z = np.zeros((self.tab.s, self.flow.d))
+        Z = np.zeros((self.tab.s, self.flow.d)) if guess is None else guess
         sizes: list[float] = []
         for _ in range(self.max_iterations):
             residual = self._A_float @ flow.field(base, offset + Z) * h - Z
@@ -591,12 +591,13 @@ class RadauStep:
             if len(sizes) > 1 and size > sizes[-1] / 2:
                 # stalled: at round-off this correction is noise; above it, the iteration
                 # is slow and no θ is offered
-                return Z, (None if size > 64 * round_off else _largest_ratio(sizes))
+                return Z, (None if size > 64 * round_off or guess is not None
+                           else _largest_ratio(sizes))
             Z = Z + dZ
             sizes.append(size)
             if size <= 4 * round_off:
                 break
-        return Z, _largest_ratio(sizes)
+        return Z, (None if guess is not None else _largest_ratio(sizes))
 
     def attempt(
         self, start: FlowValue, h: Any, norm: ErrorNorm, guess: np.ndarray | None = None
