@@ -71,6 +71,24 @@ Cost grows with the digits asked for relative to α²: while exponentially small
 are still above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be followed
 by polynomials to that tolerance.  At dps=150 and Λ = 100 (α² ≈ 10⁻⁸⁷ against a tolerance
 of 10⁻¹⁴²) the interval t̃ ∈ [0, 0.2] before the first jump takes about 2600 steps.
+
+Cost as Λ grows
+---------------
+Each jump costs its core (fast time ``τ = Λ(t̃ − t_k)`` within about ±20) and two tails:
+the approach of the waking coordinate, whose β grows like ``e^{2|f_i|τ}`` from the wake
+level (``tol/1000``) to O(1), and the decay of a leaving one, whose β falls to below the
+tolerance.  The stages must follow these exponentials — and the support's response to
+them — to the tolerance, so each tail spans about ``ln(1/tol)`` e-folds, whatever Λ.  At
+Λ = 10, α² = e⁻²⁰ caps them at 20 e-folds and the jumps (width ``1/Λ = 0.1``) overlap into
+one smooth path; from Λ ≈ ½·ln(1/tol) on (13 on float64, ≈ 30 at 30 digits) every jump
+carries its full tails.  The cost therefore rises from Λ = 10 to about Λ = 100 and then
+only slowly, with ``log Λ`` (after each jump the step grows back from ``~1/Λ`` to the plateau
+scale by a bounded factor per step).  Example A, whole path, step attempts: float64 57, 73,
+100, 117, 124, 135, 154 at Λ = 10, 30, 10², 10³, 10⁴, 10⁶, 10⁸; 30 digits 72, 104, 152,
+207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹².  Of the 206 steps of the main
+run at Λ = 10⁶ and 30 digits, 107 are in the tails (``|τ| > 20``), 80 in the cores.  Making
+steps cheaper (the Newton iteration, session 11) helps the Λ = 10 run most, whose steps are
+all hard: it made every run faster and the ratio to Λ = 10 larger.
 """
 
 from __future__ import annotations
