@@ -43,22 +43,24 @@ float64 against working-precision residuals, from a float64 warm start, and dorm
 coordinates take β from float64 (:mod:`dlnsym.integrate.radau`, "Mixed precision").
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
-bench``, 2026-11-27, session 10); "s" is the whole call (Trajectory and jump detection
-included), the best of several runs; "Minstr" counts machine instructions of the whole call
-(``make bench-instructions``, valgrind), which unlike wall-clock time on the shared machine
-is reproducible (to about 2 %):
+bench``, 2026-11-27, session 11); "s" is the whole call (Trajectory and jump detection
+included), the best of several runs (wall-clock times on the shared machine vary by ±25 %);
+"Minstr" counts machine instructions of the whole call (``make bench-instructions``,
+valgrind), which is reproducible to about 5 %:
 
 ======  ==================================  =================================================
 Λ       float64: steps (rejected), s         mp path: steps (rejected), s
 ======  ==================================  =================================================
-10      38 (7), 0.05; 193 Minstr             dps=30: 49 (5), 0.38–0.45; 2440 Minstr
-10²     75 (23), 0.09–0.13                   dps=20: 74 (14), 0.24;  dps=30: 117 (20),
-                                             0.66–0.84; 3686 Minstr
-10³     94 (27), 0.08–0.09; 326 Minstr
-10⁶     112 (27), 0.09–0.10; 358 Minstr      dps=20: 121 (22), 0.29;  dps=30: 184 (23),
-                                             0.75–0.89; 3926 Minstr
+10      34 (4), 0.03–0.04; 138 Minstr        dps=30: 48 (5), 0.39–0.43; 1541 Minstr
+10²     67 (16), 0.08                        dps=20: 74 (13);  dps=30: 115 (20), 0.64–0.78;
+                                             2536 Minstr
+10³     84 (16), 0.08; 242 Minstr
+10⁶     101 (17), 0.07–0.09; 263 Minstr      dps=20: 121 (23);  dps=30: 183 (26), 0.79–0.89;
+                                             3214 Minstr
 ======  ==================================  =================================================
 
+Session 10 (simplified Newton from ``Z = 0`` at every precision): float64 38/75/94/112 steps,
+193/326/358 Minstr; dps=30 49/117/184 steps, 2440/3686/3926 Minstr.
 Session 9 (17 stages at 30 digits, the classical/Gustafsson minimum with factors in
 ``[0.2, 4]``, growth ``e^4`` per step): float64 41/91/122/155 steps; dps=30 61/170/295.
 Session 8 (Radau with working-precision linear algebra, 7 stages on float64, 13 at 30
