@@ -7,12 +7,14 @@ Method
 Radau IIA collocation with ``s`` stages (order ``2s − 1``, stiffly accurate), written once
 over an arithmetic back-end (:mod:`dlnsym.integrate`):
 
-* *stiff*: each step solves its collocation equations by simplified Newton with
-  ``J = −H·diag(β')`` exact at the step start, split into ``(s+1)/2`` systems of size ``d`` by
-  diagonalising the Radau matrix; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a
-  handful of steps at any Λ;
+* *stiff*: each step solves its collocation equations by Newton's method — simplified
+  Newton with ``J = −H·diag(β')`` exact at the step start, split into ``(s+1)/2`` systems of
+  size ``d`` by diagonalising the Radau matrix, on float64; at higher precision after a
+  float64 warm start with the Jacobians at the stages — started from the previous step's
+  collocation polynomial; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a handful
+  of steps at any Λ;
 * *high order at high precision*: ``s`` grows with the digits of the tolerance
-  (:func:`radau_stages`: 13 on float64, 17 at 30 digits).  Radau IIA was chosen over the
+  (:func:`radau_stages`: 13 on float64, 19 at 30 digits).  Radau IIA was chosen over the
   classical alternative, linearly implicit Euler extrapolation (SEULEX), after measuring both:
   on a plateau the active coordinates sit on a stiff slow manifold forced by coordinates that
   wake up or die out, and extrapolation converges there like ``(h|λ|)^j/j!`` with the *stiff*
@@ -88,7 +90,8 @@ only slowly, with ``log Λ`` (after each jump the step grows back from ``~1/Λ``
 scale by a bounded factor per step).  Example A, whole path, step attempts: float64 57, 73,
 100, 117, 124, 135, 154 at Λ = 10, 30, 10², 10³, 10⁴, 10⁶, 10⁸; 30 digits 72, 104, 152,
 207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹².  Of the 206 steps of the main
-run at Λ = 10⁶ and 30 digits, 107 are in the tails (``|τ| > 20``), 80 in the cores.  Making
+run at Λ = 10⁶ and 30 digits (jump-time search not counted), 107 are in the tails
+(``20 < |τ| < 10⁴``), 80 in the cores and 19 far from any jump.  Making
 steps cheaper (the Newton iteration, session 11) helps the Λ = 10 run most, whose steps are
 all hard: it made every run faster and the ratio to Λ = 10 larger.
 """

@@ -506,3 +506,20 @@ def test_stage_newton_matrix_is_the_jacobian_of_the_collocation_equations() -> N
     x = rng.normal(size=(s, problem.d))
     back = step._stage_correction(lu, (jacobian @ x.ravel()).reshape(x.shape))
     assert np.abs(back - x).max() <= 1e-6 * np.abs(x).max()
+
+
+def test_predict_from_the_start_where_a_new_node_is_an_old_one() -> None:
+    """From the start of a step with ``h = c_1·h_u`` the last new node, ``c_s·h = c_1·h_u``,
+    is an old node exactly: that row of the basis is a unit vector, and the other rows are
+    still the Lagrange values (a shortcut once returned the unit rows only, zeroing the
+    rest).  Expected values from the polynomial itself."""
+    s = 13
+    step = RadauStep(_unit_flow(10.0, FloatBackend()), radau_tableau(s, FloatBackend()))
+    c = np.array([float(v) for v in step.tab.c])
+    p = np.polynomial.Polynomial(np.concatenate([[0.0], np.random.default_rng(5).normal(size=s)]))
+    h_u = 0.5
+    Z_u = p(c * h_u)
+    got = step.predict(CollocationPolynomial(h_u, Z_u[:, None]), c[0] * h_u, origin=0)[:, 0]
+    expected = p(c * c[0] * h_u)
+    assert got[-1] == Z_u[0]
+    assert np.abs(got - expected).max() <= 1e-12 * np.abs(Z_u).max()

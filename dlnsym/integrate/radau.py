@@ -11,8 +11,8 @@ accurate with stage order ``s``: the stiff components are resolved through the c
 conditions, and the step is limited by the slow rates only.  On the same plateau
 (t̃ ∈ [3.7, 9.9]), 9 stages (order 17) took 117 steps under step-doubling error control and
 284 under the embedded estimate below, for the whole path 2149 → 1331 steps; 13 stages
-took 328, and 17 (the default at 30 digits since the Newton iteration is mixed-precision,
-below) take 171.
+took 328, and 17 (the default at 30 digits once the Newton iteration was mixed-precision,
+below; 19 since session 10) take 171.
 
 The embedded estimate has order ``s`` only; that is why ``s`` grows with the digits asked
 for (:func:`dlnsym.simulate.radau_stages`).  It is not as conservative as the orders
@@ -74,8 +74,9 @@ correction gains what float64 can give, and every step takes two: one correction
 one that confirms it.  Example A at 30 digits: iterations 312 → 144 (Λ = 10), 547 → 304
 (Λ = 10²), 686 → 448 (Λ = 10⁶); machine instructions 2451 M → 1579 M, 3468 M → 2583 M,
 3725 M → 3229 M (same steps, same errors against 50 digits).  The LU costs ``(s·d)³/3``
-operations, against ``s²·d`` working-precision products per iteration: it is used up to
-``s·d =`` :data:`STAGE_NEWTON_MAX_SIZE` (d ≈ 20 at 19 stages), simplified Newton beyond.
+float64 operations, against ``s²·d + s·d²`` working-precision products (and ``s·d``
+exponentials) per iteration: it is used up to ``s·d =`` :data:`STAGE_NEWTON_MAX_SIZE`
+(d ≈ 21 at 19 stages), simplified Newton beyond.
 
 Starting values
 ---------------
@@ -85,17 +86,24 @@ collocation polynomial ``u`` (through ``(0, 0)`` and ``(c_i·h_prev, Z_i)``,
 ``Z_i⁰ = u(h_prev + c_i·h) − u(h_prev)`` (Hairer–Wanner IV.8, "starting values"), instead
 of ``Z = 0``.  The first correction then only has to remove the continuation's error, not
 the whole increment.  Continuing a polynomial of degree ``s`` far outside its interval is
-hopeless, so this is done only for ``h ≤ 2·h_prev`` (:data:`PREDICT_MAX_RATIO`).  A step
+hopeless, so this is done only for ``h ≤ 2·h_prev`` (:data:`PREDICT_MAX_RATIO`), and only as
+far as the rounding of the stored stages, amplified by the Lebesgue function of the nodes
+(``Σ_j |L_j(1 + c_i·r)|``: 6e12 at ``r = 2`` for 13 stages, 2e14 at ``r = 1`` and 5e18 at
+``r = 2`` for 19), cannot make the start worse than 0 (:data:`PREDICT_ROUNDING`): up to
+``r`` = 2, 1.68, 1.25, 0.97 for 13, 17, 19, 21 stages.  (Capping where the rounding is
+1e-3 instead — ``r`` = 1.98, 0.97, 0.74, 0.59 — cost 10–20 % more warm-start iterations
+at 30 digits: a start that is 10 % off still saves most of them.)  A step
 from a checkpoint to an output time (dense output,
 :meth:`~dlnsym.integrate.driver.Integrator.states_at`) is a shorter step from the start of
 an accepted one: its start is that step's polynomial *inside* its interval,
-``Z_i⁰ = u(c_i·h)``, which is well conditioned.  Measured on example A (float64,
-Λ = 10⁶): relative error of ``Z⁰`` 10⁻⁵…10⁻⁸ for ``h ≤ h_prev``, 10⁻⁴…10⁻² at
-``h = 2h_prev``, above 1 at ``8h_prev``.  Float64, whole path: Newton iterations
-389 → 206 (Λ = 10) and 696 → 446 (Λ = 10⁶), step attempts 62 → 57 and 154 → 135 — the
-iteration now converges on steps twice as long in the jumps, where it had run out of
-iterations, and the jump-time search's evaluations take 2–3 iterations instead of 6–9.
-30 digits: warm-start iterations 587 → 384 (Λ = 10), 1243 → 976 (Λ = 10⁶), the same steps.
+``Z_i⁰ = u(c_i·h)``, which is well conditioned.  Measured on example A (float64, 13
+stages, Λ = 10⁶; typical values): relative error of ``Z⁰`` 10⁻⁵…10⁻⁸ for ``h ≤ h_prev``,
+10⁻⁴…10⁻² at ``h = 2h_prev`` (up to 10⁹ in rare steps), above 1 at ``8h_prev``.
+Float64, whole path: Newton iterations 389 → 206 (Λ = 10) and 696 → 446 (Λ = 10⁶), step
+attempts 62 → 57 and 154 → 135 — the iteration now converges on steps twice as long in the
+jumps, where it had run out of iterations, and the jump-time search's evaluations take 2–3
+iterations instead of 6–9.
+30 digits: warm-start iterations 587 → 392 (Λ = 10), 1243 → 992 (Λ = 10⁶), the same steps.
 A warm start from a continued polynomial says nothing about the contraction of the
 working-precision iteration (its corrections reach round-off at once), so it offers no
 hint for the first iteration's convergence test (:meth:`RadauStep._verdict`).
@@ -128,16 +136,24 @@ from dlnsym.integrate.backend import Backend, FloatBackend, ldexp
 from dlnsym.integrate.controller import ErrorNorm, ScaledNorm
 from dlnsym.mirror_flow import FlowValue, MirrorFlow, beta_and_slope
 
-__all__ = ["PREDICT_MAX_RATIO", "STAGE_NEWTON_MAX_SIZE", "CollocationPolynomial",
+__all__ = ["PREDICT_MAX_RATIO", "PREDICT_ROUNDING", "STAGE_NEWTON_MAX_SIZE",
+           "CollocationPolynomial",
            "RadauStep", "RadauTableau", "float64_beta_level", "radau_tableau"]
 
 #: largest ``h/h_prev`` for which the previous step's collocation polynomial is continued
 #: into the next step as the Newton iteration's start (module docstring, "Starting values")
 PREDICT_MAX_RATIO = 2.0
 
+#: largest relative error that the rounding of the stored stages (float64), amplified by
+#: the continuation, may bring into the starting values: beyond 1 a start from 0 is better
+#: (module docstring, "Starting values")
+PREDICT_ROUNDING = 1.0
+
 #: largest ``s·d`` for which the working-precision Newton iterations use the stage
-#: Jacobians (module docstring, "Mixed precision"): an LU of that size costs about one
-#: working-precision iteration of the field (measured at 19 stages: 0.15 ms at d = 6)
+#: Jacobians (module docstring, "Mixed precision").  Measured: the LU takes 0.14 ms at
+#: size 114 (19 stages, d = 6), where one 30-digit iteration takes about 1.5 ms, and 2.5 ms
+#: at size 400 (d = 21), where the iteration's s²·d + s·d² ≈ 16 000 Arb products take
+#: about 10 ms: below one iteration, which it saves several of in the jumps
 STAGE_NEWTON_MAX_SIZE = 400
 
 
@@ -330,13 +346,32 @@ class _LagrangeBasis:
     def at(self, origin: int, ratio: float) -> np.ndarray:
         """``L_j(origin + c_i·ratio)`` for ``j = 1 … s`` (rows ``i``), ``ratio > 0``,
         ``origin`` 0 or 1."""
-        # x_i − x_j as (origin − x_j) + c_i·ratio: exact differences of nodes, and never 0
-        # (also where 1 + c_i·ratio rounds to 1), except at nodes (origin 0, ratio 1)
+        # x_i − x_j as (origin − x_j) + c_i·ratio, not (origin + c_i·ratio) − x_j: never 0
+        # where 1 + c_i·ratio rounds to 1; 0 only where x_i is a node (origin 0, e.g.
+        # ratio 1, or c_i·ratio = c_j), and such a row is the unit vector of that node
         diff = (origin - self.nodes)[None, :] + (self.c * ratio)[:, None]
         at_node = diff == 0
-        if at_node.any():  # L_j(x_j) = 1, L_m(x_j) = 0
-            return at_node[:, 1:].astype(float)
-        return (diff.prod(axis=1)[:, None] * self.weights / diff)[:, 1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            basis = diff.prod(axis=1)[:, None] * self.weights / diff
+        hit = at_node.any(axis=1)
+        basis[hit] = at_node[hit]
+        return basis[:, 1:]
+
+    def largest_ratio(self, amplification: float) -> float:
+        """The largest ``r ≤`` :data:`PREDICT_MAX_RATIO` for which the continuation
+        (``origin = 1``) amplifies the rounding of the stages by at most ``amplification``:
+        ``max_i Σ_j |L_j(1 + c_i·r)| ≤ amplification`` (the Lebesgue function grows with
+        ``r`` past the nodes; bisection)."""
+        def lebesgue(r: float) -> float:
+            return float(np.abs(self.at(1, r)).sum(axis=1).max())
+
+        if lebesgue(PREDICT_MAX_RATIO) <= amplification:
+            return PREDICT_MAX_RATIO
+        low, high = 0.0, PREDICT_MAX_RATIO
+        for _ in range(40):
+            mid = (low + high) / 2
+            low, high = (mid, high) if lebesgue(mid) <= amplification else (low, mid)
+        return low
 
 
 def _largest_ratio(sizes: list[float]) -> float | None:
@@ -398,6 +433,8 @@ class RadauStep:
         self._A_float = backend.to_float64(tableau.A)
         self._H_float = backend.to_float64(flow.H)
         self._continuation = _LagrangeBasis(backend.to_float64(tableau.c))  # see predict
+        self._max_ratio = self._continuation.largest_ratio(
+            PREDICT_ROUNDING / FloatBackend.eps)
 
     def polynomial(self, h: Any, outcome: StepOutcome) -> CollocationPolynomial:
         """The collocation polynomial of an accepted step ``h`` with ``outcome``, for
@@ -414,11 +451,12 @@ class RadauStep:
         values").
 
         ``None`` (start from ``Z = 0``) without a polynomial, and for ``h`` beyond
-        :data:`PREDICT_MAX_RATIO` times ``h_u``."""
+        :data:`PREDICT_MAX_RATIO` times ``h_u`` — from the end, beyond the ratio where the
+        rounding of the stages could spoil the start (:data:`PREDICT_ROUNDING`)."""
         if polynomial is None:
             return None
         ratio = float(h / polynomial.h)
-        if ratio > PREDICT_MAX_RATIO:
+        if ratio > (self._max_ratio if origin else PREDICT_MAX_RATIO):
             return None
         # in units of h_u: u(0) = 0, so the node 0 contributes nothing; u(1) = stages[-1]
         Z = polynomial.stages
@@ -462,16 +500,19 @@ class RadauStep:
         self, start: FlowValue, h: Any, J: np.ndarray, norm: ScaledNorm,
         guess: np.ndarray | None = None,
     ) -> tuple[np.ndarray | None, np.ndarray, int]:
-        """Simplified Newton for the stage increments ``Z`` of a step ``h`` from ``start``:
+        """Newton's method for the stage increments ``Z`` of a step ``h`` from ``start``:
         ``(Z, solvers, iterations)``, ``Z = None`` when the iteration diverges or is too
-        slow; ``solvers`` are :meth:`newton_matrices`, reused by the estimate.
-        ``norm(δ, k)`` measures ``δ·2^k`` (float64 ``δ``) in the error norm.  ``guess``
-        (:meth:`predict`): the starting ``Z`` instead of 0 (above float64: of the warm
-        start).
+        slow; ``solvers`` are :meth:`newton_matrices` (simplified Newton, ``J = f'(y_0)``),
+        reused by the estimate.  ``norm(δ, k)`` measures ``δ·2^k`` (float64 ``δ``) in the
+        error norm.  ``guess`` (:meth:`predict`): the starting ``Z`` instead of 0 (above
+        float64: of the warm start).
 
-        Above float64 the iteration starts from :meth:`_warm_start`, and the dormant
-        coordinates (``|β_i| <`` ``dormant_level`` at the start) take β from float64 at the
-        current iterate (class docstring); ``iterations`` counts working-precision ones."""
+        Above float64 the iteration starts from :meth:`_warm_start` (simplified Newton in
+        float64), continues at working precision with the stage Jacobians
+        (:meth:`_stage_newton_matrix`, for ``s·d ≤`` :data:`STAGE_NEWTON_MAX_SIZE`), and the
+        dormant coordinates (``|β_i| <`` ``dormant_level`` at the start) take β from float64
+        at the current iterate (class docstring); ``iterations`` counts working-precision
+        ones."""
         # a wild iterate overflows float64 to inf; the step is then rejected, so the
         # warnings are noise
         with np.errstate(over="ignore", invalid="ignore"):
@@ -570,8 +611,11 @@ class RadauStep:
         """The stage increments to float64 accuracy and a bound on the contraction ``θ`` of
         the iteration (``None`` if not measured): simplified Newton on the float64 flow from
         the double-word start ``base + offset`` (:meth:`~dlnsym.integrate.backend.Backend.
-        to_double_word`), until the corrections reach the round-off of ``Z`` or stop
-        shrinking by half; zeros when it overflows.  It leaves the working-precision
+        to_double_word`), from ``guess`` (:meth:`predict`) or 0, until the corrections reach
+        the round-off of ``Z`` or stop shrinking by half; zeros when it overflows.  From a
+        guess no ``θ`` is offered: its corrections reach round-off at once, and their ratio
+        says nothing about the working-precision iteration (module docstring, "Starting
+        values").  It leaves the working-precision
         iterations only the digits beyond float64 to gain, at a fraction of the cost of one
         of them.
 
