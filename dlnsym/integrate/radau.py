@@ -431,7 +431,6 @@ class RadauStep:
         # above float64, the first iterations run on the float64 flow (warm start)
         self._float_flow = None if isinstance(backend, FloatBackend) else flow.in_float64()
         self._A_float = backend.to_float64(tableau.A)
-        self._H_float = backend.to_float64(flow.H)
         self._continuation = _LagrangeBasis(backend.to_float64(tableau.c))  # see predict
         self._max_ratio = self._continuation.largest_ratio(
             PREDICT_ROUNDING / FloatBackend.eps)
@@ -485,7 +484,7 @@ class RadauStep:
         columns ordered stage by stage (``Z.ravel()``)."""
         flow = self._float_flow
         _, slope = beta_and_slope(base, stages, flow.lam, flow.backend)
-        J = -(self._H_float[None, :, :] * slope[:, None, :])  # J[j] = J_j
+        J = -(flow.H[None, :, :] * slope[:, None, :])  # J[j] = J_j
         size = self.tab.s * self.flow.d
         coupling = np.einsum("ij,jab->iajb", self._A_float, J).reshape(size, size)
         return scipy.linalg.lu_factor(np.eye(size) - float(h) * coupling, check_finite=False)
@@ -532,6 +531,8 @@ class RadauStep:
             base_float, offset_float = backend.to_double_word(start.base, start.offset)
             Z_float, theta_float = self._warm_start(base_float, offset_float, float(h), solvers,
                                                     guess)
+            if guess is not None:  # its corrections say nothing of the contraction here
+                theta_float = None
             Z = backend.from_float(Z_float)
             dormant = self._dormant(start)
             if self.tab.s * self.flow.d <= STAGE_NEWTON_MAX_SIZE:
@@ -612,10 +613,9 @@ class RadauStep:
         the iteration (``None`` if not measured): simplified Newton on the float64 flow from
         the double-word start ``base + offset`` (:meth:`~dlnsym.integrate.backend.Backend.
         to_double_word`), from ``guess`` (:meth:`predict`) or 0, until the corrections reach
-        the round-off of ``Z`` or stop shrinking by half; zeros when it overflows.  From a
-        guess no ``θ`` is offered: its corrections reach round-off at once, and their ratio
-        says nothing about the working-precision iteration (module docstring, "Starting
-        values").  It leaves the working-precision
+        the round-off of ``Z`` or stop shrinking by half; zeros when it overflows.  (From a
+        guess the corrections reach round-off at once, and :meth:`_newton` ignores their
+        ``θ``: module docstring, "Starting values".)  It leaves the working-precision
         iterations only the digits beyond float64 to gain, at a fraction of the cost of one
         of them.
 
@@ -635,13 +635,12 @@ class RadauStep:
             if len(sizes) > 1 and size > sizes[-1] / 2:
                 # stalled: at round-off this correction is noise; above it, the iteration
                 # is slow and no θ is offered
-                return Z, (None if size > 64 * round_off or guess is not None
-                           else _largest_ratio(sizes))
+                return Z, (None if size > 64 * round_off else _largest_ratio(sizes))
             Z = Z + dZ
             sizes.append(size)
             if size <= 4 * round_off:
                 break
-        return Z, (None if guess is not None else _largest_ratio(sizes))
+        return Z, _largest_ratio(sizes)
 
     def attempt(
         self, start: FlowValue, h: Any, norm: ErrorNorm, guess: np.ndarray | None = None
