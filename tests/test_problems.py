@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from dlnsym.errors import ProblemError
 from dlnsym.problems import (
+    EXAMPLE_A_THEORY,
     as_problem,
     example,
     gaussian_sparse,
@@ -30,10 +33,45 @@ def test_binary_float_becomes_its_exact_value():
     assert p.X[0, 0] == Fraction(0.1) != Fraction(1, 10)
 
 
-def test_example_A_matches_theory():
+#: THEORY.md §5 as published (a verbatim copy, so that a clean clone can test against it)
+_THEORY_SECTION_5 = Path(__file__).parent / "data" / "theory_section5.md"
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉−", "0123456789-")
+
+
+def _theory_section_5() -> dict:
+    """Data, table and s₅ of example A parsed from the copy of THEORY.md §5."""
+    text = _THEORY_SECTION_5.read_text(encoding="utf-8").translate(_SUBSCRIPTS)
+    x_block = re.search(r"X = (\[\[.*?\]\])", text, re.S).group(1)
+    X = [re.findall(r"-?\d+\.\d+", row) for row in x_block.split("],")]
+    y = re.findall(r"-?\d+\.\d+", re.search(r"y = \[(.*?)\]", text).group(1))
+    rows = []
+    for k, t, beta, loss in re.findall(r"^\| (\d) \| (\S+) \| (.*?) \| (\S+) \|$", text, re.M):
+        entries = dict(re.findall(r"β(\d) = (-?\d+/\d+)", beta))
+        rows.append((Fraction(t), {int(i): Fraction(v) for i, v in entries.items()},
+                     Fraction(loss)))
+        assert int(k) == len(rows) - 1
+    s5 = [Fraction(v) for v in re.search(r"s5 = \((.*?)\)", text).group(1).split(", ")]
+    return {"X": X, "y": y, "rows": rows, "s5": s5}
+
+
+def test_example_A_and_its_answer_are_those_of_theory():
+    """``example("A")`` and :data:`EXAMPLE_A_THEORY` (the oracle of the Algorithm-1 tests)
+    agree entry for entry with THEORY.md §5, parsed from its text."""
+    published = _theory_section_5()
     p = example("A")
-    assert p.X[1, 4] == Fraction(7, 5) and p.y[2] == Fraction(-19, 10)
-    assert (p.n, p.d) == (3, 6)
+    assert p.X.tolist() == [[Fraction(v) for v in row] for row in published["X"]]
+    assert p.y.tolist() == [Fraction(v) for v in published["y"]]
+    assert len(published["rows"]) == 6
+    assert EXAMPLE_A_THEORY == {"rows": published["rows"], "s5": published["s5"]}
+
+
+def test_the_copy_of_theory_section_5_is_verbatim():
+    """The copy under tests/data is the section of ../shared/THEORY.md (where it exists:
+    the spec lives beside the repository, not in it)."""
+    theory = Path(__file__).resolve().parents[2] / "shared" / "THEORY.md"
+    if not theory.exists():
+        pytest.skip(f"{theory} not present (clean clone outside the workspace)")
+    assert _THEORY_SECTION_5.read_text(encoding="utf-8") in theory.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

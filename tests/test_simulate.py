@@ -322,10 +322,12 @@ def test_cost_flat_in_lambda_over_the_whole_path() -> None:
 def test_newton_budget_and_stages_grow_with_the_digits() -> None:
     from dlnsym.simulate import MAX_STAGES, default_tol, newton_iterations, radau_stages
 
-    stages = {dps: radau_stages(default_tol(dps)) for dps in (None, 20, 30, 200)}
-    assert stages[None] == stages[20] == 13 and stages[30] == 19
-    assert stages[200] == MAX_STAGES
-    assert newton_iterations(1e-11) == 12 and newton_iterations(1e-42) == 21
+    digits = (None, 20, 30, 40, 200)  # float64 (tol 1e-11) first: the fewest digits
+    stages = [radau_stages(default_tol(dps)) for dps in digits]
+    assert stages == sorted(stages) and stages[0] < stages[2] and stages[-1] == MAX_STAGES
+    assert all(s % 2 == 1 for s in stages)  # odd: the Radau matrix has one real eigenvalue
+    budgets = [newton_iterations(default_tol(dps)) for dps in digits]
+    assert budgets == sorted(budgets) and budgets[0] < budgets[-1]
 
 
 def test_steps_grow_freely_once_the_estimate_is_at_its_rounding_level(monkeypatch) -> None:  # noqa: ANN001
