@@ -14,13 +14,18 @@ import numpy as np
 from dlnsym.saddle_path import SaddlePath
 
 __all__ = [
+    "dual_off_range",
     "duplicate_column",
     "flip_entering",
     "inflate_dual",
     "non_minimal_minimiser",
     "perturb_saddle",
+    "premature_hit",
     "repeat_last_step",
     "shift_time",
+    "soft_threshold",
+    "stall",
+    "stop_short",
     "truncate",
 ]
 
@@ -54,20 +59,122 @@ def inflate_dual(path: SaddlePath, k: int = -1, factor: Fraction = 1 + EPS) -> S
     return dataclasses.replace(path, duals=duals)
 
 
+def _row_space_misses(X: np.ndarray, i: int) -> bool:
+    """Whether ``e_i ∉ range(Xᵀ)`` (exact rank test)."""
+    import sympy as sp
+
+    Xt = sp.Matrix(X.tolist()).T
+    return Xt.row_join(sp.eye(Xt.rows)[:, i]).rank() > Xt.rank()
+
+
 def non_minimal_minimiser(path: SaddlePath) -> SaddlePath:
     """The last saddle moved along the null space of X: still a minimiser of L, but not of
-    minimal ℓ₁ norm (falls back to :func:`perturb_saddle` when X has full column rank)."""
+    minimal ℓ₁ norm.
+
+    Raises
+    ------
+    ValueError
+        X has full column rank: the minimiser of L is unique, so the corruption does not
+        apply (the controls run it only on designs with a null space).
+    """
     import sympy as sp
 
     X = sp.Matrix(path.problem.X.tolist())
     null = X.nullspace()
     if not null:
-        return perturb_saddle(path)
+        raise ValueError("X has full column rank: no other minimiser of L")
     delta = null[0] / max(abs(v) for v in null[0])
     saddles = list(path.saddles)
     saddles[-1] = np.array([b + Fraction(int(sp.numer(e)), int(sp.denom(e)))
                             for b, e in zip(saddles[-1], delta, strict=True)], dtype=object)
     return dataclasses.replace(path, saddles=saddles)
+
+
+def dual_off_range(path: SaddlePath, eps: Fraction = EPS) -> SaddlePath:
+    """``s_K`` with one entry ``|s_i| < 1`` moved by ``eps`` towards 0, chosen with
+    ``e_i ∉ range(Xᵀ)``: ``‖s_K‖∞ ≤ 1`` and ``s_K = sign(β_K)`` on the support still hold
+    (``β_K,i = 0`` where ``|s_i| < 1``), but ``s_K ∉ range(Xᵀ)``.
+
+    Raises
+    ------
+    ValueError
+        No such entry (e.g. X has full column rank, so ``range(Xᵀ) = ℝ^d``).
+    """
+    s = path.duals[-1].copy()
+    free = [i for i in range(len(s)) if abs(s[i]) < 1
+            and _row_space_misses(path.problem.X, i)]
+    if not free:
+        raise ValueError("every e_i with |s_i| < 1 lies in range(Xᵀ)")
+    i = free[0]
+    s[i] = s[i] - eps if s[i] > 0 else s[i] + eps
+    return dataclasses.replace(path, duals=[*path.duals[:-1], s])
+
+
+def soft_threshold(path: SaddlePath) -> SaddlePath:
+    """On an orthogonal design (``H`` diagonal), every saddle ``β_k`` (k ≥ 1) replaced by the
+    soft-thresholded Lasso solution ``sign(c_i)·(|c_i| − λ_k)₊/H_ii`` at ``λ_k = 1/t_k``, with
+    ``c = Xᵀy/n``, instead of the hard-thresholded ``c_i/H_ii`` (losses recomputed; times
+    and duals unchanged)."""
+    problem = path.problem
+    X, y, n = problem.X, problem.y, problem.n
+    c = X.T @ y / n
+    h = [sum(X[r, i] * X[r, i] for r in range(n)) / n for i in range(problem.d)]
+
+    def soft(lam: Fraction) -> np.ndarray:
+        return np.array([(1 if ci > 0 else -1) * (abs(ci) - lam) / hi
+                         if abs(ci) >= lam else Fraction(0) for ci, hi in zip(c, h, strict=True)],
+                        dtype=object)
+
+    saddles = [path.saddles[0]] + [soft(1 / Fraction(t)) for t in path.times[1:]]
+    return dataclasses.replace(path, saddles=saddles,
+                               losses=[problem.loss(b) for b in saddles])
+
+
+def premature_hit(path: SaddlePath, k: int = 1) -> SaddlePath:
+    """In ``s_k``, the coordinate i with ``β_k,i = 0``, ``|s_k,i| < 1`` and the largest
+    ``|g_k,i|`` put on the boundary with the sign it will hit, ``s_i = −sign(g_i)``: β_k then
+    violates the multiplier condition ``s_i·g_i ≥ 0`` of N(s_k) (L decreases into the cone)
+    and nothing else.
+
+    Raises
+    ------
+    ValueError
+        No such coordinate (β_k is the last saddle, where ``g = 0``).
+    """
+    b, s, g = path.saddles[k], path.duals[k].copy(), path.gradients[k]
+    free = [i for i in range(len(s)) if b[i] == 0 and abs(s[i]) < 1 and g[i] != 0]
+    if not free:
+        raise ValueError(f"no coordinate with β_{k},i = 0, |s_i| < 1 and g_i ≠ 0")
+    i = max(free, key=lambda j: abs(g[j]))
+    s[i] = -1 if g[i] > 0 else 1
+    return dataclasses.replace(path, duals=[*path.duals[:k], s, *path.duals[k + 1:]])
+
+
+def stall(path: SaddlePath, k: int = 2) -> SaddlePath:
+    """``β_k`` (with its gradient and loss) replaced by ``β_{k−1}``: the loss stays flat over
+    jump k; times and duals are unchanged."""
+    def copy(xs: list) -> list:
+        return [*xs[:k], xs[k - 1], *xs[k + 1:]]
+
+    return dataclasses.replace(path, saddles=copy(path.saddles),
+                               gradients=copy(path.gradients), losses=copy(path.losses))
+
+
+def stop_short(path: SaddlePath, k: int = 1) -> SaddlePath:
+    """A node inserted halfway through step k: at ``t = (t_k + t_{k+1})/2`` the saddle is
+    ``β_k`` again (with its gradient and loss) and ``s = s_k − (t − t_k)·g_k``.  s still moves
+    along −g_k at every step, but the inserted step stops before any coordinate reaches ±1."""
+    t = (path.times[k] + path.times[k + 1]) / 2
+    s = path.duals[k] - (t - path.times[k]) * path.gradients[k]
+
+    def insert(xs: list, x: object) -> list:
+        return [*xs[:k + 1], x, *xs[k + 1:]]
+
+    return dataclasses.replace(
+        path, times=insert(path.times, t), saddles=insert(path.saddles, path.saddles[k]),
+        duals=insert(path.duals, s), gradients=insert(path.gradients, path.gradients[k]),
+        losses=insert(path.losses, path.losses[k]),
+    )
 
 
 def duplicate_column(path: SaddlePath) -> SaddlePath:

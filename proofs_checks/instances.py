@@ -85,24 +85,27 @@ def path_cases(
     corrupt: Callable[[SaddlePath], SaddlePath] | None = None,
     pick: Callable[[bool], list[Instance]] = general,
     what: str | None = None,
+    expect: str | None = None,
 ) -> Callable[[bool], Iterable[Case]]:
     """Cases ``fn(problem, path)`` over the instances ``pick(quick)``, with the path passed
     through ``corrupt`` (for a negative control) when given; the label says so with ``what``
-    (default: the name of ``corrupt``)."""
+    (default: the name of ``corrupt``), and ``expect`` names the targeted clause (a phrase of
+    its failure message, see :attr:`~proofs_checks.registry.Case.expect`)."""
     def cases(quick: bool) -> Iterable[Case]:
         for inst in pick(quick):
             if corrupt is None:
                 yield case(inst.label, fn, inst.problem, inst.path)
             else:
                 name = what or corrupt.__name__.replace("_", " ")
-                yield _corrupted_case(f"{inst.label}, {name}", fn, corrupt, inst)
+                yield _corrupted_case(f"{inst.label}, {name}", fn, corrupt, inst, expect)
     return cases
 
 
 def _corrupted_case(label: str, fn: Callable[[Problem, SaddlePath], Verdict],
-                    corrupt: Callable[[SaddlePath], SaddlePath], inst: Instance) -> Case:
+                    corrupt: Callable[[SaddlePath], SaddlePath], inst: Instance,
+                    expect: str | None = None) -> Case:
     """``fn(path.problem, path)`` on the corrupted path (a corruption may change the data)."""
     def run() -> Verdict:
         bad = corrupt(inst.path)
         return fn(bad.problem, bad)
-    return Case(label, run)
+    return Case(label, run, expect)

@@ -102,7 +102,11 @@ register(
     corrupted=lambda q: [
         *path_cases(check_kkt, lambda p: corrupt.perturb_saddle(p, k=2),
                     what="β_2 + 1/1000 in one entry")(q),
-        *path_cases(check_kkt, corrupt.duplicate_column, what="a support column duplicated")(q),
+        *path_cases(check_kkt, corrupt.duplicate_column, what="a support column duplicated",
+                    expect="not unique")(q),
+        *path_cases(check_kkt, corrupt.premature_hit,
+                    what="s_1,i = −sign(g_i) for a coordinate with β_1,i = 0",
+                    expect="multiplier s_")(q),
     ],
     module=MODULE,
 )
@@ -142,14 +146,31 @@ def check_min_l1(problem: Problem, path: SaddlePath) -> Verdict:
     return verdict(failures, f"‖β_K‖₁ = {norm} = exact LP minimum; certificate s_K checked")
 
 
+def _l1_instances(quick: bool) -> list[instances.Instance]:
+    """The general instances and the underparametrised one."""
+    return instances.general(quick) + instances.least_squares(quick)
+
+
+def _with_null_space(quick: bool) -> list[instances.Instance]:
+    """The instances of :func:`_l1_instances` whose X has a null space.  Only there is the
+    minimiser of L not unique and ``range(Xᵀ) ≠ ℝ^d``; the ℓ₁ corruptions do not apply to
+    the others (a full-column-rank X has a single minimiser of L)."""
+    return [inst for inst in _l1_instances(quick) if _design(inst.problem).rank()
+            < inst.problem.d]
+
+
 register(
     "min-l1",
     "The last saddle minimises ‖β‖₁ over the minimisers of L (exact LP), certified by s_K: "
     "s_K ∈ range(Xᵀ), ‖s_K‖∞ ≤ 1, s_K = sign(β_K) on the support.",
-    cases=path_cases(check_min_l1, pick=lambda q: instances.general(q)
-                     + instances.least_squares(q)),
-    corrupted=path_cases(check_min_l1, corrupt.non_minimal_minimiser,
-                         pick=lambda q: instances.general(q) + instances.least_squares(q)),
+    cases=path_cases(check_min_l1, pick=_l1_instances),
+    corrupted=lambda q: [
+        *path_cases(check_min_l1, corrupt.non_minimal_minimiser, pick=_with_null_space,
+                    what="β_K moved along the null space of X", expect="LP minimum")(q),
+        *path_cases(check_min_l1, corrupt.dual_off_range, pick=_with_null_space,
+                    what="an entry |s_i| < 1 of s_K moved off range(Xᵀ)",
+                    expect="s_K ∉ range(Xᵀ)")(q),
+    ],
     module=MODULE,
 )
 
@@ -183,6 +204,8 @@ register(
         *path_cases(check_monotone, lambda p: corrupt.shift_time(p, 2, p.times[1] - p.times[2]),
                     what="t_2 moved back to t_1")(q),
         *path_cases(check_monotone, corrupt.inflate_dual, what="s_K × 1001/1000")(q),
+        *path_cases(check_monotone, corrupt.stall, what="β_2 replaced by β_1",
+                    expect="L(β_2) = ")(q),
     ],
     module=MODULE,
 )
@@ -232,8 +255,13 @@ register(
     "On orthogonal designs the jump times are the reciprocals of the Lasso knots and the "
     "saddles are hard-thresholded c_i/H_ii.",
     cases=path_cases(check_orthogonal_lasso, pick=instances.orthogonal),
-    corrupted=path_cases(check_orthogonal_lasso, corrupt.shift_time, pick=instances.orthogonal,
-                         what="t_2 + 1/1000"),
+    corrupted=lambda q: [
+        *path_cases(check_orthogonal_lasso, corrupt.shift_time, pick=instances.orthogonal,
+                    what="t_2 + 1/1000")(q),
+        *path_cases(check_orthogonal_lasso, corrupt.soft_threshold, pick=instances.orthogonal,
+                    what="saddles soft-thresholded sign(c_i)(|c_i| − λ_k)/H_ii",
+                    expect="is not the hard-thresholded")(q),
+    ],
     module=MODULE,
 )
 

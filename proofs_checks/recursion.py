@@ -56,7 +56,12 @@ register(
     "Between jumps s moves linearly with velocity −∇L(β_k) and each jump time is the first "
     "time a coordinate of s reaches ±1.",
     cases=path_cases(check_dual_recursion),
-    corrupted=path_cases(check_dual_recursion, corrupt.shift_time, what="t_2 + 1/1000"),
+    corrupted=lambda q: [
+        *path_cases(check_dual_recursion, corrupt.shift_time, what="t_2 + 1/1000")(q),
+        *path_cases(check_dual_recursion, corrupt.stop_short,
+                    what="step 1 stopped halfway, before the first hit",
+                    expect="no coordinate reaches ±1")(q),
+    ],
     module=MODULE,
 )
 

@@ -9,11 +9,15 @@ A check is a pure function of its inputs returning a :class:`Verdict` (e.g.
 
 where ``quick`` restricts the instances to example A (the demo's fast run).  The check
 PASSes when every honest case is ok; its negative control is *caught* when every corrupted
-case fails.  An exception is never a pass and never counts as catching a corruption.
+case fails.  A corrupted case may name the clause it targets (:attr:`Case.expect`, set with
+:func:`expecting`): it is then caught only when its failure message contains that phrase, so
+that a control cannot pass by failing for an unrelated reason.  An exception is never a pass
+and never counts as catching a corruption.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import time
 import traceback
@@ -29,6 +33,7 @@ __all__ = [
     "Verdict",
     "all_checks",
     "case",
+    "expecting",
     "register",
     "run_check",
     "run_control",
@@ -65,15 +70,33 @@ def verdict(failures: list[str], success: str) -> Verdict:
 
 @dataclass(frozen=True)
 class Case:
-    """One input of a check: the instance's label and a thunk computing the verdict."""
+    """One input of a check: the instance's label and a thunk computing the verdict.
+
+    Attributes
+    ----------
+    label : str
+        The instance (and, for a corrupted input, the corruption).
+    run : callable ``() -> Verdict``
+        Computes the verdict.
+    expect : str or None
+        For a corrupted input: a phrase of the failure message of the clause the corruption
+        targets; the case counts as caught only when the details contain it.
+    """
 
     label: str
     run: Callable[[], Verdict]
+    expect: str | None = None
 
 
 def case(label: str, fn: Callable[..., Verdict], *args: Any, **kwargs: Any) -> Case:
     """``Case(label, lambda: fn(*args, **kwargs))``."""
     return Case(label, lambda: fn(*args, **kwargs))
+
+
+def expecting(phrase: str, cases: Iterable[Case]) -> list[Case]:
+    """``cases`` with :attr:`Case.expect` set to ``phrase``: each must fail *by* the clause
+    whose message contains ``phrase``."""
+    return [dataclasses.replace(c, expect=phrase) for c in cases]
 
 
 @dataclass(frozen=True)
@@ -160,8 +183,12 @@ class ControlResult:
         return asdict(self)
 
 
-def _evaluate(cases: Iterable[Case]) -> tuple[list[str], list[tuple[str, Verdict | None, str]]]:
-    """Run every case; an exception becomes ``(label, None, message)``."""
+Outcome = tuple[str, Verdict | None, str, str | None]
+
+
+def _evaluate(cases: Iterable[Case]) -> tuple[list[str], list[Outcome]]:
+    """Run every case into ``(label, verdict, details, expect)``; an exception becomes
+    ``(label, None, message, expect)``."""
     labels, outcomes = [], []
     iterator = iter(cases)
     while True:
@@ -170,15 +197,15 @@ def _evaluate(cases: Iterable[Case]) -> tuple[list[str], list[tuple[str, Verdict
         except StopIteration:
             break
         except Exception as exc:  # noqa: BLE001 - building the inputs failed: report it
-            outcomes.append(("inputs", None, _error(exc)))
+            outcomes.append(("inputs", None, _error(exc), None))
             break
         labels.append(c.label)
         try:
             v = c.run()
         except Exception as exc:  # noqa: BLE001 - a crash is a failure, never a pass
-            outcomes.append((c.label, None, _error(exc)))
+            outcomes.append((c.label, None, _error(exc), c.expect))
             continue
-        outcomes.append((c.label, v, v.details))
+        outcomes.append((c.label, v, v.details, c.expect))
     return labels, outcomes
 
 
@@ -191,23 +218,37 @@ def run_check(check: Check, quick: bool = False) -> CheckResult:
     """Run ``check`` on its honest inputs; it passes when every case is ok."""
     start = time.perf_counter()
     labels, outcomes = _evaluate(check.cases(quick))
-    ok = bool(outcomes) and all(v is not None and v.ok for _, v, _ in outcomes)
-    details = " | ".join(f"{label}: {text}" for label, _, text in outcomes) or "no inputs"
+    ok = bool(outcomes) and all(v is not None and v.ok for _, v, _, _ in outcomes)
+    details = " | ".join(f"{label}: {text}" for label, _, text, _ in outcomes) or "no inputs"
     return CheckResult(check.name, check.claim, labels, "pass" if ok else "fail", details,
                        time.perf_counter() - start, check.slow)
 
 
+def _caught(v: Verdict | None, expect: str | None) -> bool:
+    """A corrupted input is caught when the check fails on it (by the ``expect`` clause)."""
+    return v is not None and not v.ok and (expect is None or expect in v.details)
+
+
+def _control_status(v: Verdict | None, expect: str | None) -> str:
+    """``caught``, or why not (no failure, or a failure of another clause than ``expect``)."""
+    if _caught(v, expect):
+        return "caught"
+    if v is not None and not v.ok:
+        return f"NOT caught by the targeted clause '{expect}'"
+    return "NOT caught"
+
+
 def run_control(check: Check, quick: bool = False) -> ControlResult:
-    """Run ``check`` on its corrupted inputs; caught when every one of them fails."""
+    """Run ``check`` on its corrupted inputs; caught when every one of them fails (by its
+    targeted clause, for a case with :attr:`Case.expect`)."""
     start = time.perf_counter()
     labels, outcomes = _evaluate(check.corrupted(quick))
-    caught = bool(outcomes) and all(v is not None and not v.ok for _, v, _ in outcomes)
+    caught = bool(outcomes) and all(_caught(v, expect) for _, v, _, expect in outcomes)
     details = " | ".join(
-        f"{label}: {'caught' if v is not None and not v.ok else 'NOT caught'} ({text})"
-        for label, v, text in outcomes
+        f"{label}: {_control_status(v, expect)} ({text})" for label, v, text, expect in outcomes
     ) or "no corrupted inputs"
     return ControlResult(
         check.name, caught, labels, details, time.perf_counter() - start,
-        [{"input": label, "caught": v is not None and not v.ok, "details": text}
-         for label, v, text in outcomes],
+        [{"input": label, "caught": _caught(v, expect), "expect": expect, "details": text}
+         for label, v, text, expect in outcomes],
     )

@@ -8,6 +8,7 @@ are taken by SymPy from the polynomial F (:mod:`dlnsym.lift`), and zero tests ar
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import sympy as sp
@@ -60,15 +61,44 @@ register(
 )
 
 
-def check_strict_saddle(problem: Problem, path: SaddlePath) -> Verdict:
+#: A claimed Hessian eigenpair at a saddle: ``(d, i, g_i) -> (w, λ)`` with w in ℝ^{2d}
+#: (u-coordinates first) for a coordinate with ``β_i = 0``, ``g_i ≠ 0``.
+Eigenpair = Callable[[int, int, sp.Expr], tuple[sp.Matrix, sp.Expr]]
+
+
+def _escape(d: int, i: int, sign: sp.Expr) -> sp.Matrix:
+    """``e_{u_i} + sign·e_{v_i}`` in ℝ^{2d} (u-coordinates first)."""
+    w = sp.zeros(2 * d, 1)
+    w[i], w[d + i] = 1, sign
+    return w
+
+
+def theory_eigenpair(d: int, i: int, gi: sp.Expr) -> tuple[sp.Matrix, sp.Expr]:
+    """THEORY §4: ``w = e_{u_i} − sign(g_i)·e_{v_i}`` with eigenvalue ``−|g_i|``."""
+    return _escape(d, i, -sp.sign(gi)), -abs(gi)
+
+
+def _plus_direction(d: int, i: int, gi: sp.Expr) -> tuple[sp.Matrix, sp.Expr]:
+    """Wrong: ``e_{u_i} + sign(g_i)·e_{v_i}`` (true eigenvalue ``+|g_i|``) claimed ``−|g_i|``."""
+    return _escape(d, i, sp.sign(gi)), -abs(gi)
+
+
+def _plus_eigenvalue(d: int, i: int, gi: sp.Expr) -> tuple[sp.Matrix, sp.Expr]:
+    """A true eigenpair that is no escape direction: ``e_{u_i} + sign(g_i)·e_{v_i}``, ``+|g_i|``."""
+    return _escape(d, i, sp.sign(gi)), abs(gi)
+
+
+def check_strict_saddle(problem: Problem, path: SaddlePath,
+                        eigenpair: Eigenpair = theory_eigenpair) -> Verdict:
     """Every saddle but the last is a strict saddle of F, the last one a global minimum.
 
     For each β_k with ``g = ∇L(β_k)`` (SymPy rationals):
 
     * criticality: ``g_i = 0`` on the support (then ``∇F = (v ⊙ g, u ⊙ g) = 0``);
-    * k < K: for every i with ``β_k,i = 0``, ``g_i ≠ 0``, the direction
-      ``w = e_{u_i} − sign(g_i)·e_{v_i}`` satisfies ``∇²F·w = −|g_i|·w`` exactly, and at
-      least one such i exists;
+    * k < K: for every i with ``β_k,i = 0``, ``g_i ≠ 0``, the claimed eigenpair
+      ``(w, λ) = eigenpair(d, i, g_i)`` (THEORY: ``w = e_{u_i} − sign(g_i)·e_{v_i}``,
+      ``λ = −|g_i|``) has ``λ < 0`` and ``∇²F·w = λ·w`` exactly, and at least one such i
+      exists;
     * k = K: ``g = 0`` exactly and ``∇²F = Jᵀ H J`` with ``J = [diag v | diag u]``, which is
       ``(XJ)ᵀ(XJ)/n ⪰ 0``: no negative eigenvalue (a float eigenvalue bound corroborates).
     """
@@ -82,15 +112,12 @@ def check_strict_saddle(problem: Problem, path: SaddlePath) -> Verdict:
         hess = network_hessian(problem, b)
         if k < last:
             directions = [i for i in range(d) if b[i] == 0 and g[i] != 0]
-            for i in directions:
-                w = sp.zeros(2 * d, 1)
-                w[i], w[d + i] = 1, -sp.sign(g[i])
-                if not all(is_exact_zero(e) for e in hess * w + abs(g[i]) * w):
-                    failures.append(f"k={k}: ∇²F·w ≠ −|g_{i}|·w along u_{i}, v_{i}")
+            failures += _escape_failures(k, hess, g, directions, eigenpair)
             if directions:
                 i = max(directions, key=lambda j: abs(g[j]))
-                sign = "−" if g[i] > 0 else "+"
-                found.append(f"k={k}: −|g_{i}| = {-abs(g[i])} along e_u{i} {sign} e_v{i}")
+                w, lam = eigenpair(d, i, g[i])
+                sign = "−" if w[d + i] < 0 else "+"
+                found.append(f"k={k}: λ = {lam} along e_u{i} {sign} e_v{i}")
             else:
                 failures.append(f"k={k}: no coordinate with β_i = 0 and g_i ≠ 0")
             continue
@@ -109,13 +136,41 @@ def check_strict_saddle(problem: Problem, path: SaddlePath) -> Verdict:
     return verdict(failures, "; ".join(found))
 
 
+def _escape_failures(k: int, hess: sp.Matrix, g: sp.Matrix, directions: list[int],
+                     eigenpair: Eigenpair) -> list[str]:
+    """Why the claimed eigenpairs along ``directions`` are not negative eigenpairs of ∇²F."""
+    failures = []
+    for i in directions:
+        w, lam = eigenpair(hess.rows // 2, i, g[i])
+        if not lam < 0:
+            failures.append(f"k={k}: claimed eigenvalue λ = {lam} ≥ 0 along u_{i}, v_{i}")
+        if not all(is_exact_zero(e) for e in hess * w - lam * w):
+            failures.append(f"k={k}: ∇²F·w ≠ λ·w (λ = {lam}) along u_{i}, v_{i}")
+    return failures
+
+
+def _eigenpair_cases(eigenpair: Eigenpair, what: str, expect: str) -> Callable:
+    """Cases of the check on the *true* paths with a wrong claimed ``eigenpair``."""
+    return path_cases(lambda problem, path: check_strict_saddle(problem, path, eigenpair),
+                      lambda path: path, what=what, expect=expect)
+
+
 register(
     "strict-saddle",
     "Every saddle but the last has the exact Hessian eigenvalue −|g_i| < 0 of F along "
     "e_{u_i} − sign(g_i)·e_{v_i} (β_i = 0, g_i ≠ 0); the last has no negative eigenvalue.",
     cases=path_cases(check_strict_saddle),
-    corrupted=path_cases(check_strict_saddle, corrupt.truncate,
-                         what="path without its last saddle"),
+    corrupted=lambda q: [
+        *path_cases(check_strict_saddle, corrupt.truncate, what="path without its last saddle",
+                    expect="(last): g ≠ 0")(q),
+        *path_cases(check_strict_saddle, corrupt.repeat_last_step,
+                    what="last saddle repeated as a non-last one",
+                    expect="no coordinate with β_i = 0 and g_i ≠ 0")(q),
+        *_eigenpair_cases(_plus_direction, "direction e_u + sign(g)·e_v claimed −|g|",
+                          "∇²F·w ≠ λ·w")(q),
+        *_eigenpair_cases(_plus_eigenvalue, "eigenpair (e_u + sign(g)·e_v, +|g|)",
+                          "≥ 0 along")(q),
+    ],
     module=MODULE,
 )
 

@@ -3,21 +3,27 @@
 Each check takes the formula under test as an argument (a potential, a conjugate, an invariant,
 …) and proves or refutes it with SymPy; the negative controls pass wrong formulas to the same
 functions.  "Proved" means an exact symbolic simplification to 0 or an exact ``sympy.limit``
-(see :func:`dlnsym.symbolic.prove_zero`); no numbers are involved.
+(see :func:`dlnsym.symbolic.prove_zero`); no numbers are involved.  A residual SymPy cannot
+reduce to 0 is only "not proved"; it is "shown false" when it has a witness, a random
+rational point where mpmath at :data:`WITNESS_DPS` digits gives ``|residual| >`` 1e-30
+(:func:`_witness`).  The negative controls of such checks require the witness.
 """
 
 from __future__ import annotations
 
+import random
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 
+import mpmath
 import sympy as sp
 
 from dlnsym.lift import network_loss
 from dlnsym.symbolic import prove_zero
 
 from . import instances
-from .registry import Case, Verdict, case, register, verdict
+from .registry import Case, Verdict, case, expecting, register, verdict
 
 MODULE = __spec__.name
 
@@ -48,11 +54,56 @@ def log_form(decay: sp.Expr = 4 * Lam) -> sp.Expr:
 Invariant = Callable[[sp.Expr, sp.Expr], sp.Expr]
 
 
+#: Digits of the mpmath evaluation of a residual at a witness point.
+WITNESS_DPS = 50
+#: Smallest ``|residual|`` that refutes an identity (far above the 1e-50 rounding).
+WITNESS_MIN = mpmath.mpf("1e-30")
+#: Random rational points tried for a witness, and the seed of their generator.
+WITNESS_TRIES, WITNESS_SEED = 5, 0
+#: Phrase of a refutation with a witness (the symbolic controls expect it).
+SHOWN_FALSE = "shown false at"
+
+
+def _random_rational(symbol: sp.Symbol, rng: random.Random) -> Fraction:
+    """A rational in ``[1/9, 3]`` (positive symbols) or ``±[1/9, 3]`` (real ones)."""
+    q = Fraction(rng.randint(1, 27), rng.randint(1, 9))
+    value = min(q, Fraction(3))
+    return value if symbol.is_positive or rng.random() < 0.5 else -value
+
+
+def _witness(expr: sp.Expr) -> tuple[dict[sp.Symbol, Fraction], mpmath.mpf] | None:
+    """A random rational point of the free symbols where mpmath at :data:`WITNESS_DPS`
+    digits gives ``|expr| >`` :data:`WITNESS_MIN`, with that value; ``None`` if none of
+    :data:`WITNESS_TRIES` points does (seeded: the same points every run)."""
+    rng = random.Random(WITNESS_SEED)
+    symbols = sorted(expr.free_symbols, key=str)
+    fn = sp.lambdify(symbols, expr, "mpmath")
+    for _ in range(WITNESS_TRIES):
+        point = {x: _random_rational(x, rng) for x in symbols}
+        with mpmath.workdps(WITNESS_DPS):
+            value = fn(*(mpmath.mpf(q.numerator) / q.denominator for q in point.values()))
+            if abs(value) > WITNESS_MIN:
+                return point, value
+    return None
+
+
+def _refuted(how: str, expr: sp.Expr) -> str:
+    """``shown false at x = …`` with a witness of ``expr ≠ 0``, else ``not proved``."""
+    found = _witness(expr)
+    if found is None:
+        return (f"not proved ({how}); no witness: |residual| ≤ 1e-30 at {WITNESS_TRIES} "
+                "random rational points")
+    point, value = found
+    at = ", ".join(f"{x} = {q}" for x, q in point.items()) or "any point"
+    return f"{SHOWN_FALSE} {at}: residual {mpmath.nstr(value, 6)} ({WITNESS_DPS} digits)"
+
+
 def _proved(label: str, expr: sp.Expr, failures: list[str], prefer: str | None = None) -> str:
-    """Prove ``expr == 0``; record a failure under ``label``; return how."""
+    """Prove ``expr == 0``; otherwise record under ``label`` whether it is shown false (a
+    witness) or only not proved; return how."""
     ok, how = prove_zero(expr, prefer)
     if not ok:
-        failures.append(f"{label}: {how}")
+        failures.append(f"{label}: {_refuted(how, expr)}")
     return how
 
 
@@ -138,13 +189,19 @@ WRONG_POTENTIALS = {
 }
 
 
-def _potential_cases(fn: Callable[[sp.Expr], Verdict]) -> tuple[Callable, Callable]:
-    """Honest input: THEORY's potential; corrupted: :data:`WRONG_POTENTIALS`."""
+def _potential_cases(fn: Callable[[sp.Expr], Verdict],
+                     expect: str | None = None) -> tuple[Callable, Callable]:
+    """Honest input: THEORY's potential; corrupted: :data:`WRONG_POTENTIALS`, each to be
+    caught by a failure containing ``expect`` when given."""
+    def wrong(quick: bool) -> list[Case]:
+        cases = [case(label, fn, pot) for label, pot in WRONG_POTENTIALS.items()]
+        return cases if expect is None else expecting(expect, cases)
+
     return (lambda quick: [case("THEORY §2 hyperbolic entropy, one coordinate", fn, POTENTIAL)],
-            lambda quick: [case(label, fn, pot) for label, pot in WRONG_POTENTIALS.items()])
+            wrong)
 
 
-honest, wrong = _potential_cases(check_mirror_flow)
+honest, wrong = _potential_cases(check_mirror_flow, expect=SHOWN_FALSE)
 register(
     "mirror-flow",
     "The (u, v) gradient flow gives the mirror flow d∇φ_α(β)/dt = −∇L(β) for the hyperbolic "
@@ -208,12 +265,12 @@ register(
     "inverts θ = ∇φ_α(β).",
     cases=lambda quick: [case("THEORY §2 formulas, one coordinate", check_conjugate,
                               POTENTIAL, CONJUGATE, INVERSE)],
-    corrupted=lambda quick: [
+    corrupted=lambda quick: expecting(SHOWN_FALSE, [
         case("conjugate without the factor 1/2", check_conjugate,
              POTENTIAL, 2 * CONJUGATE, INVERSE),
         case("inversion β = α²·sinh(θ)", check_conjugate,
              POTENTIAL, CONJUGATE, alpha**2 * sp.sinh(theta)),
-    ],
+    ]),
     module=MODULE,
 )
 

@@ -12,17 +12,19 @@ import subprocess
 import sys
 
 import pytest
+import sympy as sp
 
 import proofs_checks
-from proofs_checks import registry
+from proofs_checks import corrupt, instances, optimality, registry, symbolic
 from proofs_checks.cli import main, select
-from proofs_checks.registry import Verdict, all_checks, case, run_check, run_control
+from proofs_checks.registry import Verdict, all_checks, case, expecting, run_check, run_control
 
 from .conftest import assert_one_line_error, run_cli
 
 REQUIRED = {
-    "conservation", "mirror-flow", "potential-limit", "conjugate", "saddle-critical",
-    "strict-saddle", "kkt", "min-l1", "monotone", "orthogonal-lasso", "heteroclinic",
+    "conservation", "mirror-flow", "potential-limit", "conjugate", "log-domain",
+    "saddle-critical", "strict-saddle", "kkt", "min-l1", "monotone", "orthogonal-lasso",
+    "first-jump", "example-a", "dual-recursion", "no-repeat", "float-path", "heteroclinic",
     "convergence-rate", "first-jump-correction", "primal-dual",
 }
 FAST = [c.name for c in all_checks() if not c.slow]
@@ -86,6 +88,36 @@ def test_failure_and_crash_are_never_counted_as_success(failing_check: str) -> N
     assert run_check(check).status == "fail"
     control = run_control(check)
     assert not control.caught and "RuntimeError: boom" in control.details
+
+
+def test_a_control_failing_by_another_clause_is_not_caught(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong = case("x", lambda: Verdict(False, "k=4 (last): g ≠ 0"))
+    check = registry.Check(
+        "wrong-clause", "Nothing.", lambda quick: [],
+        lambda quick: expecting("no coordinate with β_i = 0", [wrong]), "tests")
+    monkeypatch.setitem(registry._REGISTRY, "wrong-clause", check)
+    control = run_control(check)
+    assert not control.caught and "NOT caught by the targeted clause" in control.details
+    assert control.outcomes[0]["expect"] == "no coordinate with β_i = 0"
+
+
+def test_symbolic_refutation_needs_a_witness() -> None:
+    x = sp.Symbol("x", real=True)
+    true_but_unproved = symbolic._refuted("not proved", sp.sin(x)**2 + sp.cos(x)**2 - 1)
+    assert true_but_unproved.startswith("not proved") and symbolic.SHOWN_FALSE not in (
+        true_but_unproved)
+    assert symbolic._refuted("no", sp.sin(x)**2 - sp.cos(x)**2 - 1).startswith(
+        symbolic.SHOWN_FALSE + " x = ")
+
+
+def test_l1_corruptions_only_on_designs_with_a_null_space() -> None:
+    full_rank = instances.least_squares(False)[0]
+    assert full_rank not in optimality._with_null_space(False)
+    with pytest.raises(ValueError, match="full column rank"):
+        corrupt.non_minimal_minimiser(full_rank.path)
+    with pytest.raises(ValueError, match="range"):
+        corrupt.dual_off_range(full_rank.path)
 
 
 def test_exit_status_is_one_when_a_check_fails(failing_check: str, capsys) -> None:
