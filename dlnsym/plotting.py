@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import numpy as np
@@ -395,6 +395,7 @@ def simulate_figure1(
     dps: int | None = None,
     path: SaddlePath | None = None,
     samples: int = 601,
+    simulator: Callable[..., Trajectory] | None = None,
 ) -> Figure:
     """Simulate ``problem`` at each Λ and draw :func:`plot_figure1` against its saddle path.
 
@@ -412,6 +413,9 @@ def simulate_figure1(
     samples : int
         The trajectories are sampled at this many equally spaced times on ``[0, t_max]``, so
         that curves are smooth even where the integrator takes long steps.
+    simulator : callable, optional
+        ``simulator(problem, Λ, t_max, at=grid) -> Trajectory`` (e.g. the CLI's, with a
+        progress bar); default :func:`dlnsym.simulate.simulate` at ``dps`` digits.
 
     Returns
     -------
@@ -424,9 +428,12 @@ def simulate_figure1(
         path = saddle_path(problem)
     t_max = _default_t_end(path) if t_max is None else float(t_max)
     grid = np.linspace(0.0, t_max, samples)
-    runs = [simulate(problem, log_inv_alpha=lam, t_max=t_max, dps=dps, at=grid)
-            for lam in log_inv_alphas]
-    return plot_figure1(path, runs)
+    if simulator is None:
+        def simulator(p: Problem, lam: float, t_end: float, **options: Any) -> Trajectory:
+            return simulate(p, log_inv_alpha=lam, t_max=t_end, dps=dps, **options)
+
+    return plot_figure1(path, [simulator(problem, lam, t_max, at=grid)
+                               for lam in log_inv_alphas])
 
 
 def _draw_saddles(ax: Axes, betas: np.ndarray, coordinates: list[int]) -> None:

@@ -16,6 +16,7 @@ import decimal
 import math
 import numbers
 import os
+import zipfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -257,13 +258,15 @@ def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
 def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Problem:
     """Read a problem from ``.npz`` (arrays ``X`` and ``y``) or ``.csv``.
 
-    A CSV file has a header row; the column named ``y`` is the target and every other column
-    is a feature.  In exact mode CSV decimals are read as exact decimal rationals.
+    A CSV file is UTF-8 text with a header row of distinct names; the column named ``y`` is
+    the target and every other column is a feature.  In exact mode CSV decimals are read as
+    exact decimal rationals; in float mode a cell beyond the float64 range is refused.
 
     Raises
     ------
     ProblemError
-        Unknown extension, missing arrays/columns, bad cells (with line and column).
+        Unknown extension, a file that is not a valid .npz archive or not UTF-8 text,
+        missing arrays/columns, duplicate column names, bad cells (with line and column).
     FileNotFoundError
         The file does not exist.
     """
@@ -278,25 +281,57 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
     raise ProblemError(f"{p}: unknown data format {suffix!r}; use .npz (X, y) or .csv")
 
 
+#: The first bytes of a zip archive (an .npz file is one): a local file header, or the end
+#: record of an empty archive.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_NPZ_HINT = "save it with np.savez(path, X=X, y=y)"
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a file that is not a zip archive before numpy guesses at it (numpy would read
+    any other bytes as a pickle, or as a bare .npy array)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if not head:
+        raise ProblemError(f"{path}: empty file, not a valid .npz file; {_NPZ_HINT}")
+    if head not in _ZIP_MAGIC:
+        raise ProblemError(f"{path}: not a valid .npz file (not a zip archive); {_NPZ_HINT}")
+
+
 def _read_npz(path: Path, exact: bool) -> Problem:
+    _check_zip(path)
     try:
         with np.load(path, allow_pickle=False) as data:
             missing = {"X", "y"} - set(data.files)
             if missing:
                 raise ProblemError(
                     f"{path}: missing array(s) {sorted(missing)}; the file has {data.files}, "
-                    "save it with np.savez(path, X=X, y=y)"
+                    f"{_NPZ_HINT}"
                 )
             X, y = data["X"], data["y"]
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ProblemError(f"{path}: not a readable .npz file ({exc})") from None
     return as_problem(X, y, exact=exact, name=path.stem)
 
 
-def _read_csv(path: Path, exact: bool) -> Problem:
-    with path.open(newline="") as fh:
-        rows = list(csv.reader(fh))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+def _csv_rows(path: Path) -> list[list[str]]:
+    """The non-blank rows of a UTF-8 CSV file (a byte-order mark is allowed)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError as exc:
+        raise ProblemError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise ProblemError(f"{path}: not a readable CSV file ({exc})") from None
+    return [r for r in rows if any(cell.strip() for cell in r)]
+
+
+def _csv_header(path: Path, rows: list[list[str]]) -> list[str]:
+    """The column names of the header row, checked: one 'y', at least one feature, unique
+    names, and at least one data row."""
     if not rows:
         raise ProblemError(f"{path}: empty file; expected a header row and data rows")
     header = [h.strip() for h in rows[0]]
@@ -306,8 +341,34 @@ def _read_csv(path: Path, exact: bool) -> Problem:
         raise ProblemError(f"{path}: more than one column named 'y'")
     if len(header) < 2:
         raise ProblemError(f"{path}: no feature columns besides 'y'")
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise ProblemError(
+            f"{path}: duplicate column name(s) {repeated} in the header; give every column "
+            "its own name"
+        )
     if len(rows) < 2:
         raise ProblemError(f"{path}: header only, no data rows")
+    return header
+
+
+def _csv_cell(text: str, where: str, exact: bool) -> Fraction | float:
+    """One cell: its exact value, or (float mode) its float64 value, refused if it overflows."""
+    value = _to_fraction(text, where)
+    if exact:
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        raise ProblemError(
+            f"{where}: {text.strip()!r} is beyond the float64 range (±1.8e308); rescale the "
+            "data, or use exact arithmetic"
+        ) from None
+
+
+def _read_csv(path: Path, exact: bool) -> Problem:
+    rows = _csv_rows(path)
+    header = _csv_header(path, rows)
     jy = header.index("y")
     X, y = [], []
     for line, row in enumerate(rows[1:], start=2):
@@ -316,7 +377,7 @@ def _read_csv(path: Path, exact: bool) -> Problem:
                 f"{path} line {line}: {len(row)} cells, but the header has {len(header)}"
             )
         cells = [
-            _to_fraction(cell, f"{path} line {line}, column {header[j]!r}")
+            _csv_cell(cell, f"{path} line {line}, column {header[j]!r}", exact)
             for j, cell in enumerate(row)
         ]
         y.append(cells[jy])

@@ -56,3 +56,27 @@ def test_errors_are_one_line(tmp_path, args, fragments):
 def test_output_is_required():
     proc = run_cli("figure", "--example", "A")
     assert proc.returncode == 2 and "-o" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("output", "fragments"),
+    [
+        ("/proc/fig.png", ["'/proc/fig.png'", "not writable"]),
+        ("", ["empty path"]),
+        ("DIR", ["it is a directory"]),
+        ("fig.jpg", ["fig.jpg", ".png"]),
+    ],
+)
+def test_output_is_checked_before_the_data_is_read(tmp_path, output, fragments):
+    output = str(tmp_path) if output == "DIR" else output
+    proc = run_cli("figure", str(tmp_path / "no_such_file.csv"), "-o", output)
+    assert_one_line_error(proc, "dlnsym figure: error:", *fragments)
+    assert "no_such_file" not in proc.stderr and ".tmp" not in proc.stderr
+
+
+@pytest.mark.parametrize("option", ["--t-max", "--log-inv-alpha"])
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_non_finite_values_are_refused_without_warnings(tmp_path, option, value):
+    proc = run_cli("figure", "--example", "A", option, value, "-o", str(tmp_path / "x.png"))
+    assert_one_line_error(proc, "dlnsym figure: error:", option, repr(value))
+    assert "Warning" not in proc.stderr and not any(tmp_path.iterdir())

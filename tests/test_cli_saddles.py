@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from .conftest import assert_one_line_error, run_cli
 
@@ -57,3 +58,39 @@ def test_errors_are_one_line(tmp_path):
     assert_one_line_error(run_cli("saddles", "--example", "A", "--max-saddles", "1"),
                           "max_saddles")
     assert_one_line_error(run_cli("saddles", "--example", "nope"), "invalid choice")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragments"),
+    [
+        ("inf.csv", b"x0,x1,y\n1,1e999,2\n3,4,5\n",
+         ["inf.csv line 2, column 'x1'", "'1e999'", "float64 range"]),
+        ("latin1.csv", b"x0,x1,y\n\xe9,2,3\n", ["latin1.csv", "not UTF-8", "0xe9"]),
+        ("x.npz", b"", ["x.npz", "empty file", "not a valid .npz"]),
+        ("bad.npz", b"x0,y\n1,2\n", ["bad.npz", "not a valid .npz file (not a zip archive)"]),
+        ("zip.npz", b"PK\x03\x04truncated", ["zip.npz", "not a readable .npz"]),
+        ("dupname.csv", b"x0,x0,y\n1,2,3\n4,5,6\n", ["dupname.csv", "duplicate", "['x0']"]),
+    ],
+)
+def test_bad_files_are_one_line_errors(tmp_path, name, content, fragments):
+    data = tmp_path / name
+    data.write_bytes(content)
+    proc = run_cli("saddles", str(data))
+    assert_one_line_error(proc, "dlnsym saddles: error:", *fragments)
+    assert "pickle" not in proc.stderr
+
+
+def test_huge_cell_is_read_exactly_with_exact(tmp_path):
+    data = tmp_path / "huge.csv"
+    data.write_text("x0,y\n1e999,1\n")
+    proc = run_cli("saddles", str(data), "--exact", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["saddles"][-1] == ["1/" + "1" + "0" * 999]
+
+
+def test_utf8_byte_order_mark_is_allowed(tmp_path):
+    data = tmp_path / "bom.csv"
+    data.write_bytes(b"\xef\xbb\xbfx0,y\n2,1\n")
+    proc = run_cli("saddles", str(data), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["saddles"][-1] == [0.5]

@@ -62,3 +62,65 @@ def test_table_output() -> None:
 )
 def test_errors_are_one_line(args: list[str], fragment: str) -> None:
     assert_one_line_error(run_cli("simulate", "--example", "A", *args), fragment)
+
+
+@pytest.mark.parametrize(
+    ("plot", "fragments"),
+    [
+        ("out.jpg", ["'out.jpg'", ".png"]),
+        ("/proc/p.png", ["'/proc/p.png'", "not writable"]),
+        ("", ["empty path"]),
+    ],
+)
+def test_plot_is_checked_before_anything_is_computed(tmp_path, plot: str,
+                                                     fragments: list[str]) -> None:
+    """The bad --plot is reported first, before even the data file is read."""
+    proc = run_cli("simulate", str(tmp_path / "no_such.csv"), "--log-inv-alpha", "1e6",
+                   "--dps", "40", "--json", "--plot", plot)
+    assert_one_line_error(proc, "dlnsym simulate: error:", *fragments)
+    assert "no_such" not in proc.stderr and ".tmp" not in proc.stderr
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--at", ""], "--at"),
+        (["--at", "1,x"], "--at"),
+        (["--t-max", "inf"], "--t-max"),
+        (["--t-max", "nan"], "--t-max"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(args: list[str], fragment: str) -> None:
+    proc = run_cli("simulate", "--example", "A", "--log-inv-alpha", "10", *args)
+    assert_one_line_error(proc, "dlnsym simulate: error: argument", fragment)
+
+
+def test_zero_target_asks_for_t_max(tmp_path) -> None:  # noqa: ANN001 - pytest fixture
+    data = tmp_path / "zeroy.csv"
+    data.write_text("x0,x1,y\n1,2,0\n3,4,0\n")
+    proc = run_cli("simulate", str(data), "--log-inv-alpha", "10")
+    assert_one_line_error(proc, "∇L(0) = 0", "give --t-max")
+    assert "got 0.0" not in proc.stderr
+    proc = run_cli("simulate", str(data), "--log-inv-alpha", "10", "--t-max", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["beta"][-1] == [0.0, 0.0]
+
+
+def test_dependent_columns_need_algorithm_1_only_for_the_defaults(tmp_path) -> None:  # noqa: ANN001
+    """As the API: with --t-max the flow is simulated (no limit to compare); without it, or
+    with --plot, the message says what Algorithm 1 was needed for."""
+    data = tmp_path / "dupcol.csv"
+    data.write_text("x0,x1,y\n1,1,1\n2,2,0\n3,3,1\n")
+    proc = run_cli("simulate", str(data), "--log-inv-alpha", "10", "--t-max", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["t_end"] == 2 and doc["jump_times"] == []
+    np.testing.assert_allclose(doc["beta"][-1][0], doc["beta"][-1][1])
+    table = run_cli("simulate", str(data), "--log-inv-alpha", "10", "--t-max", "2")
+    assert table.returncode == 0 and "Algorithm 1 is undefined" in table.stdout
+    assert_one_line_error(run_cli("simulate", str(data), "--log-inv-alpha", "10"),
+                          "linearly dependent", "default --t-max")
+    assert_one_line_error(run_cli("simulate", str(data), "--log-inv-alpha", "10", "--t-max",
+                                  "2", "--plot", str(tmp_path / "p.png")),
+                          "linearly dependent", "--plot")

@@ -1,9 +1,14 @@
-"""Arguments shared by the CLI commands: where the problem comes from."""
+"""Arguments and checks shared by the CLI commands: where the problem comes from, option
+types, and output files checked before any computation."""
 
 from __future__ import annotations
 
 import argparse
+import math
+from pathlib import Path
 
+from dlnsym.errors import ParameterError
+from dlnsym.io import check_writable_file
 from dlnsym.problems import EXAMPLES, Problem, example, read_problem
 
 
@@ -19,8 +24,55 @@ def add_problem_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    """``--quiet``: no progress bar (there is none anyway when stderr is not a terminal)."""
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar (none is shown when stderr is not a terminal)")
+
+
 def problem_from_args(args: argparse.Namespace, *, exact: bool) -> Problem:
     """Load the problem named by ``DATA`` or ``--example``."""
     if args.example is not None:
         return example(args.example, exact=exact)
     return read_problem(args.data, exact=exact)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a positive finite number (argparse reports the error as a usage error).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Not a number, ≤ 0, infinite or NaN.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return value
+
+
+def check_dps(dps: int | None) -> None:
+    """Refuse ``--dps`` below :data:`dlnsym.simulate.MIN_DPS` before any computation."""
+    from dlnsym.simulate import MIN_DPS
+
+    if dps is not None and dps < MIN_DPS:
+        raise ParameterError(f"--dps must be at least {MIN_DPS}, got {dps}")
+
+
+def check_figure_file(path: str) -> Path:
+    """Check, before computing it, that a figure can be saved as ``path``: not empty, a
+    writable (or creatable) directory, and an extension :mod:`dlnsym.plotting` knows.
+
+    Raises
+    ------
+    ParameterError
+        With a one-line message naming ``path``.
+    """
+    from dlnsym.plotting import figure_format
+
+    target = check_writable_file(path, "the figure")
+    figure_format(target)
+    return target

@@ -7,18 +7,38 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from dlnsym.errors import ParameterError
+from dlnsym.errors import DegenerateProblemError, ParameterError
 
-from ._common import add_problem_arguments, problem_from_args
+from ._common import (
+    add_problem_arguments,
+    add_quiet_argument,
+    check_dps,
+    check_figure_file,
+    positive_float,
+    problem_from_args,
+)
+from ._runs import Interrupted, SimulationSeries, run_position
 
 if TYPE_CHECKING:
+    from dlnsym.problems import Problem
     from dlnsym.saddle_path import SaddlePath
     from dlnsym.trajectory import Trajectory
 
+#: The default end of the run, as a multiple of the last jump time of Algorithm 1.
+T_MAX_FACTOR = 1.2
+
 
 def _times(text: str) -> list[float]:
-    """``"t1,t2,…"`` → floats (argparse turns the ValueError into a usage error)."""
-    return [float(part) for part in text.split(",") if part.strip()]
+    """``"t1,t2,…"`` → floats; argparse reports an empty list or a bad number."""
+    try:
+        times = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated times such as 0.5,1,2, got {text!r}"
+        ) from None
+    if not times:
+        raise argparse.ArgumentTypeError("expected at least one time, such as 0.5,1,2")
+    return times
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="decimal digits (≥ 15) for mpmath; default float64",
     )
     parser.add_argument(
-        "--t-max", type=float, default=None, metavar="T",
-        help="end of the accelerated time (default 1.2 × the last jump time of Algorithm 1)",
+        "--t-max", type=positive_float, default=None, metavar="T",
+        help="end of the accelerated time (default 1.2 × the last jump time of Algorithm 1; "
+             "with --t-max, Algorithm 1 is optional: it only supplies the limit to compare)",
     )
     parser.add_argument(
         "--at", type=_times, default=None, metavar="t1,t2,…",
@@ -50,65 +71,85 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print one JSON object: log_inv_alpha, t, beta (one row per time), loss, "
              "jump_times (mp values as decimal strings)",
     )
-    parser.add_argument("--plot", metavar="FILE", help="save Figure-1 panels (.png/.pdf/.svg)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--plot", metavar="FILE",
+                        help="save Figure-1 panels (.png/.pdf/.svg), after the output")
+    add_quiet_argument(parser)
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+def _limit_path(problem: Problem, args: argparse.Namespace) -> SaddlePath | None:
+    """Algorithm 1 on ``problem``; ``None`` when it is undefined (dependent columns) but not
+    needed, i.e. with ``--t-max`` and without ``--plot``."""
     from dlnsym.saddle_path import saddle_path
-    from dlnsym.simulate import MIN_DPS, simulate
 
-    if args.dps is not None and args.dps < MIN_DPS:
-        raise ParameterError(f"--dps must be at least {MIN_DPS}, got {args.dps}")
-    if args.t_max is not None and not args.t_max > 0:
-        raise ParameterError(f"--t-max must be positive, got {args.t_max}")
-    problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
-    path = saddle_path(problem)
-    t_max = args.t_max if args.t_max is not None else 1.2 * float(path.times[-1])
-    if args.at is not None:
-        outside = [t for t in args.at if not 0 <= t <= t_max]
-        if outside:
-            raise ParameterError(
-                f"--at time {outside[0]} is outside [0, t-max = {t_max:.6g}]; raise --t-max"
-            )
-    # tqdm's disable=None: silent when stderr is not a terminal
-    with tqdm(total=t_max, unit="t̃", file=sys.stderr, disable=True if args.quiet else None,
-              bar_format="{l_bar}{bar}| t̃ {n:.4g}/{total:.4g} [{elapsed}<{remaining}]") as bar:
+    try:
+        return saddle_path(problem)
+    except DegenerateProblemError as exc:
+        if args.t_max is None:
+            raise ParameterError(f"{exc}; Algorithm 1 sets the default --t-max: give --t-max "
+                                 "to simulate without it") from None
+        if args.plot is not None:
+            raise ParameterError(f"{exc}; --plot draws the saddle path of Algorithm 1: leave "
+                                 "out --plot to simulate without it") from None
+        return None
 
-        def progress(t: float) -> None:
-            bar.update(t - bar.n)
 
-        trajectory = simulate(
-            problem,
-            log_inv_alpha=args.log_inv_alpha,
-            t_max=t_max,
-            dps=args.dps,
-            at=args.at,
-            jump_levels=[float(v) for v in path.losses],
-            progress=progress,
+def _t_max(args: argparse.Namespace, path: SaddlePath | None) -> float:
+    """``--t-max``, or :data:`T_MAX_FACTOR` × the last jump time of Algorithm 1."""
+    if args.t_max is not None:
+        return args.t_max
+    if path is None or path.n_jumps == 0:
+        raise ParameterError("∇L(0) = 0: the flow does not move and Algorithm 1 has no jump; "
+                             "give --t-max")
+    return T_MAX_FACTOR * float(path.times[-1])
+
+
+def _check_at(times: list[float] | None, t_max: float) -> None:
+    """Every ``--at`` time must lie in ``[0, t_max]``."""
+    outside = [t for t in times or () if not 0 <= t <= t_max]
+    if outside:
+        raise ParameterError(
+            f"--at time {outside[0]} is outside [0, t-max = {t_max:.6g}]; raise --t-max"
         )
-    if args.plot:
-        from dlnsym.plotting import plot_figure1, save_figure
 
-        save_figure(plot_figure1(path, trajectory, t_end=trajectory.t_end), args.plot)
+
+def run(args: argparse.Namespace) -> int:
+    """Check every option and output path, simulate, print, then save the plot; after
+    Ctrl-C print what was computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
+    check_dps(args.dps)
+    if args.plot is not None:
+        check_figure_file(args.plot)
+    problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
+    path = _limit_path(problem, args)
+    t_max = _t_max(args, path)
+    _check_at(args.at, t_max)
+    levels = None if path is None else [float(v) for v in path.losses]
+    with SimulationSeries(problem, 1, quiet=args.quiet, dps=args.dps, at=args.at,
+                          jump_levels=levels) as series:
+        trajectory = series.run(args.log_inv_alpha, t_max, stop=False)
     if args.json:
         print(json.dumps(trajectory.to_json()))
     else:
         _print_table(trajectory, path)
+    sys.stdout.flush()  # the results are out before saving the plot can fail
+    if args.plot is not None:
+        _save_plot(trajectory, path, args.plot)
     if trajectory.interrupted:
-        print(
-            f"dlnsym simulate: interrupted at t̃ = {trajectory.t_end:.6g} of {t_max:.6g}; "
-            f"the output above holds the {len(trajectory.t)} samples computed so far",
-            file=sys.stderr,
-        )
-        return 130
+        kept = f"the output above holds the {len(trajectory.t)} samples computed so far"
+        if args.plot is not None:
+            kept += f", the plot {args.plot} the same part of the run"
+        raise Interrupted(run_position(trajectory, t_max), kept)
     return 0
 
 
-def _print_table(trajectory: Trajectory, path: SaddlePath) -> None:
+def _save_plot(trajectory: Trajectory, path: SaddlePath, target: str) -> None:
+    """Figure-1 panels of ``trajectory`` against the limit, saved atomically as ``target``."""
+    from dlnsym.plotting import plot_figure1, save_figure
+
+    save_figure(plot_figure1(path, trajectory, t_end=trajectory.t_end), target)
+
+
+def _print_table(trajectory: Trajectory, path: SaddlePath | None) -> None:
     """A human-readable summary: samples, then detected vs predicted jump times."""
     import numpy as np
 
@@ -118,6 +159,10 @@ def _print_table(trajectory: Trajectory, path: SaddlePath) -> None:
     with np.printoptions(precision=6, linewidth=200):
         for t, loss, row in zip(trajectory.t, trajectory.loss, beta, strict=True):
             print(f"{t:>12.6g} {float(loss):>12.6g}  {row}")
+    if path is None:
+        print("no jump times to compare: Algorithm 1 is undefined for this problem "
+              "(linearly dependent columns; see dlnsym saddles)")
+        return
     print(f"{'k':>3} {'t_k (limit)':>14} {'t̂_k (detected)':>16}")
     for k, tk in enumerate(path.times[1:], start=1):
         tj = trajectory.jump_times[k - 1] if k <= len(trajectory.jump_times) else float("nan")
