@@ -7,6 +7,9 @@ The public API:
 * simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
   :func:`simulate_network` (the (u, v) flow itself)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
+* errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
+  :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
+  :class:`IntegrationError` (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
 ``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
@@ -23,6 +26,7 @@ from dlnsym.errors import (
     ParameterError,
     ProblemError,
 )
+from dlnsym.integrate.driver import IntegrationError
 from dlnsym.network import simulate_network
 from dlnsym.problems import Problem, as_problem, example, read_problem
 from dlnsym.saddle_path import SaddlePath, saddle_path
@@ -34,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DegenerateProblemError",
     "DlnsymError",
+    "IntegrationError",
     "MaxSaddlesError",
     "ParameterError",
     "Problem",

@@ -22,10 +22,12 @@ The module is callable: ``dlnsym.compare(path, trajectory)`` is :func:`compare`.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -137,7 +139,10 @@ def compare(
     Raises
     ------
     ParameterError
-        ``window`` out of range, or the trajectory's β has the wrong number of coordinates.
+        ``path`` not a SaddlePath or ``trajectory`` not a trajectory (also: the two swapped),
+        ``window`` not a fraction in (0, ½), ``grid`` not a whole number ≥ 0, the trajectory's
+        β has the wrong number of coordinates, or it has no samples and cannot be evaluated
+        densely (``grid = 0``, or no ``at``).
 
     Notes
     -----
@@ -146,9 +151,20 @@ def compare(
     ``(t_k − w_k, t_k + w_k)``, NaN if there is none.  Errors are computed in the trajectory's
     own arithmetic (mpf for an mpmath trajectory, so errors far below 1e-16 are resolved) and
     reported as floats.
+
+    Examples
+    --------
+    >>> import dlnsym
+    >>> A = dlnsym.example("A")
+    >>> cmp_ = compare(dlnsym.saddle_path(A), dlnsym.simulate(A, log_inv_alpha=1000))
+    >>> [round(float(1000 * e), 1) for e in cmp_.jump_time_errors]   # Λ·(t̂_k − t_k) ≈ c_k
+    [-0.3, -0.8, -0.1, 0.8, -9.6]
+    >>> bool(cmp_.plateau_error < 1e-7)      # β − β_k mid-plateau: exponentially small in Λ
+    True
     """
-    if not 0 < window < 0.5:
-        raise ParameterError(f"window must be a fraction in (0, 0.5), got {window!r}")
+    _check_pair(path, trajectory)
+    window = _check_window(window)
+    grid = _check_grid(grid)
     times = np.array([float(t) for t in path.times])
     jumps = times[1:]
     t = np.asarray(trajectory.t, dtype=float)
@@ -158,11 +174,18 @@ def compare(
             f"trajectory.beta has shape {beta.shape}; the path's problem has d = "
             f"{path.problem.d} coordinates: compare a trajectory of the same problem"
         )
+    dense = bool(grid) and hasattr(trajectory, "at") and hasattr(trajectory, "t_end")
+    if t.size == 0 and not dense:
+        raise ParameterError(
+            "the trajectory has no samples (simulated with at=[]?), so there is nothing to "
+            "compare; simulate with at=None (every step) or with sample times, or compare a "
+            "Trajectory with grid > 0, which evaluates it densely"
+        )
     lengths = np.diff(times)
     windows = window * np.minimum(lengths, np.append(lengths[1:], np.inf))
     starts = np.concatenate([[0.0], jumps + windows])
     ends = np.append(jumps - windows, np.inf)
-    t_end = float(getattr(trajectory, "t_end", t.max()))
+    t_end = float(trajectory.t_end) if hasattr(trajectory, "t_end") else float(t.max())
     plateau = np.full(len(times), math.nan)
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
         inside = (t >= a) & (t <= b) if k == 0 else (t > a) & (t < b)
@@ -182,6 +205,55 @@ def compare(
         resolution=float(np.finfo(float).eps) if beta.dtype != object or not dps
         else 10.0 ** -dps,
     )
+
+
+#: what :func:`compare` reads of a trajectory (``at``, ``t_end`` and ``dps`` if present)
+TRAJECTORY_ATTRIBUTES = ("t", "beta", "jump_times", "log_inv_alpha")
+
+
+def _check_pair(path: Any, trajectory: Any) -> None:
+    """``path`` a SaddlePath, ``trajectory`` anything with :data:`TRAJECTORY_ATTRIBUTES`
+    (a :class:`Trajectory`, a network trajectory, or a duck-typed stand-in)."""
+    if isinstance(trajectory, SaddlePath) and not isinstance(path, SaddlePath):
+        raise ParameterError(
+            f"compare(path, trajectory) got a {type(path).__name__} as path and a SaddlePath "
+            "as trajectory: the arguments are swapped; call compare(path, trajectory)"
+        )
+    if not isinstance(path, SaddlePath):
+        raise ParameterError(
+            f"path must be a SaddlePath (from dlnsym.saddle_path(problem)), got "
+            f"{type(path).__name__}"
+        )
+    missing = [name for name in TRAJECTORY_ATTRIBUTES if not hasattr(trajectory, name)]
+    if missing:
+        raise ParameterError(
+            f"trajectory must be a Trajectory (from dlnsym.simulate or "
+            f"dlnsym.simulate_network), got {type(trajectory).__name__}, which has no "
+            f"{', '.join(missing)}"
+        )
+
+
+def _is_real(value: Any) -> bool:
+    """A real number, not a bool (``True < 0.5`` would hold)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _check_window(window: Any) -> float:
+    """The window fraction: ``w_k`` is ``window`` times the shorter neighbouring plateau, so
+    ``window < ½`` keeps the windows of two consecutive jumps from overlapping."""
+    if not _is_real(window) or not 0 < window < 0.5:
+        raise ParameterError(f"window must be a fraction in (0, 0.5), got {window!r}")
+    return float(window)
+
+
+def _check_grid(grid: Any) -> int:
+    """The number of dense-evaluation points per compared interval (0: samples only)."""
+    if not isinstance(grid, int | np.integer) or isinstance(grid, bool) or grid < 0:
+        raise ParameterError(
+            f"grid must be a whole number ≥ 0 of points per interval (0: samples only), "
+            f"got {grid!r}"
+        )
+    return int(grid)
 
 
 def _sup_error(beta: np.ndarray, saddle: np.ndarray) -> float:

@@ -2,7 +2,9 @@
 
 Every public function validates its input and raises one of these, with a message that says
 what was wrong and what to do.  They all derive from :class:`DlnsymError`, which the CLI turns
-into a one-line message and exit status 2.
+into a one-line message and exit status 2.  The integrator's
+:class:`~dlnsym.integrate.driver.IntegrationError` is one too (exported as
+``dlnsym.IntegrationError``).
 """
 
 from __future__ import annotations
@@ -35,4 +37,5 @@ class MaxSaddlesError(DlnsymError, RuntimeError):
 
 
 class ParameterError(DlnsymError, ValueError):
-    """A numerical parameter (Λ, α, dps, tolerance, times, …) is out of its valid range."""
+    """An argument (Λ, α, dps, tolerance, times, a path or trajectory, …) is of the wrong kind
+    or out of its valid range."""

@@ -115,7 +115,7 @@ from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integr
 from dlnsym.integrate.radau import RadauStep, float64_beta_level, radau_tableau
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
-from dlnsym.trajectory import Trajectory
+from dlnsym.trajectory import Trajectory, check_times
 
 __all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol"]
 
@@ -123,6 +123,16 @@ __all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol"]
 MIN_DPS = 15
 #: above this Λ float64 cannot represent α-scale data meaningfully; use ``dps``
 FLOAT_MAX_LOG_INV_ALPHA = 1e12
+#: above this Λ the mp path is refused up front.  Its Newton iteration runs partly in float64
+#: (warm start, linear algebra, error weights ``2Λ/tol``: :mod:`dlnsym.integrate.radau`,
+#: "Mixed precision"), and on example A it stops converging for steps of any useful size
+#: from Λ ≈ 1e176 (dps=30), 1e183 (dps=20), 1e190 (dps=15): the run then creeps on with
+#: steps of ~1e-20 and ends in a step-size underflow (measured 2026-11-28); above 1.8e308 Λ
+#: has no float64 value at all.  Below the limit the cost grows with log Λ twice: ~19 steps
+#: per decade of Λ (each jump's step recovers from ~1/Λ by a bounded factor per step) at
+#: ``dps + log10 Λ`` working digits — whole path at dps=20: 1e6 ≈ 1 s, 1e100 ≈ 14 s (1900
+#: steps), 1e150 ≈ 60 s (3200 steps)
+MP_MAX_LOG_INV_ALPHA = 1e150
 #: float64 path: default local tolerance
 FLOAT_TOL = 1e-11
 #: most Radau IIA stages (order 41): the certified tableau costs ≈ 2 s at 21 stages and
@@ -188,9 +198,13 @@ def radau_stages(tol: Any) -> int:
 # --------------------------------------------------------------------------- arguments
 
 
-def _parse_positive(value: Any, name: str) -> mpmath.mpf:
-    """``value`` (number, string, Fraction or mpf) as an mpf at the current precision."""
+def _parse_number(value: Any, name: str, want: str = "a positive number") -> mpmath.mpf:
+    """``value`` (number, string, Fraction or mpf) as an mpf at the current precision.
+
+    A bool is refused: ``True`` is an ``int`` to Python and would silently mean 1."""
     try:
+        if isinstance(value, bool | np.bool_):
+            raise TypeError
         if isinstance(value, Fraction):
             out = mpmath.mpf(value.numerator) / value.denominator
         elif isinstance(value, str):
@@ -201,9 +215,15 @@ def _parse_positive(value: Any, name: str) -> mpmath.mpf:
             raise TypeError
     except (TypeError, ValueError):
         raise ParameterError(
-            f"{name} = {value!r} is not a number; give a number or a decimal string such as "
+            f"{name} = {value!r} is not a number; give {want} or a decimal string such as "
             "'1e6'"
         ) from None
+    return out
+
+
+def _parse_positive(value: Any, name: str) -> mpmath.mpf:
+    """:func:`_parse_number`, and positive and finite."""
+    out = _parse_number(value, name)
     if not mpmath.isfinite(out) or out <= 0:
         raise ParameterError(f"{name} must be a positive finite number, got {value!r}")
     return out
@@ -215,13 +235,13 @@ def _log_inv_alpha(log_inv_alpha: Any, alpha: Any, digits: int) -> mpmath.mpf:
         raise ParameterError("give exactly one of log_inv_alpha (Λ = ln 1/α) and alpha")
     with mpmath.workdps(digits):
         if alpha is None:
-            try:
-                return _parse_positive(log_inv_alpha, "log_inv_alpha (Λ)")
-            except ParameterError:
+            lam = _parse_number(log_inv_alpha, "log_inv_alpha (Λ)")
+            if not mpmath.isfinite(lam) or lam <= 0:
                 raise ParameterError(
                     f"log_inv_alpha (Λ = ln 1/α) must be a positive finite number, got "
                     f"{log_inv_alpha!r}; Λ ≤ 0 means α ≥ 1, outside the theory"
-                ) from None
+                )
+            return lam
         a = _parse_positive(alpha, "alpha")
         if a >= 1:
             raise ParameterError(f"alpha must lie in (0, 1), got {alpha!r}")
@@ -238,6 +258,24 @@ def _check_dps(dps: Any) -> int | None:
     return int(dps)
 
 
+def _check_lambda_range(lam: mpmath.mpf, dps: int | None) -> None:
+    """Λ within the range of the path chosen by ``dps`` (:data:`FLOAT_MAX_LOG_INV_ALPHA`,
+    :data:`MP_MAX_LOG_INV_ALPHA`): refused before any work, not after a slow failure."""
+    if dps is None and lam > FLOAT_MAX_LOG_INV_ALPHA:
+        raise ParameterError(
+            f"Λ = {mpmath.nstr(lam, 6)} is beyond the float64 path "
+            f"(Λ ≤ {FLOAT_MAX_LOG_INV_ALPHA:g}); pass dps (e.g. dps=20)"
+        )
+    if dps is not None and lam > MP_MAX_LOG_INV_ALPHA:
+        raise ParameterError(
+            f"Λ = {mpmath.nstr(lam, 6)} is beyond the mp path (Λ ≤ {MP_MAX_LOG_INV_ALPHA:g}, "
+            f"α ≥ e^−{MP_MAX_LOG_INV_ALPHA:g}): its Newton iteration "
+            "runs partly in float64 and stops converging near Λ = 1e180, and the cost grows "
+            "with log Λ (≈ 1 min at the limit); use a smaller Λ — the jump times already "
+            "agree with the limit t_k to O(1/Λ)"
+        )
+
+
 def _check_tol(tol: Any, dps: int | None) -> Any:
     if tol is None:
         return default_tol(dps)
@@ -245,6 +283,38 @@ def _check_tol(tol: Any, dps: int | None) -> Any:
     if value >= 1e-3:
         raise ParameterError(f"tol must be below 1e-3, got {tol!r}")
     return float(value) if dps is None else value
+
+
+def _check_progress(progress: Any) -> Callable[[float], None] | None:
+    """Refuse a non-callable ``progress`` now, not with a TypeError after the first step."""
+    if progress is not None and not callable(progress):
+        raise ParameterError(
+            f"progress must be a function of the time t̃ (or None), got {progress!r}"
+        )
+    return progress
+
+
+def _check_jump_levels(levels: Any) -> list[float] | None:
+    """Plateau losses ``L_0 > L_1 > …`` as floats: jump k is the crossing of the mid level
+    ``(L_{k−1} + L_k)/2`` by a loss that never increases (:mod:`dlnsym.trajectory`), so the
+    levels must decrease strictly for each crossing to be found once, in order."""
+    if levels is None:
+        return None
+    want = "a number (a plateau loss)"
+    try:
+        values = [float(_parse_number(v, "jump_levels entry", want)) for v in levels]
+    except TypeError:  # not iterable
+        raise ParameterError(
+            f"jump_levels must be a sequence of plateau losses, got {levels!r}"
+        ) from None
+    if not all(math.isfinite(v) for v in values) or any(
+        b >= a for a, b in zip(values, values[1:], strict=False)
+    ):
+        raise ParameterError(
+            f"jump_levels must be finite and strictly decreasing (the plateau losses "
+            f"L(β_0) > L(β_1) > … of Algorithm 1), got {values}"
+        )
+    return values
 
 
 def _limit_path(problem: Problem) -> Any:
@@ -314,13 +384,14 @@ def simulate(
         ``dps + 20`` to ``10^−(dps−10)`` relative to ``1 + |β|`` at every sample; the float path
         agrees with the mp path to 1e-9 for Λ ≤ 10⁴ and 1e-7 up to Λ = 10⁶.
     at : sequence of float, optional
-        Sample exactly at these times (in ``[0, t_max]``, any order); default: every step.
+        Sample exactly at these times (in ``[0, t_max]``, any order); default: the initial
+        state ``t̃ = 0`` and the end of every accepted step.
     jump_levels : sequence of float, optional
         Plateau losses for jump detection (see :mod:`dlnsym.trajectory`); default
         Algorithm 1's ``L(β_k)``.  No jumps are detected when Algorithm 1 finds the problem
         degenerate.
     progress : callable(t̃), optional
-        Called after every accepted step (the CLI's progress bar).
+        Called after every accepted step (the CLI's progress bar); checked up front.
     mp_backend : {"arb", "mpmath"}
         Arithmetic of the mp path (ignored on float64): ``"arb"`` (default) computes with
         FLINT/Arb in C (:class:`~dlnsym.integrate.backend.ArbBackend`), ``"mpmath"`` in pure
@@ -335,8 +406,12 @@ def simulate(
     Raises
     ------
     ParameterError
-        Λ ≤ 0 or not a number, both/neither of Λ and α, dps < 15, tol out of range,
-        t_max ≤ 0, times outside ``[0, t_max]``, unknown ``mp_backend``.
+        Λ ≤ 0 or not a number (a bool is not a number), Λ beyond the path (float64:
+        ``FLOAT_MAX_LOG_INV_ALPHA`` = 1e12; mp: ``MP_MAX_LOG_INV_ALPHA`` = 1e150), both/neither
+        of Λ and α, dps < 15,
+        tol out of range, t_max ≤ 0, ``at`` not a flat list of numbers or a time outside
+        ``[0, t_max]``, ``jump_levels`` not strictly decreasing numbers, ``progress`` not
+        callable, unknown ``mp_backend``.
     ProblemError
         Malformed data.
     IntegrationError
@@ -356,6 +431,7 @@ def simulate(
     if mp_backend not in ("arb", "mpmath"):
         raise ParameterError(f"mp_backend must be 'arb' or 'mpmath', got {mp_backend!r}")
     lam_probe = _log_inv_alpha(log_inv_alpha, alpha, 30)
+    _check_lambda_range(lam_probe, dps)
     path = None
     if t_max is None or jump_levels is None:
         try:
@@ -370,16 +446,17 @@ def simulate(
             )
         t_max = 1.2 * float(path.times[-1])
     t_max = float(_parse_positive(t_max, "t_max"))
+    wanted = None if at is None else check_times(
+        at, t_max, name="at",
+        outside=f"[0, t_max = {t_max!r}]; ask for times in that interval or raise t_max",
+    )
     if jump_levels is None and path is not None:
         jump_levels = [float(v) for v in path.losses]
+    jump_levels = _check_jump_levels(jump_levels)
+    progress = _check_progress(progress)
 
     backend: Backend
     if dps is None:
-        if lam_probe > FLOAT_MAX_LOG_INV_ALPHA:
-            raise ParameterError(
-                f"Λ = {mpmath.nstr(lam_probe, 6)} is beyond the float64 path "
-                f"(Λ ≤ {FLOAT_MAX_LOG_INV_ALPHA:g}); pass dps (e.g. dps=20)"
-            )
         backend = FloatBackend()
         lam: Any = float(lam_probe)
     else:
@@ -399,16 +476,8 @@ def simulate(
             integrator = ConvertingIntegrator(integrator, flow, export)
     with backend.precision():
         zero = backend.array(np.zeros(problem.d))
-        stops: list[Any] = []
-        if at is not None:
-            wanted = np.atleast_1d(np.asarray(at, dtype=float))
-            bad = wanted[~np.isfinite(wanted) | (wanted < 0) | (wanted > t_max)]
-            if bad.size:
-                raise ParameterError(
-                    f"time {bad[0]!r} is outside [0, t_max = {t_max!r}]; ask for times in "
-                    "that interval or raise t_max"
-                )
-            stops = [backend.scalar(t) for t in sorted(set(wanted.tolist()))]
+        # every step (at=None) starts with the initial state: a stop at t̃ = 0 outputs it
+        stops = [backend.scalar(t) for t in sorted(set([0.0] if wanted is None else wanted))]
         start = time.perf_counter()
         run = integrator.run(
             backend.scalar(0),
@@ -421,9 +490,9 @@ def simulate(
         )
         seconds = time.perf_counter() - start
     samples = run.outputs
-    if at is not None:  # the requested order, duplicates included, as far as the run got
+    if wanted is not None:  # the requested order, duplicates included, as far as the run got
         reached = {float(t): (t, hi, lo) for t, hi, lo in run.outputs}
-        samples = [reached[t] for t in wanted.tolist() if t in reached]
+        samples = [reached[t] for t in wanted if t in reached]
     return Trajectory(
         problem=problem,
         log_inv_alpha=lam,

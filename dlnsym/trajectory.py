@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -31,7 +32,46 @@ from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
-__all__ = ["Trajectory", "TrajectoryExport"]
+__all__ = ["Trajectory", "TrajectoryExport", "check_times"]
+
+
+def _is_number(value: Any) -> bool:
+    """A real number or a decimal string — not a bool (``True`` would silently be 1)."""
+    return isinstance(value, numbers.Real | str) and not isinstance(value, bool | np.bool_)
+
+
+def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[float]:
+    """``times`` (a number or a flat sequence of numbers or decimal strings) as floats in
+    ``[0, t_end]``, in the order given, duplicates kept.
+
+    Raises :class:`~dlnsym.errors.ParameterError` naming the first entry that is not a number
+    (a bool, a nested list, ``None``, text), or the first time that is not finite or lies
+    outside ``[0, t_end]``: ``"time {t} is outside " + outside``.
+
+    >>> check_times([0.5, "1", 0.5], 2.0, name="at", outside="[0, 2]")
+    [0.5, 1.0, 0.5]
+    """
+    items = np.atleast_1d(np.asarray(times, dtype=object))
+    if items.ndim != 1:
+        raise ParameterError(
+            f"{name} must be a time or a flat sequence of times, got a nested sequence of "
+            f"shape {items.shape}; flatten it"
+        )
+    values: list[float] = []
+    for item in items:
+        try:
+            if not _is_number(item):  # a bool, None, a list (ragged nesting), …
+                raise TypeError
+            values.append(float(item))
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{name} must be a time or a flat sequence of times (numbers); {item!r} is "
+                "not a number"
+            ) from None
+    for t in values:
+        if not (math.isfinite(t) and 0 <= t <= t_end):
+            raise ParameterError(f"time {t!r} is outside {outside}")
+    return values
 
 
 class TrajectoryExport:
@@ -75,6 +115,18 @@ class TrajectoryExport:
         on the mp path ``log_inv_alpha``, ``s``, ``beta`` and ``loss`` are decimal strings with
         ``dps`` significant digits (a float could neither hold them nor values like
         ``1e-434295``); times are always floats.
+
+        Examples
+        --------
+        >>> from dlnsym.problems import example
+        >>> from dlnsym.simulate import simulate
+        >>> doc = simulate(example("A"), log_inv_alpha=1000, t_max=1.0, at=[0.5]).to_json()
+        >>> doc["t"], doc["dps"], len(doc["beta"][0]), [round(t, 4) for t in doc["jump_times"]]
+        ([0.5], None, 6, [0.7534])
+        >>> mp = simulate(example("A"), log_inv_alpha="1e6", t_max=0.5, dps=20, at=[0.5])
+        >>> beta_1 = mp.to_json()["beta"][0][0]   # β₁ ≈ 1e-292426, far below float64
+        >>> type(beta_1).__name__, beta_1.endswith("e-292426")
+        ('str', True)
         """
         if self.dps is None:
             lam: Any = float(self.log_inv_alpha)
@@ -216,17 +268,12 @@ class Trajectory(TrajectoryExport):
         return [(backend.scalar(t), *states[t]) for t in times]
 
     def _check_times(self, times: Any) -> list[float]:
-        arr = np.atleast_1d(np.asarray(times, dtype=float))
-        if arr.ndim != 1:
-            raise ParameterError(f"times must be a 1-D list of numbers, got shape {arr.shape}")
-        bad = arr[~np.isfinite(arr) | (arr < 0) | (arr > self.t_end)]
-        if bad.size:
-            raise ParameterError(
-                f"time {bad[0]!r} is outside the simulated interval [0, {self.t_end!r}]"
-                + ("" if not self.interrupted else " (the run was interrupted)")
-                + "; ask for times inside it or simulate with a larger t_max"
-            )
-        return [float(t) for t in arr]
+        return check_times(
+            times, self.t_end, name="times",
+            outside=f"the simulated interval [0, {self.t_end!r}]"
+            + ("" if not self.interrupted else " (the run was interrupted)")
+            + "; ask for times inside it or simulate with a larger t_max",
+        )
 
     def at(self, times: Any) -> Trajectory:
         """The trajectory sampled at exactly ``times`` (in the order given).
@@ -234,10 +281,32 @@ class Trajectory(TrajectoryExport):
         Values come from the integrator itself (integrating from the nearest step before each
         time), not from interpolation, and satisfy the same accuracy contract.
 
+        Parameters
+        ----------
+        times : number or sequence of numbers
+            Accelerated times ``t̃`` in ``[0, t_end]``, any order, duplicates allowed.
+
+        Returns
+        -------
+        Trajectory
+            The same run (jump times, checkpoints) with samples at ``times`` only.
+
         Raises
         ------
         ParameterError
-            A time is not finite or outside ``[0, t_end]``.
+            An entry is not a number (or is a bool, or ``times`` is nested), or a time is not
+            finite or outside ``[0, t_end]``.
+
+        Examples
+        --------
+        >>> from dlnsym.problems import example
+        >>> from dlnsym.simulate import simulate
+        >>> tr = simulate(example("A"), log_inv_alpha=1000, t_max=1.0)
+        >>> mid = tr.at([0.9, 0.0])
+        >>> mid.t.tolist()
+        [0.9, 0.0]
+        >>> round(float(mid.beta[0, 0]), 6), float(mid.beta[1, 0])   # β₁ = 199/394; β(0) = 0
+        (0.505076, 0.0)
         """
         wanted = self._check_times(times)
         return Trajectory(

@@ -232,3 +232,49 @@ def test_real_convergence_study_jump_times_go_like_one_over_lambda():
     scaled = study.jump_time_errors * study.lambdas[:, None]
     np.testing.assert_allclose(scaled[-1], scaled[-2], rtol=0.15, atol=0.02)
     assert study.plateau_errors[-1] < 1e-6
+
+
+# ------------------------------------------------------- argument checks (audit, session 12)
+
+
+@pytest.fixture(scope="module")
+def real_trajectory():
+    return dlnsym.simulate(PROBLEM, log_inv_alpha=100)
+
+
+def test_wrong_arguments_raise_parameter_error_saying_what_was_expected(real_trajectory):
+    tr = real_trajectory
+    cases = [
+        ((tr, PATH), {}, "swapped"),
+        ((PROBLEM, tr), {}, "path must be a SaddlePath .* got Problem"),
+        ((PATH, None), {}, "trajectory must be a Trajectory .* got NoneType"),
+        ((PATH, tr), {"grid": -1}, "grid"),
+        ((PATH, tr), {"grid": 2.5}, "grid"),
+        ((PATH, tr), {"window": "x"}, "window"),
+        ((PATH, tr), {"window": True}, "window"),
+    ]
+    for args, kwargs, fragment in cases:
+        with pytest.raises(ParameterError, match=fragment):
+            compare(*args, **kwargs)
+
+
+def test_trajectory_without_samples(real_trajectory):
+    """``simulate(…, at=[])`` keeps the run but no samples: with ``grid > 0`` it is measured
+    by dense evaluation; with ``grid=0`` (or no ``at``) there is nothing to compare."""
+    empty = dlnsym.simulate(PROBLEM, log_inv_alpha=100, at=[])
+    assert empty.t.size == 0
+    with pytest.raises(ParameterError, match="no samples"):
+        compare(PATH, empty, grid=0)
+    dense = compare(PATH, empty)
+    assert np.isfinite(dense.plateau_errors).all()
+    np.testing.assert_array_equal(dense.jump_times, compare(PATH, real_trajectory).jump_times)
+    bare = synthetic(10.0, np.zeros(5), 0.0)
+    bare.t, bare.beta = bare.t[:0], bare.beta[:0]
+    with pytest.raises(ParameterError, match="no samples"):
+        compare(PATH, bare)
+
+
+def test_compare_of_a_real_trajectory_starts_at_the_initial_state(real_trajectory):
+    """Every-step output includes t̃ = 0, where β = β₀ = 0 exactly (plateau 0 error there)."""
+    assert real_trajectory.t[0] == 0
+    assert compare(PATH, real_trajectory.at([0.0]), grid=0).plateau_errors[0] == 0.0

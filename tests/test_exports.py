@@ -148,3 +148,22 @@ def test_mirror_mp_exports_unchanged(mirror_mp, tmp_path):
         np.testing.assert_array_equal(arrays[f"{key}_text"], np.array(doc[key]))
     assert set(arrays) == NPZ_KEYS | TEXT_KEYS
     assert str(arrays["log_inv_alpha"]) == doc["log_inv_alpha"] and int(arrays["dps"]) == 20
+
+
+def test_package_exports_every_error_class():
+    """Every public exception is reachable as ``dlnsym.X`` and listed in ``__all__``."""
+    import dlnsym
+    from dlnsym.errors import DlnsymError
+    from dlnsym.integrate.driver import IntegrationError
+
+    assert dlnsym.IntegrationError is IntegrationError
+    assert issubclass(dlnsym.IntegrationError, DlnsymError)
+    for name in ("DlnsymError", "ParameterError", "ProblemError", "DegenerateProblemError",
+                 "MaxSaddlesError", "IntegrationError"):
+        assert name in dlnsym.__all__ and issubclass(getattr(dlnsym, name), DlnsymError)
+    assert all(hasattr(dlnsym, name) for name in dlnsym.__all__)
+
+
+def test_to_json_and_at_have_examples():
+    for method in (Trajectory.at, Trajectory.to_json):
+        assert "Examples" in method.__doc__ and ">>>" in method.__doc__

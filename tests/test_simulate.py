@@ -238,7 +238,8 @@ def test_ctrl_c_keeps_what_was_computed() -> None:
 
     tr = simulate(A, log_inv_alpha=100, t_max=5.0, progress=progress, jump_levels=LEVELS)
     assert tr.interrupted
-    assert len(tr.t) == 5 and tr.t_end == pytest.approx(calls[-1])
+    assert len(tr.t) == 1 + 5 and tr.t[0] == 0  # the initial state, then 5 steps
+    assert tr.t_end == pytest.approx(calls[-1])
     assert tr.at([tr.t_end / 2]).beta.shape == (1, 6)
 
 
@@ -458,3 +459,63 @@ def test_continued_collocation_polynomial_saves_newton_iterations(
             m.setattr(radau, "PREDICT_MAX_RATIO", 0.0)
             simulate(A, log_inv_alpha=lam, t_max=12.0)
         assert sum(iterations) >= 1.15 * continued, lam
+
+
+# ------------------------------------------------------- argument checks (audit, session 12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"log_inv_alpha": 10, "at": ["a"]}, "'a' is not a number"),
+        ({"log_inv_alpha": 10, "at": [[0.1, 0.2]]}, "nested"),
+        ({"log_inv_alpha": 10, "at": [True]}, "True is not a number"),
+        ({"log_inv_alpha": 10, "jump_levels": ["x"]}, "jump_levels entry = 'x' is not a number"),
+        ({"log_inv_alpha": 10, "jump_levels": [0.1, 0.2]}, "strictly decreasing"),
+        ({"log_inv_alpha": 10, "progress": 3}, "progress must be a function"),
+        ({"log_inv_alpha": True}, "True is not a number"),
+        ({"log_inv_alpha": 10, "t_max": True}, "t_max = True is not a number"),
+        ({"log_inv_alpha": "1e1000", "dps": 20}, "beyond the mp path"),
+        ({"log_inv_alpha": "1e151", "dps": 20}, "beyond the mp path"),
+    ],
+)
+def test_malformed_arguments_raise_parameter_error_up_front(kwargs: dict, fragment: str) -> None:
+    """Each of these raised a raw ValueError/TypeError (or ran with Λ = 1, or failed after
+    ~26 s with an IntegrationError advising dps); now a ParameterError before any step."""
+    calls = []
+    kwargs = {"t_max": 1.0, "jump_levels": LEVELS, **kwargs}
+    if "progress" not in kwargs:
+        kwargs["progress"] = calls.append
+    with pytest.raises(ParameterError, match=fragment):
+        simulate(A, **kwargs)
+    assert calls == []  # refused before the first step
+
+
+def test_largest_mp_lambda_is_accepted() -> None:
+    from dlnsym.simulate import MP_MAX_LOG_INV_ALPHA
+
+    tr = simulate(A, log_inv_alpha=MP_MAX_LOG_INV_ALPHA, dps=20, t_max=0.01, jump_levels=LEVELS)
+    assert tr.t_end == 0.01 and tr.stats["rejected"] == 0
+
+
+def test_dense_evaluation_with_malformed_times_raises_parameter_error() -> None:
+    tr = simulate(A, log_inv_alpha=10, t_max=1.0, at=[0.5], jump_levels=LEVELS)
+    for times, fragment in [(["a"], "'a' is not a number"), ([[0.1, 0.2]], "nested"),
+                            ([None], "None is not a number"), ([False], "False is not")]:
+        with pytest.raises(ParameterError, match=fragment):
+            tr.at(times)
+    assert tr.at("0.25").t.tolist() == [0.25]  # a decimal string is a number
+
+
+def test_every_step_output_starts_at_the_initial_state() -> None:
+    """The default sampling (``at=None``) begins at t̃ = 0 with s = 0, β = 0, L(0), like the
+    network simulator, and the jump times are those found with explicit sample times."""
+    for dps in (None, 20):
+        tr = simulate(A, log_inv_alpha=100, t_max=1.0, dps=dps, jump_levels=LEVELS)
+        assert tr.t[0] == 0 and np.all(tr.t[1:] > 0)
+        assert np.all(tr.s[0] == 0) and np.all(tr.beta[0] == 0)
+        assert float(tr.loss[0]) == pytest.approx(LEVELS[0], rel=1e-15)  # L(0) = |y|²/2n
+        assert len(tr.t) == tr.stats["accepted"] + 1
+        sparse = simulate(A, log_inv_alpha=100, t_max=1.0, dps=dps, at=[1.0],
+                          jump_levels=LEVELS)
+        assert sparse.jump_times == pytest.approx(tr.jump_times, abs=1e-12)
