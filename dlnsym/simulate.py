@@ -14,7 +14,7 @@ over an arithmetic back-end (:mod:`dlnsym.integrate`):
   collocation polynomial; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a handful
   of steps at any Λ;
 * *high order at high precision*: ``s`` grows with the digits of the tolerance
-  (:func:`radau_stages`: 13 on float64, 19 at 30 digits).  Radau IIA was chosen over the
+  (:func:`radau_stages`: 13 on float64, 21 at 30 digits).  Radau IIA was chosen over the
   classical alternative, linearly implicit Euler extrapolation (SEULEX), after measuring both:
   on a plateau the active coordinates sit on a stiff slow manifold forced by coordinates that
   wake up or die out, and extrapolation converges there like ``(h|λ|)^j/j!`` with the *stiff*
@@ -174,8 +174,9 @@ def radau_stages(tol: Any) -> int:
     """Stages ``s`` of Radau IIA (order ``2s − 1``) for the tolerance ``tol``: high order
     pays, and more so at high precision.
 
-    ``s = 2⌊(3·digits + 30)/10⌋ + 1``, at most :data:`MAX_STAGES`: 13 for the float64 default
-    (1e-11) and at ``dps=20``, 19 at ``dps=30``, 21 from ``dps=32``.  Measured on example A,
+    ``s = 2⌊(3·digits + 30)/10⌋ + 1`` below 20 digits, :data:`MAX_STAGES` from 20 digits on:
+    11 at ``dps=15``, 13 for the float64 default (1e-11) and at ``dps=20``, 21 from
+    ``dps=28``.  Measured on example A,
     whole path, Λ = 10, 10² (10³ on float64), 10⁶, after the Newton iteration moved its linear
     algebra to float64 (:mod:`dlnsym.integrate.radau`), which made a stage cheap:
 
@@ -190,9 +191,19 @@ def radau_stages(tol: Any) -> int:
       wall-clock times on the shared machine are not): 17 → 2356 and 4298 million, 19 →
       2443 and 4046, 21 → 2668 and 4041; 19 is the cheapest over both (13 stages, the
       choice before that session's controller, took 335 and 492 steps at Λ = 10², 10⁶);
-    * ``dps=40``: 21 stages 25 % faster than 19.
+    * ``dps=40``: 21 stages 25 % faster than 19;
+    * ``dps=30`` again in session 12, after the Newton iteration took the stage Jacobians
+      and its start from the previous step (:mod:`dlnsym.integrate.radau`), which made the
+      steps in the jumps cheap and left the tails (accuracy-limited, fewer with higher
+      order) as the cost at large Λ: 19 → 1540, 2557, 3239 million instructions at Λ = 10,
+      10², 10⁶; 21 → 1578, 2408, 3080; 23 → 1638, 2427, 3009.  21 costs 6 % and 5 % less
+      at Λ = 10², 10⁶ than 19, 2.5 % more at Λ = 10; 23 gains nothing more at Λ = 10²
+      (and ``dps=15``: 9 stages → 49, 85, 133 step attempts, 11 → 42, 73, 112).
     """
-    return min(MAX_STAGES, max(3, 2 * int((3 * _tol_digits(tol) + 30) / 10) + 1))
+    digits = _tol_digits(tol)
+    if digits >= 20:
+        return MAX_STAGES
+    return max(3, 2 * int((3 * digits + 30) / 10) + 1)
 
 
 # --------------------------------------------------------------------------- arguments
