@@ -22,6 +22,18 @@ Two linear-algebra back ends share that one method:
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.
+
+Tolerances (float back end) are relative to the scale of what they test, so that the path is
+covariant under ``X → aX, y → by`` (``β → (b/a)β``, ``g → ab·g``, ``t → t/(ab)``, ``s → s``):
+
+* "``g_i = 0``" (and the sign tests ``s_i·g_i ≥ 0``) is
+  ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``: relative to the size of the terms whose
+  cancellation gives ``g_i = x_iᵀ(X_Pβ_P − y)/n`` (it bounds ``|c_i| + (|H||β|)_i``, and
+  scales like ``ab``);
+* "``x_i`` depends on ``X_P``" compares squared norms, ``δ² ≤ cond_tol·‖x_i‖²`` (ratio of ``a²``
+  quantities);
+* "hit at the same time" compares times with times, ``t + τ_i ≤ (t + Δ)(1 + tie_tol)``;
+* signs of ``β`` and of ``s`` need no tolerance (``|s_i| ≥ 1`` is a clip).
 """
 
 from __future__ import annotations
@@ -42,6 +54,9 @@ __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
 #: but one call) rather than by Givens rotations (``qr_delete``, O(m²) with more overhead);
 #: the two cost the same near m = 60 (measured).
 _HOUSEHOLDER_MAX = 48
+
+#: An empty index array (the usual answer of :meth:`FloatSystem.negligible_beta`).
+_NONE = np.zeros(0, dtype=np.intp)
 
 #: The next jump: ``(Δ, hitting coordinates)``.
 Jump = tuple[Any, np.ndarray]
@@ -79,10 +94,7 @@ class _Support:
 class ExactSystem(_Support):
     """Exact rational back end: ``H``, ``c`` as object arrays of ``flint.fmpq``.
 
-    Attributes
-    ----------
-    tol : 0
-        Comparisons are exact.
+    Comparisons are exact: every tolerance is 0.
     """
 
     exact = True
@@ -91,16 +103,15 @@ class ExactSystem(_Support):
         self.H = H
         self.c = c
         self.yy = yy
-        self.tol = fmpq(0)
         self.zero = fmpq(0)
         self.one = fmpq(1)
         self._init_support(len(c))
         self._at = (self.support.copy(), np.zeros(0, dtype=object))  # (P, β_P) of the last gradient
 
-    def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
+    def next_jump(self, velocity: np.ndarray, s: np.ndarray, t: Any = None) -> Jump | None:
         """``Δ = min_i τ_i`` over the moving coordinates, ``τ_i = (1 ∓ s_i)/|v_i|`` for
         ``v_i ≷ 0`` (the time to reach ±1), and the coordinates with ``τ_i = Δ``; None when
-        nothing moves."""
+        nothing moves.  (``t``, the current time, is unused: ties are exact.)"""
         moving = (velocity != self.zero).nonzero()[0]
         if moving.size == 0:
             return None
@@ -121,6 +132,13 @@ class ExactSystem(_Support):
         P = self.support
         self._at = (P.copy(), beta[P])
         return self.H[:, P] @ beta[P] - self.c if self.p else -self.c
+
+    #: Upper bound on every tolerance of :meth:`negligible`: comparisons are exact.
+    tol_bound = fmpq(0)
+
+    def negligible(self, x: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+        """Positions ``k`` with ``x_k = 0`` (gradient entries or slopes): the tolerance is 0."""
+        return (x == self.zero).nonzero()[0]
 
     def loss(self) -> fmpq:
         """``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n`` at the ``β`` of the last :meth:`gradient` call."""
@@ -183,25 +201,37 @@ class FloatSystem(_Support):
     X, y : ndarray
         The data; ``g = Xᵀ(X_P β_P − y)/n`` costs O(nd) per gradient.
     rtol : float
-        Relative tolerance for zero gradients.
+        ``g_i`` counts as zero when ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``, relative to
+        the size of the terms of ``g_i`` (see :meth:`gradient_tol`).
     cond_tol : float
         A new column whose component outside ``span(X_P)`` has squared norm below
         ``cond_tol·‖x_i‖²`` is numerically dependent: the minimiser is not unique.
+    tie_tol : float
+        Hit times ``t + τ_i`` within ``tie_tol·(t + Δ)`` of the next jump time ``t + Δ`` are
+        ties (see :meth:`next_jump`).
+
+    Every test is scale-free: under ``X → aX, y → by`` the path maps to ``β → (b/a)β``,
+    ``t → t/(ab)`` up to rounding (module docstring).
     """
 
     exact = False
 
     def __init__(
-        self, X: np.ndarray, y: np.ndarray, rtol: float = 1e-10, cond_tol: float = 1e-11
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        rtol: float = 1e-10,
+        cond_tol: float = 1e-11,
+        tie_tol: float = 1e-12,
     ) -> None:
         self.Xt = np.ascontiguousarray(X.T)  # row i is column i of X: cheap gathers
         self.y = y
         self.n = X.shape[0]
         self.c = self.Xt @ y / self.n
         self.diag = np.einsum("ij,ij->i", self.Xt, self.Xt) / self.n
-        scale = max(float(np.max(np.abs(self.c))), float(np.max(self.diag)), 1e-300)
-        self.tol = rtol * scale
-        self.tie_tol = 1e-12
+        self.norms = np.sqrt(self.diag * self.n)  # ‖x_i‖₂
+        self.rtol = rtol
+        self.tie_tol = tie_tol
         self.cond_tol = cond_tol
         self.zero = 0.0
         self.one = 1.0
@@ -213,16 +243,23 @@ class FloatSystem(_Support):
         self._Rb = np.zeros((16, 16), order="F")
         self._w = np.empty(16)  # w = R⁻ᵀc_P (forward-solved right-hand side)
         self._r = -y  # residual X_Pβ_P − y at the last gradient evaluation
+        self._y_norm = float(np.sqrt(y @ y))
+        self._at = (self.support.copy(), np.zeros(0))  # (P, β_P) at the last gradient
+        self._terms: np.ndarray | None = None  # m = |X_P||β_P| + |y| there, on demand
+        self._screen = rtol * self._y_norm / self.n  # rtol·(bound on ‖m‖)/n there
+        self._max_norm = float(np.max(self.norms))
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
         return self.Xt[rows] @ self.Xt[cols].T / self.n
 
-    def next_jump(self, velocity: np.ndarray, s: np.ndarray) -> Jump | None:
+    def next_jump(self, velocity: np.ndarray, s: np.ndarray, t: float = 0.0) -> Jump | None:
         """``Δ = min_i τ_i``, ``τ_i = (±1 − s_i)/v_i`` for ``v_i ≷ 0`` (the time to reach ±1),
-        and the coordinates with ``τ_i ≤ Δ·(1 + tie_tol)`` (ties up to rounding); None when
-        nothing moves.
+        and the coordinates that hit at the same time up to rounding,
+        ``t + τ_i ≤ (t + Δ)·(1 + tie_tol)`` (times compared with times: the current time
+        ``t ≥ 0`` carries a relative rounding error that no later event can resolve); None
+        when nothing moves.
 
         One pass over d, no gather: with ``±1 = copysign(1, v_i)`` a coordinate with
         ``v_i = ±0`` gets ``τ_i = +∞`` or, on the boundary, NaN, which ``fmin`` skips.
@@ -233,7 +270,7 @@ class FloatSystem(_Support):
         delta = np.fmin.reduce(tau)
         if not delta < np.inf:
             return None
-        return delta, (tau <= delta * (1 + self.tie_tol)).nonzero()[0]
+        return delta, (tau <= delta + self.tie_tol * (t + delta)).nonzero()[0]
 
     def land(self, s: np.ndarray, velocity: np.ndarray, hitting: np.ndarray) -> np.ndarray:
         """Put the hitting coordinates on ``sign(v_i) = ±1`` and return the boundary
@@ -253,9 +290,69 @@ class FloatSystem(_Support):
 
     def gradient(self, beta: np.ndarray) -> np.ndarray:
         """``g = Xᵀ(Xβ − y)/n`` (the 1/n applied to the short residual, which is kept for
-        :meth:`loss`)."""
-        self._r = self.residual(beta)
+        :meth:`loss`); ``(P, β_P)`` is kept for the tolerances (:meth:`gradient_tol`), with
+        the O(p) bound ``‖m‖ ≤ Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖`` on the size of the residual's
+        terms ``m = |X_P||β_P| + |y|`` (:meth:`negligible`)."""
+        P = self.support.copy()
+        b = beta[P]
+        self._r = b @ self._XPt[: self.p] - self.y
+        self._at = (P, b)
+        self._terms = None
+        self._screen = self.rtol * (float(np.abs(b) @ self.norms[P]) + self._y_norm) / self.n
         return self.Xt @ (self._r / self.n)
+
+    def gradient_tol(self, idx: np.ndarray) -> np.ndarray:
+        """Tolerances of the tests ``g_i = 0`` and ``s_i·g_i ≥ 0`` at the last gradient, for
+        ``i ∈ idx``: ``rtol`` times the size of the terms of ``g_i``,
+
+        ``tol_i = rtol·(|X|ᵀ m)_i / n``,  ``m = |X_P||β_P| + |y|``,
+
+        since ``g_i = Σ_a X_ai (Σ_j X_aj β_j − y_a)/n``; ``tol_i ≥ rtol·(|c_i| + (|H||β|)_i)``
+        and it scales like ``g`` (``ab`` under ``X → aX, y → by``).  O(n·(|idx| + p)).
+        """
+        if self._terms is None:
+            P, b = self._at
+            self._terms = np.abs(b) @ np.abs(self.Xt[P]) + np.abs(self.y)
+        return self.rtol * (np.abs(self.Xt[idx]) @ self._terms) / self.n
+
+    def negligible_beta(self, z: np.ndarray) -> np.ndarray:
+        """Positions ``k`` in ``P`` where ``β_P = z`` is zero to rounding, relative to the size
+        of the terms of the prediction ``X_P z = Σ_j x_j z_j``:
+
+        ``|z_k|·‖x_k‖ ≤ rtol·Σ_{j∈P} |z_j|·‖x_j‖``
+
+        (both sides scale like ``b`` under ``X → aX, y → by``, and the test is unchanged by
+        rescaling single columns).
+        """
+        w = np.abs(z) * self.norms[self.support]
+        cut = self.rtol * w.sum()
+        return (w <= cut).nonzero()[0] if w.size and w.min() <= cut else _NONE
+
+    def negligible(self, x: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+        """Positions ``k`` with ``|x_k| ≤ tol_{idx_k}`` (:meth:`gradient_tol`; ``idx``
+        defaults to all coordinates), ``x`` being gradient entries or slopes ``s_i·g_i`` at the
+        last gradient: those that are zero to rounding.
+
+        Screened in O(len(x)) by Cauchy–Schwarz and the triangle inequality,
+        ``tol_i ≤ rtol·‖x_i‖·‖m‖/n ≤ rtol·‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n``: only the (few)
+        nonzero entries under that bound get their O(n) tolerance computed.
+        """
+        ax = np.abs(x)
+        small = (ax <= (self.norms if idx is None else self.norms[idx]) * self._screen)
+        small = small.nonzero()[0]
+        if small.size:
+            cand = small[ax[small] > 0.0]
+            if cand.size:
+                big = ax[cand] > self.gradient_tol(cand if idx is None else idx[cand])
+                if big.any():
+                    small = np.setdiff1d(small, cand[big], assume_unique=True)
+        return small
+
+    @property
+    def tol_bound(self) -> float:
+        """Upper bound on every tolerance of :meth:`negligible` at the last gradient,
+        ``rtol·max_i ‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n``: beyond it, no test is needed."""
+        return self._screen * self._max_norm
 
     def loss(self) -> float:
         """``L(β) = ‖Xβ − y‖²/2n`` at the ``β`` of the last :meth:`gradient` call (from the
@@ -399,11 +496,17 @@ def solve_on_cone(
         outside = candidates[~system.in_support[candidates]]
         if outside.size == 0:
             break
-        # Most negative directional derivative s_i·g_i along the cone's free directions.
+        # Most negative directional derivative s_i·g_i along the cone's free directions,
+        # among those below −tol_i (beyond rounding; tol_i = 0 in exact arithmetic).
         slopes = s[outside] * g[outside]
         j = slopes.argmin()
-        if slopes[j] >= -system.tol:
-            break
+        if not slopes[j] < -system.tol_bound:  # (else: beyond every tolerance, no test)
+            descent = (slopes < system.zero).nonzero()[0]
+            if descent.size:
+                descent = np.delete(descent, system.negligible(slopes[descent], outside[descent]))
+            if descent.size == 0:
+                break
+            j = descent[slopes[descent].argmin()]
         entering = int(outside[j])
         system.add(entering)
         if not _restore_feasibility(system, s, beta, entering):
@@ -420,7 +523,12 @@ def _restore_feasibility(
     the support, dropping coordinates that reach zero, until that minimiser is feasible.
 
     Returns False when (in floating point only) the entering coordinate comes out with the
-    wrong sign straight away: its negative derivative was rounding noise.
+    wrong sign, or zero to rounding, straight away: its negative derivative was rounding noise.
+
+    In floating point a feasible minimiser's coordinates that are zero to rounding
+    (:meth:`FloatSystem.negligible_beta`, relative to the size of ``X_P z``) are set to 0 and
+    pinned: exact arithmetic would have them at 0 (a coordinate leaving exactly where its
+    gradient vanishes), and the support then means the same in both back ends.
     """
     first = True
     while True:
@@ -428,8 +536,22 @@ def _restore_feasibility(
         z = system.solve()
         bad = (s[P] * z <= system.zero).nonzero()[0]
         if bad.size == 0:
+            if system.exact:
+                beta[P] = z
+                return True
+            tiny = system.negligible_beta(z)
+            if tiny.size == 0:
+                beta[P] = z
+                return True
+            if first and entering in P[tiny]:
+                system.remove(entering)
+                return False
             beta[P] = z
-            return True
+            for i in P[tiny].tolist():
+                beta[i] = 0.0
+                system.remove(i)
+            first = False
+            continue
         if first and not system.exact and bad.size == 1 and P[bad[0]] == entering:
             system.remove(entering)
             return False
@@ -450,11 +572,17 @@ def _check_unique(system: ExactSystem | FloatSystem, outside: np.ndarray, g: np.
     the support ``P``).
 
     All minimisers share ``g``; any minimiser is supported on ``E = P ∪ {i : |s_i| = 1,
-    g_i = 0}``, and the minimiser is unique when the columns of X on ``E`` are independent.
-    (When ``E ≠ P`` and they are dependent the minimiser may still be unique; we refuse
-    anyway, naming the coordinates, rather than risk a silent choice.)
+    g_i = 0}`` (``|g_i| ≤ tol_i`` in floating point), and the minimiser is unique when the
+    columns of X on ``E`` are independent.  (When ``E ≠ P`` and they are dependent the
+    minimiser may still be unique; we refuse anyway, naming the coordinates, rather than risk
+    a silent choice.)
     """
-    extra = outside[np.abs(g[outside]) <= system.tol]
+    if outside.size == 0:
+        return
+    gout = g[outside]
+    if not np.min(np.abs(gout)) <= system.tol_bound:
+        return
+    extra = outside[system.negligible(gout, outside)]
     if extra.size:
         E = [int(i) for i in np.concatenate([system.support, extra])]
         involved = system.dependent_coordinates(E)

@@ -139,8 +139,10 @@ def saddle_path(
         A :class:`~dlnsym.problems.Problem`, or the design (then ``y`` is required).
     y : array-like of shape (n,), optional
     exact : bool, optional
-        Exact rational arithmetic (default: the problem's own mode; ``True`` for a float
-        problem converts every float to its exact binary value).
+        Exact rational arithmetic (default ``None``: the problem's own mode; ``True`` for a
+        float problem converts every float to its exact binary value).  The float path is
+        scale-free: under ``X → aX, y → by`` it maps like the exact one, ``t_k → t_k/(ab)``,
+        ``β_k → (b/a)β_k``, ``s_k → s_k``, ``L → b²L`` (every tolerance is relative).
     max_saddles : int, optional
         Stop with :class:`~dlnsym.errors.MaxSaddlesError` after this many jumps
         (default ``100 + 20·d``; the true bound is 3^d).
@@ -155,6 +157,8 @@ def saddle_path(
         A constrained minimiser is not unique (dependent columns); names the coordinates.
     MaxSaddlesError
         More than ``max_saddles`` jumps.
+    ParameterError
+        ``exact`` is not True, False or None; ``max_saddles`` is not a positive integer.
 
     Examples
     --------
@@ -163,7 +167,13 @@ def saddle_path(
     >>> path.times[1], path.losses[-1]
     (Fraction(150, 199), Fraction(0, 1))
     """
-    problem = resolve_problem(X, y, exact=exact, caller="saddle_path")
+    if exact is not None and not isinstance(exact, bool | np.bool_):
+        raise ParameterError(
+            f"saddle_path: exact must be True (rational arithmetic), False (float64) or None "
+            f"(the problem's own mode), got {exact!r} ({type(exact).__name__})"
+        )
+    problem = resolve_problem(X, y, exact=None if exact is None else bool(exact),
+                              caller="saddle_path")
     if max_saddles is None:
         max_saddles = 100 + 20 * problem.d
     if not isinstance(max_saddles, int) or max_saddles < 1:
@@ -205,7 +215,7 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
     with np.errstate(divide="ignore", invalid="ignore"):
         while True:
             velocity = _velocity(g, s, system)
-            jump = system.next_jump(velocity, s)
+            jump = system.next_jump(velocity, s, t)
             if jump is None:
                 return times, saddles, duals, gradients, losses
             if len(times) > max_saddles:
@@ -229,14 +239,16 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
     """``ds/dt̃ = −g``, with zero for coordinates that cannot move.
 
     Support coordinates have ``g_i = 0`` by the KKT conditions.  In floating point we also
-    zero gradients within the back end's tolerance (so that the last saddle is recognised)
-    and stop coordinates pinned at ±1 whose velocity would push them out of the box
-    (rounding noise: KKT says ``s_i g_i ≥ 0`` there).
+    zero the gradients that vanish up to rounding, ``|g_i| ≤ tol_i`` with ``tol_i`` relative
+    to the size of the terms of ``g_i`` (:meth:`FloatSystem.negligible`; so that the last
+    saddle, ``g = 0``, is recognised at any scale of the data), and stop coordinates pinned at
+    ±1 whose velocity would push them out of the box (rounding noise: KKT says
+    ``s_i g_i ≥ 0`` there).
     """
     v = -g
     v[system.support] = system.zero
     if not system.exact:
-        np.copyto(v, 0.0, where=np.abs(v) <= system.tol)
+        v[system.negligible(v)] = 0.0
         pinned = system.boundary
         v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v

@@ -220,6 +220,21 @@ def test_arguments_are_validated():
         saddle_path(example("A"), [1, 2, 3])
 
 
+@pytest.mark.parametrize("exact", ["no", "False", 0, 1, 1.0, [True]])
+def test_exact_must_be_a_bool(exact):
+    """``exact="no"`` used to run in exact mode (a truthy string); now it is refused."""
+    with pytest.raises(ParameterError, match=r"exact must be True .*, False .* or None"):
+        saddle_path(example("A"), exact=exact)
+    with pytest.raises(ParameterError, match=repr(exact).replace("[", r"\[")):
+        saddle_path([[1.0, 2.0]], [1.0], exact=exact)
+
+
+@pytest.mark.parametrize("exact", [None, True, False, np.True_, np.False_])
+def test_exact_accepts_bools_and_none(exact):
+    path = saddle_path(example("A", exact=False), exact=exact)
+    assert path.exact is bool(exact) and path.n_jumps == 5
+
+
 def test_zero_target_has_no_jump():
     path = saddle_path([[1, 2]], [0], exact=True)
     assert path.n_jumps == 0 and path.losses == [0]
