@@ -25,14 +25,21 @@ import pytest
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class TerminalRun:
     """``python -m dlnsym.cli ARGS`` with stderr on a pseudo-terminal of 120 × 40."""
 
     def __init__(self, *args: str, cwd: Path | None = None) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        # SIGINT back to its default in the child: a shell starts background jobs (CI's,
+        # `make test &`) with SIGINT ignored, and Python then never raises KeyboardInterrupt
         self.proc = subprocess.Popen([sys.executable, "-m", "dlnsym.cli", *args],
-                                     stdout=subprocess.PIPE, stderr=slave, cwd=cwd)
+                                     stdout=subprocess.PIPE, stderr=slave, cwd=cwd,
+                                     preexec_fn=_default_sigint)
         os.close(slave)
         self._chunks: list[bytes] = []
         self._reader = threading.Thread(target=self._read, args=(master,), daemon=True)
