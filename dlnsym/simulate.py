@@ -45,7 +45,7 @@ float64 against working-precision residuals, from a float64 warm start, and dorm
 coordinates take β from float64 (:mod:`dlnsym.integrate.radau`, "Mixed precision").
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
-bench``, 2026-11-27, session 11); "s" is the whole call (Trajectory and jump detection
+bench``, 2026-11-28, session 12); "s" is the whole call (Trajectory and jump detection
 included), the best of several runs (wall-clock times on the shared machine vary by ±25 %);
 "Minstr" counts machine instructions of the whole call (``make bench-instructions``,
 valgrind), which is reproducible to about 5 %:
@@ -53,14 +53,15 @@ valgrind), which is reproducible to about 5 %:
 ======  ==================================  =================================================
 Λ       float64: steps (rejected), s         mp path: steps (rejected), s
 ======  ==================================  =================================================
-10      34 (4), 0.03–0.04; 138 Minstr        dps=30: 48 (5), 0.29–0.43; 1538 Minstr
-10²     67 (16), 0.08                        dps=20: 74 (13);  dps=30: 115 (20), 0.51–0.78;
-                                             2549 Minstr
-10³     84 (16), 0.08; 246 Minstr
-10⁶     101 (17), 0.07–0.09; 270 Minstr      dps=20: 121 (23);  dps=30: 183 (26), 0.67–0.89;
-                                             3222 Minstr
+10      34 (4), 0.035; 138 Minstr            dps=30: 42 (6), 0.31; 1570 Minstr
+10²     67 (16), 0.06                        dps=20: 74 (13);  dps=30: 95 (15), 0.61;
+                                             2413 Minstr
+10³     84 (16), 0.06; 250 Minstr
+10⁶     101 (17), 0.07; 274 Minstr           dps=20: 121 (23);  dps=30: 157 (22), 0.66;
+                                             3084 Minstr
 ======  ==================================  =================================================
 
+Session 11 (19 stages at 30 digits): dps=30 48/115/183 steps, 1538/2549/3222 Minstr.
 Session 10 (simplified Newton from ``Z = 0`` at every precision): float64 38/75/94/112 steps,
 193/326/358 Minstr; dps=30 49/117/184 steps, 2440/3686/3926 Minstr.
 Session 9 (17 stages at 30 digits, the classical/Gustafsson minimum with factors in
@@ -89,7 +90,7 @@ carries its full tails.  The cost therefore rises from Λ = 10 to about Λ = 100
 only slowly, with ``log Λ`` (after each jump the step grows back from ``~1/Λ`` to the plateau
 scale by a bounded factor per step).  Example A, whole path, step attempts: float64 57, 73,
 100, 117, 124, 135, 154 at Λ = 10, 30, 10², 10³, 10⁴, 10⁶, 10⁸; 30 digits 72, 104, 152,
-207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹².  Of the 206 steps of the main
+207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹² (19 stages, session 11).  Of the 206 steps of the main
 run at Λ = 10⁶ and 30 digits (jump-time search not counted), 107 are in the tails
 (``20 < |τ| < 10⁴``), 80 in the cores and 19 far from any jump.  Making
 steps cheaper (the Newton iteration, session 11) helps the Λ = 10 run most, whose steps are
