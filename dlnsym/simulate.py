@@ -90,9 +90,9 @@ carries its full tails.  The cost therefore rises from Λ = 10 to about Λ = 100
 only slowly, with ``log Λ`` (after each jump the step grows back from ``~1/Λ`` to the plateau
 scale by a bounded factor per step).  Example A, whole path, step attempts: float64 57, 73,
 100, 117, 124, 135, 154 at Λ = 10, 30, 10², 10³, 10⁴, 10⁶, 10⁸; 30 digits 72, 104, 152,
-207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹² (19 stages, session 11).  Of the 206 steps of the main
-run at Λ = 10⁶ and 30 digits (jump-time search not counted), 107 are in the tails
-(``20 < |τ| < 10⁴``), 80 in the cores and 19 far from any jump.  Making
+207, 224, 286, 341 at Λ = 10, 30, 10², 10⁴, 10⁶, 10⁹, 10¹² (19 stages, session 11).
+Of the 206 steps of the main run at Λ = 10⁶ and 30 digits (jump-time search not counted),
+107 are in the tails (``20 < |τ| < 10⁴``), 80 in the cores and 19 far from any jump.  Making
 steps cheaper (the Newton iteration, session 11) helps the Λ = 10 run most, whose steps are
 all hard: it made every run faster and the ratio to Λ = 10 larger.
 """
