@@ -22,7 +22,6 @@ The module is callable: ``dlnsym.compare(path, trajectory)`` is :func:`compare`.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,7 +34,7 @@ import numpy as np
 from dlnsym.errors import ParameterError
 from dlnsym.problems import Problem
 from dlnsym.saddle_path import SaddlePath, saddle_path
-from dlnsym.trajectory import Trajectory
+from dlnsym.trajectory import Trajectory, is_real
 
 __all__ = [
     "PathComparison",
@@ -233,15 +232,10 @@ def _check_pair(path: Any, trajectory: Any) -> None:
         )
 
 
-def _is_real(value: Any) -> bool:
-    """A real number, not a bool (``True < 0.5`` would hold)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-
-
 def _check_window(window: Any) -> float:
     """The window fraction: ``w_k`` is ``window`` times the shorter neighbouring plateau, so
     ``window < ½`` keeps the windows of two consecutive jumps from overlapping."""
-    if not _is_real(window) or not 0 < window < 0.5:
+    if not is_real(window) or not 0 < window < 0.5:
         raise ParameterError(f"window must be a fraction in (0, 0.5), got {window!r}")
     return float(window)
 
@@ -405,10 +399,11 @@ def convergence_study(
     if lams.size < 2:
         raise ParameterError("lambdas must contain at least two distinct values to fit a rate")
     path = saddle_path(problem)
+    from dlnsym.simulate import T_MAX_FACTOR, simulate
+
     if t_max is None:
-        t_max = 1.2 * float(path.times[-1]) if path.n_jumps else 1.0
+        t_max = T_MAX_FACTOR * float(path.times[-1]) if path.n_jumps else 1.0
     if simulator is None:
-        from dlnsym.simulate import simulate
 
         def simulator(p: Problem, lam: float, t_end: float) -> Trajectory:
             return simulate(p, log_inv_alpha=lam, t_max=t_end, dps=dps)

@@ -27,10 +27,14 @@ def _umask() -> int:
     return mask
 
 
-def _about(exc: OSError, target: Path) -> OSError:
-    """``exc`` re-addressed to ``target`` (so that messages name the user's path, not the
-    temporary file)."""
-    return type(exc)(exc.errno, exc.strerror or str(exc), str(target))
+@contextlib.contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """Re-raise an :class:`OSError` of the body addressed to ``target`` (so that messages
+    name the user's path, not the temporary file)."""
+    try:
+        yield
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror or str(exc), str(target)) from None
 
 
 @contextlib.contextmanager
@@ -51,27 +55,19 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     'hello'
     """
     target = Path(path)
-    try:
+    with _naming(target.parent):  # e.g. a file where the directory should be
         target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # e.g. a file where the directory should be
-        raise _about(exc, target.parent) from None
-    try:
+    with _naming(target):
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _about(exc, target) from None
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh
-            try:
+            with _naming(target):
                 fh.flush()
                 os.fsync(fh.fileno())
-            except OSError as exc:
-                raise _about(exc, target) from None
-        try:
+        with _naming(target):
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual mode
             os.replace(tmp, target)
-        except OSError as exc:
-            raise _about(exc, target) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -118,7 +118,7 @@ from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
 from dlnsym.trajectory import Trajectory, check_times
 
-__all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol"]
+__all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol", "default_t_max"]
 
 #: smallest number of digits accepted on the mp path (float64 already gives ~15)
 MIN_DPS = 15
@@ -134,6 +134,8 @@ FLOAT_MAX_LOG_INV_ALPHA = 1e12
 #: ``dps + log10 Λ`` working digits — whole path at dps=20: 1e6 ≈ 1 s, 1e100 ≈ 14 s (1900
 #: steps), 1e150 ≈ 60 s (3200 steps)
 MP_MAX_LOG_INV_ALPHA = 1e150
+#: default end of a run, as a multiple of the last jump time of Algorithm 1
+T_MAX_FACTOR = 1.2
 #: float64 path: default local tolerance
 FLOAT_TOL = 1e-11
 #: most Radau IIA stages (order 41): the certified tableau costs ≈ 2 s at 21 stages and
@@ -329,6 +331,16 @@ def _check_jump_levels(levels: Any) -> list[float] | None:
     return values
 
 
+def default_t_max(path: Any, name: str = "t_max") -> float:
+    """The default end of a run: :data:`T_MAX_FACTOR` × the last jump time ``t_K`` of
+    Algorithm 1's ``path``; a ParameterError asking for ``name`` when there is no jump."""
+    if path.n_jumps == 0:
+        raise ParameterError(
+            f"∇L(0) = 0: the flow does not move and Algorithm 1 has no jump; give {name}"
+        )
+    return T_MAX_FACTOR * float(path.times[-1])
+
+
 def _limit_path(problem: Problem) -> Any:
     """Algorithm 1 on the problem (exact for exact problems)."""
     from dlnsym.saddle_path import saddle_path
@@ -452,11 +464,7 @@ def simulate(
             if t_max is None:
                 raise
     if t_max is None:
-        if path.n_jumps == 0:
-            raise ParameterError(
-                "∇L(0) = 0: the flow does not move and Algorithm 1 has no jump; give t_max"
-            )
-        t_max = 1.2 * float(path.times[-1])
+        t_max = default_t_max(path)
     t_max = float(_parse_positive(t_max, "t_max"))
     wanted = None if at is None else check_times(
         at, t_max, name="at",

@@ -32,12 +32,12 @@ from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
-__all__ = ["Trajectory", "TrajectoryExport", "check_times"]
+__all__ = ["Trajectory", "TrajectoryExport", "check_times", "is_real"]
 
 
-def _is_number(value: Any) -> bool:
-    """A real number or a decimal string — not a bool (``True`` would silently be 1)."""
-    return isinstance(value, numbers.Real | str) and not isinstance(value, bool | np.bool_)
+def is_real(value: Any) -> bool:
+    """A real number — not a bool (``True`` would silently be 1, and ``True < 0.5`` holds)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
 def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[float]:
@@ -60,7 +60,7 @@ def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[fl
     values: list[float] = []
     for item in items:
         try:
-            if not _is_number(item):  # a bool, None, a list (ragged nesting), …
+            if not (is_real(item) or isinstance(item, str)):  # a bool, None, a list, …
                 raise TypeError
             values.append(float(item))
         except (TypeError, ValueError):

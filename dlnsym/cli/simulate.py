@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from dlnsym.saddle_path import SaddlePath
     from dlnsym.trajectory import Trajectory
 
-#: The default end of the run, as a multiple of the last jump time of Algorithm 1.
-T_MAX_FACTOR = 1.2
-
 
 def _times(text: str) -> list[float]:
     """``"t1,t2,…"`` → floats; argparse reports an empty list or a bad number."""
@@ -95,34 +92,28 @@ def _limit_path(problem: Problem, args: argparse.Namespace) -> SaddlePath | None
 
 
 def _t_max(args: argparse.Namespace, path: SaddlePath | None) -> float:
-    """``--t-max``, or :data:`T_MAX_FACTOR` × the last jump time of Algorithm 1."""
+    """``--t-max``, or the default of :func:`dlnsym.simulate.default_t_max`."""
+    from dlnsym.simulate import default_t_max
+
     if args.t_max is not None:
         return args.t_max
-    if path is None or path.n_jumps == 0:
-        raise ParameterError("∇L(0) = 0: the flow does not move and Algorithm 1 has no jump; "
-                             "give --t-max")
-    return T_MAX_FACTOR * float(path.times[-1])
-
-
-def _check_at(times: list[float] | None, t_max: float) -> None:
-    """Every ``--at`` time must lie in ``[0, t_max]``."""
-    outside = [t for t in times or () if not 0 <= t <= t_max]
-    if outside:
-        raise ParameterError(
-            f"--at time {outside[0]} is outside [0, t-max = {t_max:.6g}]; raise --t-max"
-        )
+    return default_t_max(path, "--t-max")  # path is None only when --t-max is given
 
 
 def run(args: argparse.Namespace) -> int:
     """Check every option and output path, simulate, print, then save the plot; after
     Ctrl-C print what was computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
+    from dlnsym.trajectory import check_times
+
     check_dps(args.dps)
     if args.plot is not None:
         check_figure_file(args.plot)
     problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
     path = _limit_path(problem, args)
     t_max = _t_max(args, path)
-    _check_at(args.at, t_max)
+    if args.at is not None:
+        check_times(args.at, t_max, name="--at",
+                    outside=f"[0, t-max = {t_max:.6g}]; raise --t-max")
     levels = None if path is None else [float(v) for v in path.losses]
     with SimulationSeries(problem, 1, quiet=args.quiet, dps=args.dps, at=args.at,
                           jump_levels=levels) as series:
