@@ -15,11 +15,14 @@ ORDER = 7  # err ∝ h^8
 
 
 def test_classical_proposal() -> None:
-    """``h·0.9·err^{−1/(order+1)}``, clipped to ``[0.2, 8]``; halving after a Newton failure;
-    no growth after a rejection."""
+    """``h·0.9·err^{−1/(order+1)}``, clipped to ``[0.2, 64]`` for a measured error and to 8
+    for an error below its rounding (``0``); halving after a Newton failure; no growth after
+    a rejection."""
     ctl = StepSizeController(ORDER, predictive=False)
     assert ctl.propose(2.0**-8, 1.0, accepted=True) == pytest.approx(0.9 * 2)
     assert ctl.propose(0.0, 1.0, accepted=True) == 8.0
+    assert ctl.propose(2.0**-32, 1.0, accepted=True) == pytest.approx(0.9 * 16)  # beyond 8
+    assert ctl.propose(1e-30, 1.0, accepted=True) == 64.0
     assert ctl.propose(1e30, 1.0, accepted=False) == 0.2
     assert ctl.propose(math.inf, 1.0, accepted=False) == 0.5
     assert ctl.propose(1e-3, 1.0, accepted=False) == 1.0  # would grow: held at h
@@ -47,22 +50,35 @@ def test_gustafsson_follows_the_trend_of_the_error() -> None:
     err=st.floats(1e-12, 1.0),
     h=st.floats(1e-6, 10.0),
     h_acc=st.floats(1e-6, 10.0),
-    err_acc=st.floats(1e-2, 1.0),
+    err_acc=st.one_of(st.just(0.0), st.floats(1e-20, 1.0)),
 )
 def test_predictive_is_gustafsson_between_comparable_steps_else_classical(
     err: float, h: float, h_acc: float, err_acc: float
 ) -> None:
-    """The proposal is ``h`` times the clipped Gustafsson factor when ``0.2 ≤ h/h_acc ≤ 8``
-    and the classical proposal otherwise (a step cut by a cap says nothing about the trend;
-    regression: after a capped step 10⁵ times shorter, the predictive factor shrank the
-    next step 5×)."""
+    """The proposal is ``h`` times the clipped Gustafsson factor when ``0.2 ≤ h/h_acc ≤ 64``
+    and the previous error was measured, and the classical proposal otherwise (a step cut
+    by a cap says nothing about the trend — regression: after a capped step 10⁵ times
+    shorter, the predictive factor shrank the next step 5× —, nor does an error below its
+    rounding, passed as 0)."""
     classical = StepSizeController(ORDER, predictive=False).propose(err, h, True)
     predictive = StepSizeController(ORDER).propose(err, h, True, last=(h_acc, err_acc))
-    if 0.2 <= h / h_acc <= 8:
+    if 0.2 <= h / h_acc <= 64 and err_acc > 0:
         factor = 0.9 * (h / h_acc) * (err_acc / err**2) ** (1 / (ORDER + 1))
-        assert predictive == pytest.approx(h * min(8.0, max(0.2, factor)), rel=1e-12)
+        assert predictive == pytest.approx(h * min(64.0, max(0.2, factor)), rel=1e-12)
     else:
         assert predictive == classical
+
+
+def test_a_tiny_previous_error_is_not_floored() -> None:
+    """The error grew 10⁴× at the same step (a coordinate waking up): Gustafsson's factor
+    with the measured ``err_acc = 10⁻¹⁰`` is ``0.9·(10⁻¹⁰/10⁻¹²)^{1/8} ≈ 1.6``, which
+    predicts an error ``10⁻⁶·10⁴·1.6⁸ ≈ 0.4`` for the next step.  RADAU5's floor
+    ``err_acc ≥ 10⁻²`` would give ``0.9·(10⁻²/10⁻¹²)^{1/8} ≈ 12`` and a predicted error of
+    ``10⁻²·12⁸ ≈ 4·10⁶``: a rejection."""
+    proposal = StepSizeController(ORDER).propose(1e-6, 1.0, True, last=(1.0, 1e-10))
+    assert proposal == pytest.approx(0.9 * 100 ** (1 / 8))
+    predicted = 1e-6 * (1e-6 / 1e-10) * proposal**8  # the trend of err/h^8, extrapolated
+    assert predicted < 1
 
 
 def test_tiny_errors_do_not_break_the_predictive_factor() -> None:

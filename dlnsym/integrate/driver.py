@@ -169,7 +169,7 @@ class Integrator:
                         h_new = min(h_new, h_try)
                     retried = not accepted
                     if accepted:
-                        last = (h_try, max(step.error, 1e-2))
+                        last = (h_try, seen)  # as measured: no floor (controller module)
                         polynomial, origin = self.stepper.polynomial(h_try, step), 1
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try, polynomial))
                         t = target if landing else t + h_try
