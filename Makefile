@@ -31,7 +31,7 @@ bench-instructions: $(STAMP)
 	$(BIN)/python -m benchmarks.count_instructions
 
 lint: $(STAMP)
-	$(BIN)/ruff check dlnsym proofs_checks tests benchmarks
+	$(BIN)/ruff check dlnsym proofs_checks tests benchmarks notebooks
 
 clean:
 	rm -rf $(VENV) demo_output .pytest_cache .hypothesis
