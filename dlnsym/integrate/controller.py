@@ -61,8 +61,8 @@ A failed Newton iteration halves the step, and the step after a rejection does n
 
 An estimate no larger than a bound on its own rounding error
 (:attr:`~dlnsym.integrate.radau.StepOutcome.noise`) is passed to the controller as 0, i.e.
-the step grows by the largest factor for that case: the truncation error is then too small to be seen,
-and reading the rounding as truncation error of order ``s + 1`` would grow the step by only
+the step grows by ``FAC_QUIET``: the truncation error is then too small to be seen, and
+reading the rounding as truncation error of order ``s + 1`` would grow the step by only
 ``0.9·err^{−1/(s+1)}`` (1.5× for ``err = 10⁻³`` at 13 stages).  This happens on the float64
 path at large Λ, where ``tol/2Λ`` is below ``ε``: after each jump of example A at Λ = 10⁶,
 about 20 steps went by at a growth of ~1.6, and the whole path took 213 steps; now 155.
