@@ -38,6 +38,7 @@ covariant under ``X → aX, y → by`` (``β → (b/a)β``, ``g → ab·g``, ``t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,7 +56,10 @@ __all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
 #: the two cost the same near m = 60 (measured).
 _HOUSEHOLDER_MAX = 48
 
-#: An empty index array (the usual answer of :meth:`FloatSystem.negligible_beta`).
+#: Upper-triangle mask for copying a triangular block (``np.triu`` without its temporaries).
+_UPPER = np.triu(np.ones((_HOUSEHOLDER_MAX + 1, _HOUSEHOLDER_MAX + 1), dtype=bool))
+
+#: An empty index array (no coordinate zero to rounding: see :meth:`FloatSystem.off_cone`).
 _NONE = np.zeros(0, dtype=np.intp)
 
 #: The next jump: ``(Δ, hitting coordinates)``.
@@ -84,7 +88,7 @@ class _Support:
 
     def _delete(self, i: int) -> int:
         """Remove ``i`` from ``P``; returns its former position."""
-        k = int((self.support == i).nonzero()[0][0])
+        k = int((self.support == i).argmax())
         self._P[k : self.p - 1] = self._P[k + 1 : self.p]
         self.p -= 1
         self.in_support[i] = False
@@ -139,6 +143,11 @@ class ExactSystem(_Support):
     def negligible(self, x: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
         """Positions ``k`` with ``x_k = 0`` (gradient entries or slopes): the tolerance is 0."""
         return (x == self.zero).nonzero()[0]
+
+    def off_cone(self, sz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(bad, tiny)`` for ``β_P = z`` given ``sz = s_P·z``: ``bad = {k : s_k z_k ≤ 0}``
+        (positions in ``P``); ``tiny`` is empty, no coordinate is zero to rounding."""
+        return (sz <= self.zero).nonzero()[0], _NONE
 
     def loss(self) -> fmpq:
         """``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n`` at the ``β`` of the last :meth:`gradient` call."""
@@ -248,6 +257,9 @@ class FloatSystem(_Support):
         self._terms: np.ndarray | None = None  # m = |X_P||β_P| + |y| there, on demand
         self._screen = rtol * self._y_norm / self.n  # rtol·(bound on ‖m‖)/n there
         self._max_norm = float(np.max(self.norms))
+        # Upper bound on every tolerance of negligible() at the last gradient (beyond it, no
+        # test is needed): rtol·max_i ‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n.
+        self.tol_bound = self._screen * self._max_norm
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
@@ -292,13 +304,15 @@ class FloatSystem(_Support):
         """``g = Xᵀ(Xβ − y)/n`` (the 1/n applied to the short residual, which is kept for
         :meth:`loss`); ``(P, β_P)`` is kept for the tolerances (:meth:`gradient_tol`), with
         the O(p) bound ``‖m‖ ≤ Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖`` on the size of the residual's
-        terms ``m = |X_P||β_P| + |y|`` (:meth:`negligible`)."""
-        P = self.support.copy()
+        terms ``m = |X_P||β_P| + |y|`` (:meth:`negligible`) and :attr:`tol_bound`."""
+        p = self.p
+        P = self._P[:p].copy()
         b = beta[P]
-        self._r = b @ self._XPt[: self.p] - self.y
+        self._r = b @ self._XPt[:p] - self.y
         self._at = (P, b)
         self._terms = None
         self._screen = self.rtol * (float(np.abs(b) @ self.norms[P]) + self._y_norm) / self.n
+        self.tol_bound = self._screen * self._max_norm
         return self.Xt @ (self._r / self.n)
 
     def gradient_tol(self, idx: np.ndarray) -> np.ndarray:
@@ -312,47 +326,62 @@ class FloatSystem(_Support):
         """
         if self._terms is None:
             P, b = self._at
-            self._terms = np.abs(b) @ np.abs(self.Xt[P]) + np.abs(self.y)
-        return self.rtol * (np.abs(self.Xt[idx]) @ self._terms) / self.n
+            self._terms = np.abs(b) @ _abs_rows(self.Xt, P) + np.abs(self.y)
+        return self.rtol * (_abs_rows(self.Xt, idx) @ self._terms) / self.n
 
-    def negligible_beta(self, z: np.ndarray) -> np.ndarray:
-        """Positions ``k`` in ``P`` where ``β_P = z`` is zero to rounding, relative to the size
-        of the terms of the prediction ``X_P z = Σ_j x_j z_j``:
+    def off_cone(self, sz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(bad, tiny)`` for ``β_P = z`` given ``sz = s_P·z`` (positions in ``P``):
+        ``bad = {k : s_k z_k ≤ 0}`` (wrong sign or zero) and, when ``bad`` is empty, ``tiny``,
+        the coordinates zero to rounding relative to the size of the terms of the prediction
+        ``X_P z = Σ_j x_j z_j``:
 
         ``|z_k|·‖x_k‖ ≤ rtol·Σ_{j∈P} |z_j|·‖x_j‖``
 
         (both sides scale like ``b`` under ``X → aX, y → by``, and the test is unchanged by
         rescaling single columns).
+
+        Both empty (the usual case) is one test: ``s_k = ±1`` on ``P``, so
+        ``w_k = s_k z_k·‖x_k‖`` is ``|z_k|·‖x_k‖`` when every ``s_k z_k > 0``, and
+        ``min_k w_k > |rtol·Σ_k w_k|`` holds exactly when all ``w_k > 0`` and none is ``tiny``.
+        It is screened without the sum (two ``arg`` searches cost less than one reduction):
+        ``min_k w_k > 2p·rtol·max_k w_k`` implies it, rounding of the sum included.
         """
-        w = np.abs(z) * self.norms[self.support]
-        cut = self.rtol * w.sum()
-        return (w <= cut).nonzero()[0] if w.size and w.min() <= cut else _NONE
+        p = len(sz)
+        if not p:
+            return _NONE, _NONE
+        w = sz * self.norms[self.support]
+        lo = w[w.argmin()]
+        if lo > 2 * p * self.rtol * w[w.argmax()]:
+            return _NONE, _NONE
+        cut = self.rtol * np.add.reduce(w)
+        if lo > abs(cut):
+            return _NONE, _NONE
+        bad = (sz <= 0.0).nonzero()[0]
+        return (bad, _NONE) if bad.size else (_NONE, (w <= cut).nonzero()[0])
 
     def negligible(self, x: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
         """Positions ``k`` with ``|x_k| ≤ tol_{idx_k}`` (:meth:`gradient_tol`; ``idx``
         defaults to all coordinates), ``x`` being gradient entries or slopes ``s_i·g_i`` at the
         last gradient: those that are zero to rounding.
 
-        Screened in O(len(x)) by Cauchy–Schwarz and the triangle inequality,
-        ``tol_i ≤ rtol·‖x_i‖·‖m‖/n ≤ rtol·‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n``: only the (few)
-        nonzero entries under that bound get their O(n) tolerance computed.
+        Screened by Cauchy–Schwarz and the triangle inequality,
+        ``tol_i ≤ rtol·‖x_i‖·‖m‖/n ≤ rtol·‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n``, in O(len(x))
+        with ``max_i ‖x_i‖`` (:attr:`tol_bound`), then per coordinate: only the (few) nonzero
+        entries under both bounds get their O(n) tolerance computed.
         """
         ax = np.abs(x)
-        small = (ax <= (self.norms if idx is None else self.norms[idx]) * self._screen)
-        small = small.nonzero()[0]
-        if small.size:
-            cand = small[ax[small] > 0.0]
-            if cand.size:
-                big = ax[cand] > self.gradient_tol(cand if idx is None else idx[cand])
-                if big.any():
-                    small = np.setdiff1d(small, cand[big], assume_unique=True)
+        small = (ax <= self.tol_bound).nonzero()[0]
+        under = ax[small]
+        if np.count_nonzero(under):  # (else: all exact zeros, no test)
+            cand = small[under > 0.0]
+            i = cand if idx is None else idx[cand]
+            big = ax[cand] > self.norms[i] * self._screen
+            test = (~big).nonzero()[0]
+            if test.size:
+                big[test] = ax[cand[test]] > self.gradient_tol(i[test])
+            if big.any():
+                small = np.setdiff1d(small, cand[big], assume_unique=True)
         return small
-
-    @property
-    def tol_bound(self) -> float:
-        """Upper bound on every tolerance of :meth:`negligible` at the last gradient,
-        ``rtol·max_i ‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n``: beyond it, no test is needed."""
-        return self._screen * self._max_norm
 
     def loss(self) -> float:
         """``L(β) = ‖Xβ − y‖²/2n`` at the ``β`` of the last :meth:`gradient` call (from the
@@ -367,10 +396,12 @@ class FloatSystem(_Support):
         ``w ← [w, (c_i − u·w)/δ]``.
         """
         p = self.p
-        h = self._XPt[:p] @ self.Xt[i] / self.n
+        x = self.Xt[i]
+        h = self._XPt[:p] @ x / self.n
         u = dtrtrs(self._Rb[:, :p], h, lower=0, trans=1)[0] if p else h
-        pivot = self.diag[i] - u @ u  # δ²: the part of x_i outside span(X_P), squared
-        if pivot <= self.cond_tol * self.diag[i]:
+        h_ii = self.diag[i]
+        pivot = h_ii - u @ u  # δ²: the part of x_i outside span(X_P), squared
+        if pivot <= self.cond_tol * h_ii:
             E = [*self.support, i]
             raise _degenerate(E, self.dependent_coordinates(E))
         if p == len(self._w):
@@ -380,9 +411,9 @@ class FloatSystem(_Support):
             Rb[:p, :p] = self._Rb
             self._Rb = Rb
         self._Rb[:p, p] = u
-        self._Rb[p, p] = delta = np.sqrt(pivot)
+        self._Rb[p, p] = delta = math.sqrt(pivot)
         self._w[p] = (self.c[i] - u @ self._w[:p]) / delta
-        self._XPt[p] = self.Xt[i]
+        self._XPt[p] = x
         self._append(i)
 
     def remove(self, i: int) -> None:
@@ -401,22 +432,27 @@ class FloatSystem(_Support):
         ``Q``: Householder reflections (``geqrf``) for m ≤ ``_HOUSEHOLDER_MAX``, else Givens
         rotations (``scipy.linalg.qr_delete`` of column 0 from ``[R[k:, k:] | w[k:]]``).
         """
-        p = self.p
+        p, n = self.p, self.n
         k = self._delete(i)
         m = p - 1 - k
-        self._XPt[k : p - 1] = self._XPt[k + 1 : p]
+        # Rows k+1.. up by one, as one 1-D move (a 2-D overlapping one goes through a copy).
+        rows = self._XPt.reshape(-1)
+        rows[k * n : (p - 1) * n] = rows[(k + 1) * n : p * n]
         R = self._Rb
         if m <= _HOUSEHOLDER_MAX:
             A = np.empty((m + 1, m + 1), order="F")
             A[:, :m] = R[k:p, k + 1 : p]
             A[:, m] = self._w[k:p]
-            T = np.triu(dgeqrf(A, overwrite_a=1)[0])
+            T = dgeqrf(A, overwrite_a=1)[0]  # upper triangle: QᵀA; below it: reflectors
+            upper: np.ndarray | bool = _UPPER[:m, :m]
         else:
             T = scipy.linalg.qr_delete(np.eye(m + 1), np.column_stack([R[k:p, k:p], self._w[k:p]]),
-                                       0, 1, which="col", check_finite=False)[1]
-        # In place, O(pm): shift columns k+1.. left above row k, write the new block.
+                                       0, 1, which="col", overwrite_qr=True, check_finite=False)[1]
+            upper = True
+        # In place, O(pm): shift columns k+1.. left above row k, write the new block (its
+        # upper triangle: below it, R's diagonal block is zero already).
         R[:k, k : p - 1] = R[:k, k + 1 : p]
-        R[k : p - 1, k : p - 1] = T[:m, :m]
+        np.copyto(R[k : p - 1, k : p - 1], T[:m, :m], where=upper)
         R[:p, p - 1] = 0.0  # the old last column, now outside R: keep the buffer clean
         self._w[k : p - 1] = T[:m, m]
 
@@ -442,6 +478,13 @@ class FloatSystem(_Support):
             return ()
         v = np.abs(V[:, 0])
         return tuple(sorted(E[k] for k in np.flatnonzero(v > 1e-6 * v.max())))
+
+
+def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``|A[rows]|``, in place in the gathered copy (one temporary: for many rows a second one
+    costs more in page faults than the arithmetic)."""
+    out = A[rows]
+    return np.abs(out, out=out)
 
 
 def _degenerate(P: Sequence[int], involved: tuple[int, ...]) -> DegenerateProblemError:
@@ -526,23 +569,16 @@ def _restore_feasibility(
     wrong sign, or zero to rounding, straight away: its negative derivative was rounding noise.
 
     In floating point a feasible minimiser's coordinates that are zero to rounding
-    (:meth:`FloatSystem.negligible_beta`, relative to the size of ``X_P z``) are set to 0 and
-    pinned: exact arithmetic would have them at 0 (a coordinate leaving exactly where its
+    (``tiny`` of :meth:`FloatSystem.off_cone`, relative to the size of ``X_P z``) are set to 0
+    and pinned: exact arithmetic would have them at 0 (a coordinate leaving exactly where its
     gradient vanishes), and the support then means the same in both back ends.
     """
     first = True
     while True:
         P = system.support  # a view, but every use below comes before the first remove
         z = system.solve()
-        bad = (s[P] * z <= system.zero).nonzero()[0]
-        if bad.size == 0:
-            if system.exact:
-                beta[P] = z
-                return True
-            tiny = system.negligible_beta(z)
-            if tiny.size == 0:
-                beta[P] = z
-                return True
+        bad, tiny = system.off_cone(s[P] * z)
+        if tiny.size:
             if first and entering in P[tiny]:
                 system.remove(entering)
                 return False
@@ -552,6 +588,9 @@ def _restore_feasibility(
                 system.remove(i)
             first = False
             continue
+        if bad.size == 0:
+            beta[P] = z
+            return True
         if first and not system.exact and bad.size == 1 and P[bad[0]] == entering:
             system.remove(entering)
             return False
@@ -579,10 +618,7 @@ def _check_unique(system: ExactSystem | FloatSystem, outside: np.ndarray, g: np.
     """
     if outside.size == 0:
         return
-    gout = g[outside]
-    if not np.min(np.abs(gout)) <= system.tol_bound:
-        return
-    extra = outside[system.negligible(gout, outside)]
+    extra = outside[system.negligible(g[outside], outside)]
     if extra.size:
         E = [int(i) for i in np.concatenate([system.support, extra])]
         involved = system.dependent_coordinates(E)

@@ -190,16 +190,16 @@ def saddle_path(
         with _blas_controller().limit(limits=1, user_api="blas"):
             system = FloatSystem(problem.X, problem.y)
             times, saddles, duals, gradients, losses = _run(system, max_saddles)
-    out = _fractions if problem.exact else _floats
-    return SaddlePath(
-        problem=problem,
-        exact=problem.exact,
-        times=[out(t) for t in times],
-        saddles=[out(b) for b in saddles],
-        duals=[out(s) for s in duals],
-        gradients=[out(g) for g in gradients],
-        losses=[out(v) for v in losses],
-    )
+    if problem.exact:
+        times, saddles, duals, gradients, losses = (
+            [_fractions(x) for x in xs] for xs in (times, saddles, duals, gradients, losses))
+    else:
+        # float64 arrays already (``_run`` appends a fresh array per saddle, except a gradient
+        # that a step left unchanged, which is shared with the previous saddle); numpy scalar
+        # times → float (the losses are floats).
+        times = [float(t) for t in times]
+    return SaddlePath(problem=problem, exact=problem.exact, times=times, saddles=saddles,
+                      duals=duals, gradients=gradients, losses=losses)
 
 
 def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...]:
@@ -243,14 +243,16 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
     to the size of the terms of ``g_i`` (:meth:`FloatSystem.negligible`; so that the last
     saddle, ``g = 0``, is recognised at any scale of the data), and stop coordinates pinned at
     ±1 whose velocity would push them out of the box (rounding noise: KKT says
-    ``s_i g_i ≥ 0`` there).
+    ``s_i g_i ≥ 0`` there).  The pinned coordinates are the boundary ``|s_i| = 1``, which
+    contains the support (``v_i = 0`` there already): none is left when both have one size.
     """
     v = -g
     v[system.support] = system.zero
     if not system.exact:
         v[system.negligible(v)] = 0.0
         pinned = system.boundary
-        v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
+        if len(pinned) > system.p:
+            v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
 
 
@@ -271,10 +273,3 @@ def _fractions(x: Any) -> Any:
     if isinstance(x, np.ndarray):
         return np.array([_fractions(v) for v in x], dtype=object)
     return Fraction(int(x.p), int(x.q))
-
-
-def _floats(x: Any) -> Any:
-    """float64 array (as is, no copy: ``_run`` appends a fresh array per saddle, except a
-    gradient that a step left unchanged, which is shared with the previous saddle) or Python
-    float."""
-    return np.asarray(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
