@@ -14,7 +14,7 @@ over an arithmetic back-end (:mod:`dlnsym.integrate`):
   collocation polynomial; the stiff plateaus (eigenvalues ≈ −2Λ·H_ii·|β_i|) cost a handful
   of steps at any Λ;
 * *high order at high precision*: ``s`` grows with the digits of the tolerance
-  (:func:`radau_stages`: 13 on float64, 21 at 30 digits).  Radau IIA was chosen over the
+  (:func:`radau_stages`: 13 on float64, 23 at 30 digits).  Radau IIA was chosen over the
   classical alternative, linearly implicit Euler extrapolation (SEULEX), after measuring both:
   on a plateau the active coordinates sit on a stiff slow manifold forced by coordinates that
   wake up or die out, and extrapolation converges there like ``(h|λ|)^j/j!`` with the *stiff*
@@ -138,9 +138,9 @@ MP_MAX_LOG_INV_ALPHA = 1e150
 T_MAX_FACTOR = 1.2
 #: float64 path: default local tolerance
 FLOAT_TOL = 1e-11
-#: most Radau IIA stages (order 41): the certified tableau costs ≈ 2 s at 21 stages and
+#: most Radau IIA stages (order 45): the certified tableau costs ≈ 2 s at 21 stages and
 #: 70 digits, 5 s at 25 stages and 100 digits
-MAX_STAGES = 21
+MAX_STAGES = 23
 #: guard digits of the mp path on top of ``dps + log10(2Λ)``
 GUARD_DIGITS = 8
 
@@ -178,7 +178,7 @@ def radau_stages(tol: Any) -> int:
     pays, and more so at high precision.
 
     ``s = 2⌊(3·digits + 30)/10⌋ + 1`` below 20 digits, :data:`MAX_STAGES` from 20 digits on:
-    11 at ``dps=15``, 13 for the float64 default (1e-11) and at ``dps=20``, 21 from
+    11 at ``dps=15``, 13 for the float64 default (1e-11) and at ``dps=20``, 23 from
     ``dps=28``.  Measured on example A,
     whole path, Λ = 10, 10² (10³ on float64), 10⁶, after the Newton iteration moved its linear
     algebra to float64 (:mod:`dlnsym.integrate.radau`), which made a stage cheap:
@@ -201,7 +201,20 @@ def radau_stages(tol: Any) -> int:
       order) as the cost at large Λ: 19 → 1540, 2557, 3239 million instructions at Λ = 10,
       10², 10⁶; 21 → 1578, 2408, 3080; 23 → 1638, 2427, 3009.  21 costs 6 % and 5 % less
       at Λ = 10², 10⁶ than 19, 2.5 % more at Λ = 10; 23 gains nothing more at Λ = 10²
-      (and ``dps=15``: 9 stages → 49, 85, 133 step attempts, 11 → 42, 73, 112).
+      (and ``dps=15``: 9 stages → 49, 85, 133 step attempts, 11 → 42, 73, 112);
+    * session 13, after the controller took the previous error unfloored and growth up to
+      64 (:mod:`dlnsym.integrate.controller`): ``dps=30``, 21 → 1552 and 2912 million
+      instructions at Λ = 10, 10⁶ (65 and 182 step attempts), 23 → 1608 and 2840 (61, 162),
+      25 → 4281 and 143191 (its Newton iteration breaks down at 30 digits: ``T`` too
+      ill-conditioned for float64 corrections, module docstring of
+      :mod:`dlnsym.integrate.radau`); 23 costs 3.6 % more at Λ = 10 and 2.5 % less at 10⁶,
+      and errors against 50 digits stay 6e-33 (Λ = 100) and 5e-24 (10⁶).  At higher
+      precision more stages pay more (example A to t̃ = 4, accepted + rejected steps and
+      seconds at Λ = 10², 10⁶): ``dps=40``, 21 → 191 and 302 (1.8, 1.5 s), 23 → 150 and
+      236 (1.9, 1.3 s), 25 → 122 and 197 (2.1, 1.2 s); ``dps=60``, 21 → 1380 and 2120
+      (10.0, 12.5 s), 23 → 889 and 1399 (7.7, 7.4 s), 25 → 626 and 987 (6.0, 6.7 s).  A
+      stage count growing beyond 23 with the digits is left for a later session (25 fails at
+      30 digits, so it needs a lower bound in digits, measured).
     """
     digits = _tol_digits(tol)
     if digits >= 20:

@@ -76,7 +76,7 @@ one that confirms it.  Example A at 30 digits: iterations 312 → 144 (Λ = 10),
 3725 M → 3229 M (same steps, same errors against 50 digits).  The LU costs ``(s·d)³/3``
 float64 operations, against ``s²·d + s·d²`` working-precision products (and ``s·d``
 exponentials) per iteration: it is used up to ``s·d =`` :data:`STAGE_NEWTON_MAX_SIZE`
-(d ≤ 19 at the 21 stages of 30 digits), simplified Newton beyond.
+(d ≤ 17 at the 23 stages of 30 digits), simplified Newton beyond.
 
 Starting values
 ---------------
