@@ -45,7 +45,7 @@ float64 against working-precision residuals, from a float64 warm start, and dorm
 coordinates take β from float64 (:mod:`dlnsym.integrate.radau`, "Mixed precision").
 
 Measured on example A, whole path to t̃ = 12, default tolerances, 2 shared cores (``make
-bench``, 2026-11-28, session 12); "s" is the whole call (Trajectory and jump detection
+bench``, 2026-11-28, session 13); "s" is the whole call (Trajectory and jump detection
 included), the best of several runs (wall-clock times on the shared machine vary by ±25 %);
 "Minstr" counts machine instructions of the whole call (``make bench-instructions``,
 valgrind), which is reproducible to about 5 %:
@@ -53,14 +53,16 @@ valgrind), which is reproducible to about 5 %:
 ======  ==================================  =================================================
 Λ       float64: steps (rejected), s         mp path: steps (rejected), s
 ======  ==================================  =================================================
-10      34 (4), 0.035; 138 Minstr            dps=30: 42 (6), 0.31; 1570 Minstr
-10²     67 (16), 0.06                        dps=20: 74 (13);  dps=30: 95 (15), 0.61;
-                                             2413 Minstr
-10³     84 (16), 0.06; 250 Minstr
-10⁶     101 (17), 0.07; 274 Minstr           dps=20: 121 (23);  dps=30: 157 (22), 0.66;
-                                             3084 Minstr
+10      34 (4), 0.032; 138 Minstr            dps=30: 38 (3), 0.35; 1609 Minstr
+10²     67 (15), 0.066                       dps=20: 74 (14);  dps=30: 82 (13), 0.43;
+                                             2379 Minstr
+10³     84 (14), 0.058; 247 Minstr
+10⁶     104 (13), 0.059; 264 Minstr          dps=20: 113 (17);  dps=30: 133 (14), 0.63;
+                                             2820 Minstr
 ======  ==================================  =================================================
 
+Session 12 (21 stages at 30 digits, RADAU5's ``err_acc`` floor and growth limit 8):
+float64 34/67/84/101 steps, 138/250/274 Minstr; dps=30 42/95/157 steps, 1570/2413/3084 Minstr.
 Session 11 (19 stages at 30 digits): dps=30 48/115/183 steps, 1538/2549/3222 Minstr.
 Session 10 (simplified Newton from ``Z = 0`` at every precision): float64 38/75/94/112 steps,
 193/326/358 Minstr; dps=30 49/117/184 steps, 2440/3686/3926 Minstr.
