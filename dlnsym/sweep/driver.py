@@ -68,7 +68,7 @@ def _client(client: Client | None, scheduler: str | None,
         return
     with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
                       processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as local:
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as local:
         yield local
 
 
