@@ -34,7 +34,7 @@ def run() -> list[Comparison]:
     phase, small = load_spec(PHASE), load_spec(SMALL)
     workers = default_workers()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                           dashboard_address=":0", silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         sweep(SMALL, client=client, progress=False)  # warm the workers' imports
         ours, serial, single, auto = interleaved_best(

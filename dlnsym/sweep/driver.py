@@ -67,7 +67,7 @@ def _client(client: Client | None, scheduler: str | None,
             yield remote
         return
     with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                      processes=True, dashboard_address=None,
+                      processes=True, dashboard_address=":0",
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as local:
         yield local
 
@@ -200,14 +200,14 @@ def sweep(
     >>> import dlnsym
     >>> from distributed import Client
     >>> with Client(processes=False, n_workers=1, threads_per_worker=1,
-    ...             dashboard_address=None) as client:
+    ...             dashboard_address=":0") as client:
     ...     table = dlnsym.sweep({"family": "sparse", "trials": 3,
     ...                           "grid": {"d": 30, "n": 15, "k": [1, 10]}},
     ...                          client=client, progress=False)
-    >>> table.groupby("k")["recovered"].mean().to_dict()      # doctest: +SKIP
-    {1: 1.0, 10: 0.0}
     >>> len(table), set(table["status"])
     (6, {'ok'})
+    >>> bool(table[table["k"] == 1]["recovered"].all())     # 1-sparse: always recovered
+    True
     """
     from dlnsym.sweep.store import ResultStore, write_table
 

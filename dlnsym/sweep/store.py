@@ -29,9 +29,9 @@ __all__ = ["COLUMNS", "ResultStore", "read_results", "to_frame"]
 COLUMNS: dict[str, str] = {
     "instance": "string",
     "family": "string",
-    "spec_seed": "int64",
-    "trial": "int64",
-    "seed": "int64",
+    "spec_seed": "Int64",
+    "trial": "Int64",
+    "seed": "Int64",
     "n": "Int64",
     "d": "Int64",
     "k": "Int64",
