@@ -335,3 +335,20 @@ def test_phase_diagram_writes_a_file(table, tmp_path):
         plot_phase_diagram(frame.assign(status="error"))
     assert os.listdir(tmp_path) == ["phase.pdf"]
     assert Path(out).exists()
+
+
+def test_scheduler_address(client):
+    spec = {**SPARSE, "trials": 1}
+    frame = dlnsym.sweep(spec, scheduler=client.scheduler.address, progress=False)
+    assert len(frame) == 4 and set(frame["status"]) == {"ok"}
+
+
+def test_init_shape_grid():
+    import inspect
+
+    spec = {**SPARSE, "trials": 1, "grid": {**SPARSE["grid"], "init_shape": [0.5, 2.0]}}
+    if "init_shape" in inspect.signature(dlnsym.saddle_path).parameters:
+        assert len(load_spec(spec)) == 8
+    else:
+        with pytest.raises(ParameterError, match="init_shape"):
+            load_spec(spec)
