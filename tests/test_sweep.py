@@ -290,17 +290,22 @@ def test_cli_ctrl_c_keeps_the_finished_rows(tmp_path):
     parts = tmp_path / "r.parquet.parts"
     command = [sys.executable, "-m", "dlnsym.cli", "sweep", str(spec), "--out", str(out),
                "--workers", "1", "--chunk-size", "1"]
+    # a session of its own with SIGINT at its default (a shell starts background jobs with
+    # SIGINT ignored): Ctrl-C at a terminal reaches the whole group, workers included
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
-                                                                        signal.SIG_DFL))
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(parts.glob("part-*"))) < 3:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
-    kept = len(pd.read_parquet(out))
+    assert len(stderr.strip().splitlines()) == 1, stderr  # no traceback from the workers
+    stored = pd.read_parquet(out)
+    kept = len(stored)
     assert 3 <= kept < 300 and f"{kept} finished rows kept" in stderr
+    assert set(stored["status"]) == {"ok"}, "no instance is marked failed by the Ctrl-C"
     proc = run_cli("sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet",
                    timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -5,7 +5,9 @@ of worker *processes* with one thread each (Algorithm 1 holds the GIL and runs i
 algebra on one BLAS thread), one per core unless told otherwise, and closes it at the end.
 Instances are submitted in chunks (one task runs several instances in turn) so that the
 scheduler's per-task cost stays small against the instances' own; finished rows are stored as
-each task returns (:class:`~dlnsym.sweep.store.ResultStore`).
+each task returns (:class:`~dlnsym.sweep.store.ResultStore`).  A task that fails as a whole
+(its worker died on it more often than Dask's ``allowed-failures``) gives rows of status
+``"error"`` for its instances; a cancelled one gives none, so a rerun does it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import contextlib
 import logging
 import math
 import os
+import signal
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +73,15 @@ def _client(client: Client | None, scheduler: str | None,
     with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
                       processes=True, dashboard_address=":0",
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as local:
+        local.run(_ignore_interrupts)
         yield local
+
+
+def _ignore_interrupts() -> None:
+    """In a local worker process: ignore SIGINT.  A terminal's Ctrl-C reaches the whole
+    process group; the sweep's own process stops the cluster, and its workers need not die
+    with a traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _threads(client: Client) -> int:
@@ -131,7 +143,9 @@ def _run(client: Client, chunks: list[list[Instance]], sink: _Sink, progress: bo
         for future in as_completed(futures):
             try:
                 rows = future.result()
-            except Exception as exc:  # noqa: BLE001 — a lost task is error rows, not the end
+            except CancelledError:  # someone else cancelled it: not run, so not stored
+                continue
+            except Exception as exc:  # noqa: BLE001 — a failed task is error rows, not the end
                 rows = failed_rows(owner[future.key], f"task failed: {type(exc).__name__}: {exc}")
             sink.add(rows)
             bar.update(len(rows))
