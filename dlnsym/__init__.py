@@ -7,6 +7,8 @@ The public API:
 * simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
   :func:`simulate_network` (the (u, v) flow itself)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
+* sweeps over instance families on Dask: :func:`sweep` of a :class:`SweepSpec`
+  (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
   :class:`IntegrationError` (:mod:`dlnsym.errors`)
@@ -31,6 +33,7 @@ from dlnsym.network import simulate_network
 from dlnsym.problems import Problem, as_problem, example, read_problem
 from dlnsym.saddle_path import SaddlePath, saddle_path
 from dlnsym.simulate import simulate
+from dlnsym.sweep import SweepSpec, load_spec, sweep
 from dlnsym.trajectory import Trajectory
 
 __version__ = "0.1.0"
@@ -44,12 +47,15 @@ __all__ = [
     "Problem",
     "ProblemError",
     "SaddlePath",
+    "SweepSpec",
     "Trajectory",
     "as_problem",
     "compare",
     "example",
+    "load_spec",
     "read_problem",
     "saddle_path",
     "simulate",
     "simulate_network",
+    "sweep",
 ]

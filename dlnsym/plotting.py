@@ -16,6 +16,8 @@ plot_saddle_path
     The limit alone: loss staircase and saddle coordinates.
 plot_active_sets
     The signed active sets of the saddles over time (the saddle-path diagram).
+plot_phase_diagram
+    Recovery probability and saddle counts of a sweep over (n/d, k/n) (:func:`dlnsym.sweep`).
 plot_convergence
     :func:`dlnsym.compare.plot_convergence` (log-log error against Λ) in the house palette.
 save_figure
@@ -52,6 +54,7 @@ __all__ = [
     "plot_active_sets",
     "plot_convergence",
     "plot_figure1",
+    "plot_phase_diagram",
     "plot_saddle_path",
     "relevant_coordinates",
     "save_figure",
@@ -461,3 +464,79 @@ def _draw_saddles(ax: Axes, betas: np.ndarray, coordinates: list[int]) -> None:
                      + r")$, saddles $\beta_k$", fontsize=10)
     else:
         ax.set(xlabel=names[0], ylabel=names[1], title=r"trajectory and saddles $\beta_k$")
+
+
+# -------------------------------------------------------------------------- sweeps
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges around sorted ``centres``: midpoints inside, half a gap beyond the ends."""
+    if len(centres) == 1:
+        return np.array([centres[0] * 0.9, centres[0] * 1.1])
+    mids = (centres[1:] + centres[:-1]) / 2
+    return np.concatenate([[2 * centres[0] - mids[0]], mids, [2 * centres[-1] - mids[-1]]])
+
+
+def _heat_map(ax: Axes, table: Any, label: str, **norm: float) -> None:
+    """Draw a (ρ × δ) table of :func:`dlnsym.sweep.phase.phase_table` as a heat map, with
+    the Donoho–Tanner weak threshold ρ_W(δ) over it."""
+    from dlnsym.sweep.phase import weak_threshold
+
+    deltas, rhos = table.columns.to_numpy(float), table.index.to_numpy(float)
+    mesh = ax.pcolormesh(_edges(deltas), _edges(rhos), np.ma.masked_invalid(table.to_numpy(
+        float)), cmap="cividis", shading="flat", **norm)
+    ax.figure.colorbar(mesh, ax=ax, label=label)
+    low, high = _edges(deltas)[[0, -1]]
+    if low < 1:
+        inside = np.linspace(max(low, 1e-3), min(high, 0.999), 200)
+        ax.plot(inside, weak_threshold(inside), color=PALETTE[3], lw=2,
+                label=r"Donoho–Tanner $\rho_W(\delta)$")
+        ax.legend(fontsize=8, loc="upper left")
+    ax.set(xlabel=r"$\delta = n/d$", ylabel=r"$\rho = k/n$",
+           xlim=_edges(deltas)[[0, -1]], ylim=_edges(rhos)[[0, -1]])
+
+
+def plot_phase_diagram(results: Any, path: str | os.PathLike[str] | None = None) -> Figure:
+    """The phase diagram of a sweep over (δ, ρ) = (n/d, k/n).
+
+    Left: the probability that the last saddle recovers the planted signal
+    (``recovered``, among the instances of status ``ok``); right: the mean number of saddles
+    ``K + 1``.  Both carry the Donoho–Tanner weak threshold of ℓ1 recovery
+    (:func:`dlnsym.sweep.phase.weak_threshold`).  Without recovery data (families integer,
+    orthogonal have no δ–ρ grid) a :class:`~dlnsym.errors.ParameterError` is raised.
+
+    Parameters
+    ----------
+    results : DataFrame or path
+        The table of :func:`dlnsym.sweep`, or the results file it wrote.
+    path : path-like, optional
+        Also save the figure there (PNG, PDF or SVG by extension), atomically.
+
+    Returns
+    -------
+    Figure
+    """
+    import pandas as pd
+
+    from dlnsym.sweep.phase import phase_table
+    from dlnsym.sweep.store import read_results
+
+    if path is not None:
+        figure_format(path)
+    frame = results if isinstance(results, pd.DataFrame) else read_results(results)
+    recovery = phase_table(frame, "recovered")
+    saddles = phase_table(frame, "n_saddles")
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    _heat_map(left, recovery, "recovery probability", vmin=0.0, vmax=1.0)
+    left.set_title(r"$P(\beta_K = w^\star)$: last saddle recovers the signal")
+    _heat_map(right, saddles, r"mean number of saddles $K + 1$")
+    right.set_title("number of saddles")
+    ok = frame[frame["status"] == "ok"]
+    dims = sorted(set(ok["d"].dropna().astype(int)))
+    trials = int(ok.groupby(["delta", "rho"]).size().median())
+    fig.suptitle(f"{', '.join(sorted(set(ok['family'])))}: d = "
+                 f"{', '.join(map(str, dims))}, ~{trials} instances per cell", fontsize=11)
+    if path is not None:
+        save_figure(fig, path)
+    return fig

@@ -443,10 +443,12 @@ def gaussian_sparse(
     *,
     exact: bool = False,
     decimals: int | None = None,
-) -> Problem:
+    return_signal: bool = False,
+) -> Problem | tuple[Problem, np.ndarray]:
     """Gaussian sparse regression: ``X ~ N(0, 1)``, ``β*`` with ``sparsity`` ±1 entries,
     ``y = Xβ* + noise·ε``.  ``decimals`` rounds the data (exact mode needs it to keep
-    denominators small; ``exact=True`` defaults it to 1)."""
+    denominators small; ``exact=True`` defaults it to 1).  With ``return_signal`` the result
+    is ``(problem, β*)``, ``β*`` a float64 array of entries in {−1, 0, 1}."""
     _check_sizes(n=n, d=d, sparsity=sparsity)
     if sparsity > d:
         raise ProblemError(f"sparsity {sparsity} exceeds the dimension d = {d}")
@@ -458,12 +460,13 @@ def gaussian_sparse(
     y = X @ beta + noise * rng.standard_normal(n)
     if exact and decimals is None:
         decimals = 1
-    return as_problem(
+    problem = as_problem(
         _rounded(X, exact, decimals),
         _rounded(y, exact, decimals),
         exact=exact,
         name=f"gaussian_sparse(n={n}, d={d}, seed={seed})",
     )
+    return (problem, beta) if return_signal else problem
 
 
 def orthogonal_design(

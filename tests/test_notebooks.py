@@ -19,8 +19,8 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 KERNEL = "python3"
 
 
-def test_there_are_six_notebooks():
-    assert [p.name[:3] for p in NOTEBOOKS] == [f"0{k}_" for k in range(1, 7)]
+def test_the_notebooks_are_numbered():
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"0{k}_" for k in (1, 2, 3, 4, 5, 6, 8)]
 
 
 def test_kernel_is_this_interpreter():
@@ -38,7 +38,9 @@ def test_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_passes_its_checks(path, tmp_path):
+def test_notebook_runs_and_passes_its_checks(path, tmp_path, monkeypatch):
+    # notebooks with a long computation run a small version of it (08: the phase diagram)
+    monkeypatch.setenv("DLNSYM_NOTEBOOK_QUICK", "1")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name=KERNEL, timeout=300,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()

@@ -161,3 +161,11 @@ def test_generators_are_seeded_and_shaped():
         underparametrised(3, 5)
     with pytest.raises(ProblemError, match="unknown example"):
         example("Z")
+
+
+def test_gaussian_sparse_returns_its_signal():
+    plain = gaussian_sparse(20, 50, 3, noise=0.0, seed=4)
+    problem, w = gaussian_sparse(20, 50, 3, noise=0.0, seed=4, return_signal=True)
+    assert np.array_equal(problem.X, plain.X) and np.array_equal(problem.y, plain.y)
+    assert sorted(np.abs(w[w != 0])) == [1.0, 1.0, 1.0] and np.count_nonzero(w) == 3
+    assert np.array_equal(problem.y, problem.X @ w)  # noiseless: y = Xβ*, bit for bit

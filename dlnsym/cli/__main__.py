@@ -2,4 +2,7 @@ import sys
 
 from dlnsym.cli import main
 
-sys.exit(main())
+# Guarded: worker processes started with the "spawn" method (Dask's LocalCluster of
+# ``dlnsym sweep``) import the parent's main module and must not run the command again.
+if __name__ == "__main__":
+    sys.exit(main())
