@@ -17,7 +17,7 @@ symmetric ``D^{½} H D^{½} ⪰ 0``, so every eigenvalue of ``J`` is real and �
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -26,7 +26,7 @@ import numpy as np
 from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend
 from dlnsym.problems import Problem
 
-__all__ = ["FlowValue", "MirrorFlow", "beta_of_s", "beta_and_slope"]
+__all__ = ["FlowValue", "FrozenJacobian", "MirrorFlow", "beta_of_s", "beta_and_slope"]
 
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
@@ -151,6 +151,52 @@ class FlowValue:
     f: np.ndarray
 
 
+@dataclass
+class FrozenJacobian:
+    """``J = −H·diag(β')`` at the start of a step, in float64 (what the Newton matrices of
+    :mod:`dlnsym.integrate.radau` are built from).
+
+    Most columns of a large problem are negligible: a dormant coordinate has ``β'_i ≈
+    2Λ|β_i|`` exponentially small.  :meth:`awake` names the columns that matter for a step
+    ``h``; with the others dropped, ``I − hγJ`` is block lower-triangular in (awake,
+    dormant) and is solved on the awake block alone (:class:`~dlnsym.integrate.radau.
+    NewtonSolver`).  ``J_AA = −H_AA·D`` (``D = diag(β'_A) > 0``) is similar to the
+    symmetric ``−D^{½}H_AA D^{½}``, whose eigen-decomposition (:meth:`eigh`) serves every
+    ``h`` and every eigenvalue ``γ`` of the Radau matrix at once.
+    """
+
+    H: np.ndarray
+    slope: np.ndarray
+    column_max: np.ndarray
+    _eigh: dict = field(default_factory=dict, repr=False)
+
+    def dense(self) -> np.ndarray:
+        """``J`` itself (``d × d``)."""
+        return -(self.H * self.slope[None, :])
+
+    def awake(self, scale: float, budget: float) -> np.ndarray:
+        """The columns kept in the Newton matrices of ``I − hγJ`` with ``scale ≥ h·|γ|``:
+        all but the largest set ``D`` of columns with ``Σ_{i∈D} scale·‖H_{:,i}‖_∞·β'_i ≤
+        budget``, so that the dropped part of ``hγJ`` has row sums ≤ ``budget`` — a change of
+        at most that much in the contraction of the simplified Newton iteration, whose
+        residual is always the exact one."""
+        weight = self.column_max * np.abs(self.slope) * scale
+        order = np.argsort(weight, kind="stable")
+        dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
+        return np.sort(order[dropped:])
+
+    def eigh(self, awake: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(λ, Q, √β'_A)`` with ``D^{½}H_AA D^{½} = Q·diag(λ)·Qᵀ`` on the columns
+        ``awake`` (cached per set)."""
+        key = awake.tobytes()
+        if key not in self._eigh:
+            root = np.sqrt(self.slope[awake])
+            S = self.H[np.ix_(awake, awake)] * root[:, None] * root[None, :]
+            lam, Q = np.linalg.eigh(S)
+            self._eigh[key] = (lam, Q, root)
+        return self._eigh[key]
+
+
 class MirrorFlow:
     """Vector field ``f(s) = c − Hβ(s)`` of the accelerated mirror flow, on one back-end.
 
@@ -164,7 +210,10 @@ class MirrorFlow:
     backend : Backend
     """
 
-    def __init__(self, problem: Problem, log_inv_alpha: Any, backend: Backend) -> None:
+    def __init__(
+        self, problem: Problem, log_inv_alpha: Any, backend: Backend,
+        negligible_beta: float = 0.0,
+    ) -> None:
         H, c = problem.gram()
         self.problem = problem
         self.backend = backend
@@ -174,10 +223,14 @@ class MirrorFlow:
         self.X = backend.array(problem.X)
         self.y = backend.array(problem.y)
         self.d = problem.d
+        #: ``|β_i|`` at or below this counts as 0 in ``f = c − Hβ`` (:meth:`kept`)
+        self.negligible_beta = float(negligible_beta)
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
         #: ``Hᵀ`` in the form :meth:`Backend.matmul`/:meth:`Backend.chain` multiply fastest
         self.H_T = backend.prepare(self.H.T.copy())
-        self._column_max = backend.to_float64(self._abs_H).max(axis=0)  # ‖H_{:,i}‖_∞
+        self._H_float = backend.to_float64(self.H)
+        self._column_max = np.abs(self._H_float).max(axis=0)  # ‖H_{:,i}‖_∞
+        self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -193,7 +246,7 @@ class MirrorFlow:
 
     def in_float64(self) -> MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
-        return MirrorFlow(self.problem, float(self.lam), FloatBackend())
+        return MirrorFlow(self.problem, float(self.lam), FloatBackend(), self.negligible_beta)
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (no ``β'``, no :class:`FlowValue`).  ``offset`` may be a
@@ -227,16 +280,66 @@ class MirrorFlow:
             )
         return beta
 
+    def kept(self, beta: np.ndarray) -> np.ndarray | None:
+        """The coordinates whose β enters ``f = c − Hβ``: ``|β_i| >`` :attr:`negligible_beta`
+        in some row of ``beta`` (NaN and ±inf are kept); ``None`` when that is all of them.
+
+        Reading the others as 0 changes ``f`` by at most ``max_j Σ_i |H_ji|·negligible_beta``,
+        and ``s`` by that much per unit of time: :func:`dlnsym.simulate.simulate` sets the
+        level so that this stays below ``10^−3`` of the tolerance over the whole run.  The
+        products then cost ``O(|kept|·d)`` instead of ``O(d²)``: most coordinates of a large
+        problem are dormant, with β exponentially small."""
+        magnitude = np.abs(self.backend.to_float64(beta))
+        if magnitude.ndim == 2:
+            magnitude = magnitude.max(axis=0, initial=0.0)
+        keep = np.flatnonzero(~(magnitude <= self.negligible_beta))
+        if keep.size == 0:  # one column keeps the products' shapes (and costs nothing)
+            keep = np.zeros(1, dtype=int)
+        return None if keep.size == self.d else keep
+
+    def _rows_of(self, keep: np.ndarray) -> tuple[Any, np.ndarray]:
+        """``(Hᵀ[keep], |H|ᵀ[keep])``, the former :meth:`Backend.prepare`-d; cached, since the
+        kept set changes only when a coordinate crosses the negligible level."""
+        key = keep.tobytes()
+        rows = self._rows.get(key)
+        if rows is None:
+            if len(self._rows) >= 8:
+                self._rows.pop(next(iter(self._rows)))
+            rows = (self.backend.prepare(self.H.T[keep].copy()), self._abs_H.T[keep].copy())
+            self._rows[key] = rows
+        return rows
+
     def _f(self, beta: np.ndarray) -> np.ndarray:
-        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each); the Radau step forms its
-        quadrature ``A·F`` directly as ``(A·1)·cᵀ − A·B·Hᵀ`` instead."""
-        return self.c - self.backend.matmul(beta, self.H_T)
+        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each), over the kept coordinates."""
+        return self.c - self.products(beta)
+
+    def products(self, beta: np.ndarray, left: Any = None) -> np.ndarray:
+        """``β·Hᵀ`` (``left·β·Hᵀ`` with a :meth:`Backend.prepare`-d matrix ``left``) over the
+        kept coordinates of ``beta`` (:meth:`kept`): the Radau step forms its quadrature
+        ``A·F`` as ``(A·1)·cᵀ − A·B·Hᵀ``."""
+        keep = self.kept(beta)
+        if keep is None:
+            factors = (beta, self.H_T)
+        else:
+            factors = (beta[..., keep], self._rows_of(keep)[0])
+        if left is None:
+            return self.backend.matmul(*factors)
+        return self.backend.chain(left, *factors)
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so
         that ``f`` carries a rounding error of about ``ε`` times it (at an equilibrium
-        ``f ≈ 0`` but its rounding does not vanish)."""
-        return self._abs_c + self._abs_H @ np.abs(value.beta)
+        ``f ≈ 0`` but its rounding does not vanish); over the kept coordinates."""
+        keep = self.kept(value.beta)
+        if keep is None:
+            return self._abs_c + self._abs_H @ np.abs(value.beta)
+        return self._abs_c + np.abs(value.beta[keep]) @ self._rows_of(keep)[1]
+
+    def frozen_jacobian(self, value: FlowValue) -> FrozenJacobian:
+        """``J = −H·diag(β')`` at ``value`` in float64, as the Newton iteration uses it
+        (:class:`FrozenJacobian`)."""
+        return FrozenJacobian(self._H_float, self.backend.to_float64(value.slope),
+                              self._column_max)
 
     def jacobian(self, value: FlowValue) -> np.ndarray:
         """``J = ∂f/∂s = −H·diag(β')``; its eigenvalues are real and ≤ 0 (module docstring),

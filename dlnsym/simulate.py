@@ -366,20 +366,31 @@ def _limit_path(problem: Problem) -> Any:
 # ---------------------------------------------------------------------------- simulate
 
 
-def _integrator(problem: Problem, lam: Any, backend: Backend, tol: Any) -> Integrator:
+def negligible_beta(tol: Any, lam: Any, H_row_sum: float, t_max: float) -> float:
+    """The level below which β_i is read as 0 in ``f = c − Hβ``
+    (:meth:`~dlnsym.mirror_flow.MirrorFlow.kept`): ``10^−3·(tol/2Λ) / (H_row_sum·t_max)``,
+    so that the perturbation of ``f`` (at most ``H_row_sum`` times the level) moves ``s`` by
+    less than ``10^−3`` of the tolerance on ``s`` over the whole run ``[0, t_max]``."""
+    atol = float(tol) / max(1.0, 2 * float(lam))
+    return 1e-3 * atol / (max(H_row_sum, 1e-300) * max(1.0, float(t_max)))
+
+
+def _integrator(
+    problem: Problem, lam: Any, backend: Backend, tol: Any, t_max: float = 1.0
+) -> Integrator:
     """The integrator of the flow on ``backend`` (call in ``backend.precision()``): error
     weight ``2Λ`` on ``s`` (``atol = tol/max(1, 2Λ)``), round-off floor ``16ε·Σ|e_j|·|h f|``
     (the error estimate ``Σ e_j Z_j`` carries that much rounding), wake-up level ``tol/1000``
     (also the level below which a coordinate's β is taken from float64 on the mp path, unless
     Λ is so large that :func:`~dlnsym.integrate.radau.float64_beta_level` is lower).
     """
-    flow = MirrorFlow(problem, lam, backend)
+    H_row_sum = float(max(np.abs(np.asarray(problem.gram()[0], dtype=float)).sum(axis=1)))
+    flow = MirrorFlow(problem, lam, backend, negligible_beta(tol, lam, H_row_sum, t_max))
     stages = radau_stages(tol)
     tableau = radau_tableau(stages, backend)
     noise = 16 * backend.eps * max(1, sum(abs(v) for v in tableau.e))
     norm = ErrorNorm(atol=tol / max(1, 2 * flow.lam), rtol=noise)
     beta_wake = tol / 1000
-    H_row_sum = float(max(np.abs(flow.H).sum(axis=1)))
     stepper = RadauStep(
         flow,
         tableau,
@@ -503,7 +514,7 @@ def simulate(
     if dps is not None and mp_backend == "arb":
         compute = ArbBackend(backend.dps)
     with compute.precision():
-        integrator = _integrator(problem, lam, compute, compute.scalar(tol))
+        integrator = _integrator(problem, lam, compute, compute.scalar(tol), t_max)
     if compute is not backend:  # report in mpmath: convert once per output, not per substep
         with backend.precision():
             export = ArbBackend.to_mpf

@@ -134,10 +134,10 @@ import scipy.linalg
 
 from dlnsym.integrate.backend import Backend, FloatBackend, ldexp
 from dlnsym.integrate.controller import ErrorNorm, ScaledNorm
-from dlnsym.mirror_flow import FlowValue, MirrorFlow, beta_and_slope
+from dlnsym.mirror_flow import FlowValue, FrozenJacobian, MirrorFlow, beta_and_slope
 
-__all__ = ["PREDICT_MAX_RATIO", "PREDICT_ROUNDING", "STAGE_NEWTON_MAX_SIZE",
-           "CollocationPolynomial",
+__all__ = ["NEWTON_DROP", "PREDICT_MAX_RATIO", "PREDICT_ROUNDING", "STAGE_NEWTON_MAX_SIZE",
+           "CollocationPolynomial", "NewtonSolver",
            "RadauStep", "RadauTableau", "float64_beta_level", "radau_tableau"]
 
 #: largest ``h/h_prev`` for which the previous step's collocation polynomial is continued
@@ -148,6 +148,11 @@ PREDICT_MAX_RATIO = 2.0
 #: the continuation, may bring into the starting values: beyond 1 a start from 0 is better
 #: (module docstring, "Starting values")
 PREDICT_ROUNDING = 1.0
+
+#: row-sum budget of the Jacobian columns left out of the Newton matrices
+#: (:meth:`~dlnsym.mirror_flow.FrozenJacobian.awake`): the contraction of the simplified
+#: Newton iteration changes by at most this much
+NEWTON_DROP = 1e-3
 
 #: largest ``s·d`` for which the working-precision Newton iterations use the stage
 #: Jacobians (module docstring, "Mixed precision").  Measured: the LU takes 0.14 ms at
@@ -380,6 +385,71 @@ def _largest_ratio(sizes: list[float]) -> float | None:
     return max(ratios) if ratios else None
 
 
+def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """``M @ Z`` for a real ``M`` and a complex ``Z`` (2-D) as one real product on the
+    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work)."""
+    Z = np.ascontiguousarray(Z, dtype=complex)
+    return np.ascontiguousarray(M @ Z.view(np.float64)).view(complex)
+
+
+class NewtonSolver:
+    """``(I − h·γ_k·J)^{-1}`` for the kept eigenvalues ``γ_k`` of the Radau matrix.
+
+    With a :class:`~dlnsym.mirror_flow.FrozenJacobian`, the columns of ``J`` that are
+    negligible for this ``h`` are dropped (:meth:`~dlnsym.mirror_flow.FrozenJacobian.awake`):
+    in (awake ``A``, dormant ``D``) order the matrix is then block lower-triangular,
+
+        [ I + hγ·H_AA·D_A     0 ] [x_A]   [w_A]
+        [ hγ·H_DA·D_A         I ] [x_D] = [w_D],      D_A = diag(β'_A),
+
+    so ``x_A = D_A^{−½}·Q·(I + hγΛ)^{−1}·Qᵀ·D_A^{½}·w_A`` from the eigen-decomposition
+    ``D_A^{½}H_AA D_A^{½} = QΛQᵀ`` (one per Jacobian, for every ``γ_k`` and every ``h``) and
+    the dormant rows by substitution, ``x_D = w_D − hγ·H_DA·(β'_A ⊙ x_A)``.  A solve costs
+    ``O(|A|·d)`` per eigenvalue; the decomposition ``O(|A|³)`` once per Jacobian.
+
+    With a plain matrix ``J`` (float64) the inverses are formed densely.
+    """
+
+    def __init__(self, J: FrozenJacobian | np.ndarray, h: float, gammas: np.ndarray) -> None:
+        self.hg = h * gammas
+        if isinstance(J, np.ndarray):
+            eye = np.eye(len(J))
+            self._dense: np.ndarray | None = np.linalg.inv(
+                eye[None, :, :] - self.hg[:, None, None] * J[None, :, :])
+            return
+        self._dense = None
+        d = len(J.slope)
+        self.awake = J.awake(h * float(np.abs(gammas).max()), NEWTON_DROP)
+        mask = np.ones(d, dtype=bool)
+        mask[self.awake] = False
+        self.dormant = np.flatnonzero(mask)
+        lam, self._Q, self._root = J.eigh(self.awake)
+        self._factor = 1 / (1 + lam[:, None] * self.hg[None, :])  # (|A|, k)
+        self._coupling = None
+        if self.dormant.size and self.awake.size:  # H_DA·D_A
+            self._coupling = J.H[np.ix_(self.dormant, self.awake)] * J.slope[self.awake]
+
+    def solve(self, W: np.ndarray) -> np.ndarray:
+        """``x_k = (I − h·γ_k·J)^{-1}·W_k`` for the rows ``W_k`` of ``W`` (complex)."""
+        if self._dense is not None:
+            return np.einsum("kij,kj->ki", self._dense, W)
+        out = np.array(W, dtype=complex)
+        if not self.awake.size:
+            return out
+        Y = out[:, self.awake].T * self._root[:, None]  # (|A|, k)
+        U = _real_matmul(self._Q.T, Y) * self._factor[:, : Y.shape[1]]
+        X = _real_matmul(self._Q, U) / self._root[:, None]
+        out[:, self.awake] = X.T
+        if self._coupling is not None:
+            out[:, self.dormant] -= (_real_matmul(self._coupling, X) * self.hg[: X.shape[1]]).T
+        return out
+
+    def solve_real(self, w: np.ndarray) -> np.ndarray:
+        """``(I − h·γ̃·J)^{-1}·w`` for the real eigenvalue ``γ̃`` (the first) and a real
+        vector ``w``."""
+        return self.solve(np.asarray(w, dtype=complex)[None, :])[0].real
+
+
 @dataclass
 class StepOutcome:
     """What :meth:`RadauStep.attempt` found: the stage increments ``Z`` (``None`` when the
@@ -432,6 +502,7 @@ class RadauStep:
         self._float_flow = None if isinstance(backend, FloatBackend) else flow.in_float64()
         self._A_float = backend.to_float64(tableau.A)
         self._continuation = _LagrangeBasis(backend.to_float64(tableau.c))  # see predict
+        self._last_jacobian: tuple[Any, Any, FrozenJacobian] | None = None
         self._max_ratio = self._continuation.largest_ratio(
             PREDICT_ROUNDING / FloatBackend.eps)
 
@@ -462,21 +533,21 @@ class RadauStep:
         guess = self._continuation.at(origin, ratio) @ Z
         return guess - Z[-1] if origin else guess
 
-    def newton_matrices(self, h: Any, J: np.ndarray) -> np.ndarray:
-        """``(I − h·γ_k·J)^{-1}`` for each kept eigenvalue ``γ_k``, in complex128, stacked
-        (``J`` in the back-end's numbers, rounded to float64: entries below the float64 range
-        become 0, harmlessly — they are the Jacobian columns of dormant coordinates)."""
-        J_float = self.flow.backend.to_float64(J)
-        hg = float(h) * self.tab.gammas
-        eye = np.eye(self.flow.d)
-        return np.linalg.inv(eye[None, :, :] - hg[:, None, None] * J_float[None, :, :])
+    def newton_matrices(self, h: Any, J: FrozenJacobian | np.ndarray) -> NewtonSolver:
+        """The solver of ``(I − h·γ_k·J)·x = w`` for each kept eigenvalue ``γ_k``
+        (:class:`NewtonSolver`), from the structured Jacobian of :meth:`MirrorFlow.
+        frozen_jacobian` or from a plain matrix ``J`` in the back-end's numbers (rounded to
+        float64: entries below the float64 range become 0, harmlessly — they are the
+        Jacobian columns of dormant coordinates)."""
+        if isinstance(J, np.ndarray):
+            J = self.flow.backend.to_float64(J)
+        return NewtonSolver(J, float(h), self.tab.gammas)
 
-    def _correction(self, solvers: np.ndarray, R: np.ndarray) -> np.ndarray:
+    def _correction(self, solvers: NewtonSolver, R: np.ndarray) -> np.ndarray:
         """``Re(T·(I − hΓ⊗J)^{-1}·T^{-1}R)``: the simplified-Newton correction for a
         float64 right-hand side ``R`` (rows: stages)."""
         W = self.tab.T_inv_keep @ R
-        dW = np.einsum("kij,kj->ki", solvers, W)
-        return (self.tab.T_keep @ dW).real
+        return (self.tab.T_keep @ solvers.solve(W)).real
 
     def _stage_newton_matrix(self, base: np.ndarray, stages: np.ndarray, h: Any) -> Any:
         """LU factors (scipy) of ``I − h(A ⊗ I)·diag(J_1 … J_s)``, ``J_i = −H·diag(β'(y_i))``
@@ -553,7 +624,7 @@ class RadauStep:
                     dormant = None
             # A·F with F_i = f(y_0 + Z_i) = c − H·β(y_0 + Z_i): (A·1)·cᵀ − A·B·Hᵀ
             B = self.flow.betas(start.base, start.offset + Z, given)
-            AF = self._Ac - backend.chain(self._A, B, self.flow.H_T)
+            AF = self._Ac - self.flow.products(B, left=self._A)
             residual, k = backend.to_float(AF * h - Z)
             if not np.isfinite(residual).all():
                 return None, solvers, iteration
@@ -642,6 +713,15 @@ class RadauStep:
                 break
         return Z, _largest_ratio(sizes)
 
+    def _jacobian(self, start: FlowValue) -> FrozenJacobian:
+        """The Jacobian at ``start``, kept while the steps start from the same state (a
+        rejected step's retry reuses it and its eigen-decompositions)."""
+        last = self._last_jacobian
+        if last is None or last[0] is not start.base or last[1] is not start.offset:
+            last = (start.base, start.offset, self.flow.frozen_jacobian(start))
+            self._last_jacobian = last
+        return last[2]
+
     def attempt(
         self, start: FlowValue, h: Any, norm: ErrorNorm, guess: np.ndarray | None = None
     ) -> StepOutcome:
@@ -654,7 +734,7 @@ class RadauStep:
         backend = self.flow.backend
         increment = self.flow.rounding_scale(start) * h
         newton_norm = norm.bind(increment, backend, noise=1 / self.kappa)
-        Z, solvers, iterations = self.solve(start, h, self.flow.jacobian(start), newton_norm,
+        Z, solvers, iterations = self.solve(start, h, self._jacobian(start), newton_norm,
                                             guess)
         if Z is None:
             return StepOutcome(None, np.inf, iterations)
@@ -687,7 +767,7 @@ class RadauStep:
             """``(I − h·γ̃·J)^{-1}(h·γ̃·f + Σ e_j Z_j)`` (the real stage system, row 0), the
             sum formed at working precision, the solve in float64, as ``(δ, k)``."""
             rhs, k = backend.to_float(f * hg + tail)
-            return (solvers[0] @ rhs).real, k
+            return solvers.solve_real(rhs), k
 
         estimate = filtered(start.f)
         err = norm(*estimate)
