@@ -28,6 +28,10 @@ from dlnsym.problems import Problem
 
 __all__ = ["FlowValue", "FrozenJacobian", "MirrorFlow", "beta_of_s", "beta_and_slope"]
 
+#: the awake set of a Jacobian is chosen for steps up to this factor longer
+#: (:meth:`FrozenJacobian.awake`)
+AWAKE_HEADROOM = 8.0
+
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
 
@@ -67,6 +71,24 @@ def _beta_and_slope_float64(
     q = -1.0 if x.max(initial=-np.inf) < -40 else np.expm1(x)
     beta = np.copysign(E * (-q) / 2, s)
     return beta if lam is None else (beta, E * (q + 2) * lam)
+
+
+def _beta_float64_above(
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, floor: float
+) -> np.ndarray:
+    """β of :func:`_beta_and_slope_float64`, with 0 wherever ``2Λ(|s| − 1) ≤ floor``: there
+    ``|β| < ½·e^{floor}``, and the formula runs on the other entries only (the field of a
+    large problem, where most coordinates are dormant, :meth:`MirrorFlow.kept`)."""
+    s = base + offset
+    b = np.abs(base)
+    live = np.flatnonzero(~(np.where(np.abs(offset) < b, (b - 1) + offset * np.sign(base),
+                                     np.abs(s) - 1) * two_lam <= floor))
+    beta = np.zeros(s.shape)
+    if live.size:
+        rows = np.broadcast_to(base, s.shape).ravel()[live]
+        moved = np.broadcast_to(offset, s.shape).ravel()[live]
+        beta.ravel()[live] = _beta_and_slope_float64(rows, moved, two_lam, None)
+    return beta
 
 
 def beta_and_slope(
@@ -169,6 +191,7 @@ class FrozenJacobian:
     slope: np.ndarray
     column_max: np.ndarray
     _eigh: dict = field(default_factory=dict, repr=False)
+    _awake: tuple[float, np.ndarray] | None = field(default=None, repr=False)
 
     def dense(self) -> np.ndarray:
         """``J`` itself (``d × d``)."""
@@ -179,21 +202,32 @@ class FrozenJacobian:
         all but the largest set ``D`` of columns with ``Σ_{i∈D} scale·‖H_{:,i}‖_∞·β'_i ≤
         budget``, so that the dropped part of ``hγJ`` has row sums ≤ ``budget`` — a change of
         at most that much in the contraction of the simplified Newton iteration, whose
-        residual is always the exact one."""
+        residual is always the exact one.
+
+        The set is chosen for ``AWAKE_HEADROOM·scale`` and kept for every smaller scale, so
+        that steps of a similar size share one set (and one :meth:`eigh`)."""
+        if self._awake is not None and scale <= self._awake[0]:
+            return self._awake[1]
+        scale = scale * AWAKE_HEADROOM
         weight = self.column_max * np.abs(self.slope) * scale
         order = np.argsort(weight, kind="stable")
         dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
-        return np.sort(order[dropped:])
+        self._awake = (scale, np.sort(order[dropped:]))
+        return self._awake[1]
 
-    def eigh(self, awake: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(λ, Q, √β'_A)`` with ``D^{½}H_AA D^{½} = Q·diag(λ)·Qᵀ`` on the columns
-        ``awake`` (cached per set)."""
+    def eigh(self, awake: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``(λ, Q, √β'_A, dormant, H_DA·D_A)`` with ``D_A^{½}H_AA D_A^{½} = Q·diag(λ)·Qᵀ``
+        on the columns ``awake``, ``dormant`` the others (cached per set)."""
         key = awake.tobytes()
         if key not in self._eigh:
             root = np.sqrt(self.slope[awake])
             S = self.H[np.ix_(awake, awake)] * root[:, None] * root[None, :]
             lam, Q = np.linalg.eigh(S)
-            self._eigh[key] = (lam, Q, root)
+            mask = np.ones(len(self.slope), dtype=bool)
+            mask[awake] = False
+            dormant = np.flatnonzero(mask)
+            coupling = self.H[np.ix_(dormant, awake)] * self.slope[awake]
+            self._eigh = {key: (lam, Q, root, dormant, coupling)}
         return self._eigh[key]
 
 
@@ -225,12 +259,18 @@ class MirrorFlow:
         self.d = problem.d
         #: ``|β_i|`` at or below this counts as 0 in ``f = c − Hβ`` (:meth:`kept`)
         self.negligible_beta = float(negligible_beta)
+        #: float64 only: where ``2Λ(|s|−1)`` is below this, β is not even evaluated
+        #: (``½e^{floor}`` is the level, :func:`_beta_float64_above`)
+        self._beta_floor = (math.log(2 * self.negligible_beta)
+                            if self.negligible_beta > 0 and isinstance(backend, FloatBackend)
+                            else -math.inf)
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
         #: ``Hᵀ`` in the form :meth:`Backend.matmul`/:meth:`Backend.chain` multiply fastest
         self.H_T = backend.prepare(self.H.T.copy())
         self._H_float = backend.to_float64(self.H)
         self._column_max = np.abs(self._H_float).max(axis=0)  # ‖H_{:,i}‖_∞
         self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
+        self._last_kept: np.ndarray | None = None
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -267,6 +307,8 @@ class MirrorFlow:
         that follow) instead of being evaluated, e.g. dormant coordinates whose float64 values
         are good enough (:class:`~dlnsym.integrate.radau.RadauStep`)."""
         if given is None:
+            if self._beta_floor > -math.inf:
+                return _beta_float64_above(base, offset, 2 * self.lam, self._beta_floor)
             return beta_and_slope(base, offset, self.lam, self.backend, slope=False)
         indices, values = given
         keep = np.ones(self.d, dtype=bool)
@@ -316,15 +358,35 @@ class MirrorFlow:
     def products(self, beta: np.ndarray, left: Any = None) -> np.ndarray:
         """``β·Hᵀ`` (``left·β·Hᵀ`` with a :meth:`Backend.prepare`-d matrix ``left``) over the
         kept coordinates of ``beta`` (:meth:`kept`): the Radau step forms its quadrature
-        ``A·F`` as ``(A·1)·cᵀ − A·B·Hᵀ``."""
+        ``A·F`` as ``(A·1)·cᵀ − A·B·Hᵀ``.
+
+        The rows of ``Hᵀ`` are those of a cached superset of the kept set while it is not
+        much larger (extra coordinates with their own, negligible β change nothing), so
+        that coordinates hovering about the level do not cost a new copy each time."""
         keep = self.kept(beta)
         if keep is None:
             factors = (beta, self.H_T)
         else:
+            keep = self._superset(keep)
             factors = (beta[..., keep], self._rows_of(keep)[0])
         if left is None:
             return self.backend.matmul(*factors)
         return self.backend.chain(left, *factors)
+
+    def _superset(self, keep: np.ndarray) -> np.ndarray:
+        """The cached kept set (:meth:`products`) if it contains ``keep`` and has at most
+        ``1.25·|keep| + 16`` coordinates, else ``keep`` with a margin: itself joined with
+        the cached set, when that is not too large."""
+        last = self._last_kept
+        if last is not None:
+            inside = np.isin(keep, last, assume_unique=True).all()
+            if inside and last.size <= 1.25 * keep.size + 16:
+                return last
+            union = np.union1d(keep, last)
+            if union.size <= 1.25 * keep.size + 16:
+                keep = union
+        self._last_kept = keep
+        return keep
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so
@@ -333,6 +395,7 @@ class MirrorFlow:
         keep = self.kept(value.beta)
         if keep is None:
             return self._abs_c + self._abs_H @ np.abs(value.beta)
+        keep = self._superset(keep)
         return self._abs_c + np.abs(value.beta[keep]) @ self._rows_of(keep)[1]
 
     def frozen_jacobian(self, value: FlowValue) -> FrozenJacobian:

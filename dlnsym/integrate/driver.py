@@ -13,9 +13,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from dlnsym.errors import DlnsymError
 from dlnsym.integrate.controller import ErrorNorm, StepSizeController
@@ -31,6 +33,12 @@ __all__ = [
     "Integrator",
     "RunResult",
 ]
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The process's BLAS thread pools (inspected once: that costs milliseconds)."""
+    return ThreadpoolController()
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
@@ -147,7 +155,10 @@ class Integrator:
             result.outputs.append((t, hi, lo))
             i_stop += 1
         backend = self.flow.backend
-        with backend.precision():
+        # the products of a step are small (the awake block, a few stages): BLAS threads
+        # cost more in start-up and synchronisation than they save, and on a shared
+        # machine their spinning can slow a run several-fold, so run on one
+        with backend.precision(), _blas().limit(limits=1, user_api="blas"):
             try:
                 while t < t_end:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
