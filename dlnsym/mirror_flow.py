@@ -37,17 +37,17 @@ GROWTH = 4.0
 
 
 def _beta_and_slope(
-    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend
+    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend, edge: Any = 1
 ) -> Any:
-    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``); ``β`` alone when ``lam``
-    is ``None`` (what :meth:`MirrorFlow.field` needs)."""
+    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``, ``edge = λ_i``); ``β``
+    alone when ``lam`` is ``None`` (what :meth:`MirrorFlow.field` needs)."""
     s = base + offset
     a = abs(s)
     if abs(offset) < abs(base):
-        m = (abs(base) - 1) + (-offset if base < 0 else offset)  # |s| − 1 from the unrounded s
+        m = (abs(base) - edge) + (-offset if base < 0 else offset)  # |s| − λ_i, s unrounded
     else:
-        m = a - 1
-    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−1)}
+        m = a - edge
+    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−λ_i)}
     q = backend.expm1(a * (-2 * two_lam))  # e^{−4Λ|s|} − 1
     magnitude = E * (-q) / 2
     beta = -magnitude if s < 0 else magnitude
@@ -55,7 +55,8 @@ def _beta_and_slope(
 
 
 def _beta_and_slope_float64(
-    base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
+    edge: Any = 1.0,
 ) -> Any:
     """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  One
     function for both (``np.where`` for the branches, the back-end's ``exp`` passed in) was
@@ -65,7 +66,7 @@ def _beta_and_slope_float64(
     s = base + offset
     a = np.abs(s)
     b = np.abs(base)
-    m = np.where(np.abs(offset) < b, (b - 1) + offset * np.sign(base), a - 1)
+    m = np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base), a - edge)
     E = np.exp(m * two_lam)
     x = a * (-2 * two_lam)
     q = -1.0 if x.max(initial=-np.inf) < -40 else np.expm1(x)
@@ -74,25 +75,28 @@ def _beta_and_slope_float64(
 
 
 def _beta_float64_above(
-    base: np.ndarray, offset: np.ndarray | float, two_lam: float, floor: float
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, floor: float,
+    edge: Any = 1.0,
 ) -> np.ndarray:
-    """β of :func:`_beta_and_slope_float64`, with 0 wherever ``2Λ(|s| − 1) ≤ floor``: there
+    """β of :func:`_beta_and_slope_float64`, with 0 wherever ``2Λ(|s| − λ_i) ≤ floor``: there
     ``|β| < ½·e^{floor}``, and the formula runs on the other entries only (the field of a
     large problem, where most coordinates are dormant, :meth:`MirrorFlow.kept`)."""
     s = base + offset
     b = np.abs(base)
-    live = np.flatnonzero(~(np.where(np.abs(offset) < b, (b - 1) + offset * np.sign(base),
-                                     np.abs(s) - 1) * two_lam <= floor))
+    live = np.flatnonzero(~(np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base),
+                                     np.abs(s) - edge) * two_lam <= floor))
     beta = np.zeros(s.shape)
     if live.size:
         rows = np.broadcast_to(base, s.shape).ravel()[live]
         moved = np.broadcast_to(offset, s.shape).ravel()[live]
-        beta.ravel()[live] = _beta_and_slope_float64(rows, moved, two_lam, None)
+        edges = np.broadcast_to(edge, s.shape).ravel()[live]
+        beta.ravel()[live] = _beta_and_slope_float64(rows, moved, two_lam, None, edges)
     return beta
 
 
 def beta_and_slope(
-    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend, slope: bool = True
+    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend, slope: bool = True,
+    edge: Any = 1,
 ) -> Any:
     """``(β(s), β'(s))`` elementwise at ``s = base + offset``, in the overflow-free form
     (``β`` alone if not ``slope``).  ``base`` is 1-D, ``offset`` 0, a vector or a matrix of
@@ -112,12 +116,16 @@ def beta_and_slope(
 
     On float64 the formula runs on whole arrays (numpy); at higher precision coordinate by
     coordinate on scalars (:meth:`Backend.elementwise`), with the back-end's ``exp``/``expm1``.
+
+    ``edge``: the box edge ``λ_i`` of a shaped initialisation ``u_i(0) = √2·α^{λ_i}``
+    (scalar or one per coordinate, default 1), where ``β_i = α^{2λ_i}·sinh(2Λs_i)``: then
+    ``E = e^{2Λ(|s|−λ_i)}`` in the formulas above (:class:`MirrorFlow`).
     """
     if isinstance(backend, FloatBackend):
-        return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None)
+        return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None, edge)
     nout = 2 if slope else 1
     return backend.elementwise(
-        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend
+        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend, edge
     )
 
 
@@ -246,7 +254,7 @@ class MirrorFlow:
 
     def __init__(
         self, problem: Problem, log_inv_alpha: Any, backend: Backend,
-        negligible_beta: float = 0.0,
+        negligible_beta: float = 0.0, shape: Any = None,
     ) -> None:
         H, c = problem.gram()
         self.problem = problem
@@ -257,6 +265,10 @@ class MirrorFlow:
         self.X = backend.array(problem.X)
         self.y = backend.array(problem.y)
         self.d = problem.d
+        #: the initialisation shape ``λ`` (``None``: all ones) and the box edges ``λ_i`` in the
+        #: back-end's numbers (the scalar 1 for the unshaped flow)
+        self.shape = None if shape is None else np.asarray(shape, dtype=float)
+        self.edge: Any = 1 if shape is None else backend.array(self.shape)
         #: ``|β_i|`` at or below this counts as 0 in ``f = c − Hβ`` (:meth:`kept`)
         self.negligible_beta = float(negligible_beta)
         #: float64 only: where ``2Λ(|s|−1)`` is below this, β is not even evaluated
@@ -275,7 +287,7 @@ class MirrorFlow:
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
         at ``s = base``, e.g. for a plain float64 state)."""
-        beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
+        beta, slope = beta_and_slope(base, offset, self.lam, self.backend, edge=self.edge)
         return FlowValue(base, offset, base + offset, beta, slope, self._f(beta))
 
     def sample(self, base: np.ndarray, offset: np.ndarray | int = 0) -> tuple[Any, Any, Any]:
@@ -286,7 +298,8 @@ class MirrorFlow:
 
     def in_float64(self) -> MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
-        return MirrorFlow(self.problem, float(self.lam), FloatBackend(), self.negligible_beta)
+        return MirrorFlow(self.problem, float(self.lam), FloatBackend(), self.negligible_beta,
+                          self.shape)
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (no ``β'``, no :class:`FlowValue`).  ``offset`` may be a
@@ -308,8 +321,10 @@ class MirrorFlow:
         are good enough (:class:`~dlnsym.integrate.radau.RadauStep`)."""
         if given is None:
             if self._beta_floor > -math.inf:
-                return _beta_float64_above(base, offset, 2 * self.lam, self._beta_floor)
-            return beta_and_slope(base, offset, self.lam, self.backend, slope=False)
+                return _beta_float64_above(base, offset, 2 * self.lam, self._beta_floor,
+                                           self.edge)
+            return beta_and_slope(base, offset, self.lam, self.backend, slope=False,
+                                  edge=self.edge)
         indices, values = given
         keep = np.ones(self.d, dtype=bool)
         keep[indices] = False
@@ -318,9 +333,14 @@ class MirrorFlow:
         beta[:, indices] = values
         if computed.size:
             beta[:, computed] = beta_and_slope(
-                base[computed], offset[:, computed], self.lam, self.backend, slope=False
+                base[computed], offset[:, computed], self.lam, self.backend, slope=False,
+                edge=self.edge_at(computed),
             )
         return beta
+
+    def edge_at(self, indices: np.ndarray) -> Any:
+        """The box edges ``λ_i`` of the coordinates ``indices`` (the scalar 1 unshaped)."""
+        return self.edge if self.shape is None else self.edge[indices]
 
     def kept(self, beta: np.ndarray) -> np.ndarray | None:
         """The coordinates whose β enters ``f = c − Hβ``: ``|β_i| >`` :attr:`negligible_beta`
@@ -447,12 +467,14 @@ class MirrorFlow:
         Returns ``inf`` (float) when no coordinate constrains the step.
         """
         lam = self.lam
-        s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
+        s_w = self.edge + self.backend.log(2 * beta_wake) / (2 * lam)  # λ_i − ln(1/2β_w)/2Λ
         s, f = value.s, value.f
         moving = np.flatnonzero(f != 0)
         if moving.size == 0:
             return float("inf")
         s, f = s[moving], f[moving]
+        if self.shape is not None:
+            s_w = s_w[moving]
         ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
         growing = (ahead > 0) & (np.abs(s) >= s_w)  # awake and moving outward
         efolds = [growth] * moving.size

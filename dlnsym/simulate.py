@@ -120,7 +120,8 @@ from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
 from dlnsym.trajectory import Trajectory, check_times
 
-__all__ = ["DemoRuns", "demo_runs", "simulate", "working_dps", "default_tol", "default_t_max"]
+__all__ = ["DemoRuns", "check_init_shape", "default_t_max", "default_tol", "demo_runs",
+           "shaped_limit_path", "simulate", "working_dps"]
 
 #: smallest number of digits accepted on the mp path (float64 already gives ~15)
 MIN_DPS = 15
@@ -361,11 +362,66 @@ def default_t_max(path: Any, name: str = "t_max") -> float:
     return T_MAX_FACTOR * float(path.times[-1])
 
 
-def _limit_path(problem: Problem) -> Any:
-    """Algorithm 1 on the problem (exact for exact problems)."""
+def _limit_path(problem: Problem, shape: np.ndarray | None = None) -> Any:
+    """Algorithm 1 on the problem (exact for exact problems); with an initialisation
+    ``shape`` λ, :func:`shaped_limit_path`."""
     from dlnsym.saddle_path import saddle_path
 
-    return saddle_path(problem)
+    return saddle_path(problem) if shape is None else shaped_limit_path(problem, shape)
+
+
+def check_init_shape(init_shape: Any, d: int) -> np.ndarray | None:
+    """``init_shape`` as a float64 vector of ``d`` positive finite numbers, or ``None``
+    (all ones, the paper's initialisation); a :class:`ParameterError` otherwise."""
+    if init_shape is None:
+        return None
+    want = f"d = {d} positive numbers λ_i (u_i(0) = √2·α^λ_i), e.g. [1, 2, …]"
+    try:
+        items = np.asarray(init_shape, dtype=object)
+    except ValueError:  # ragged nesting
+        items = None
+    if items is None or items.ndim > 1:
+        raise ParameterError(f"init_shape = {init_shape!r} is not a flat vector of numbers; "
+                             f"give {want}")
+    shape = np.array([float(_parse_number(v, "init_shape entry", want))
+                      for v in np.atleast_1d(items)])
+    if shape.size != d:
+        raise ParameterError(f"init_shape has {shape.size} entries, the problem d = {d}; "
+                             f"give {want}")
+    bad = np.flatnonzero(~(np.isfinite(shape) & (shape > 0)))
+    if bad.size:
+        i = int(bad[0])
+        raise ParameterError(f"init_shape[{i}] = {float(shape[i])!r} is not a positive finite "
+                             f"number; give {want}")
+    return None if np.all(shape == 1) else shape
+
+
+def shaped_limit_path(problem: Problem, shape: np.ndarray) -> Any:
+    """The limit path of the flow started at ``u_i(0) = √2·α^{λ_i}``: Algorithm 1 on the
+    columns ``X_{:,i}/λ_i`` (box ``[−1, 1]``), mapped back to the box ``[−λ_i, λ_i]``.
+
+    With ``β_i = β'_i/λ_i`` the loss is the same, ``Xβ = X'β'``, and ``∇_β L = λ ⊙ ∇_{β'}L'``,
+    so ``s_i = λ_i·s'_i`` moves with velocity ``−∇_β L`` and reaches ``±λ_i`` exactly when
+    ``s'_i`` reaches ``±1``: same jump times and losses, saddles ``β'/λ``, duals ``λ·s'``,
+    gradients ``λ·g'``.  Exact problems stay exact (each λ_i read as the exact value of
+    its float)."""
+    from fractions import Fraction
+
+    from dlnsym.problems import as_problem
+    from dlnsym.saddle_path import SaddlePath, saddle_path
+
+    if problem.exact:
+        lam = np.array([Fraction(float(v)) for v in shape], dtype=object)
+    else:
+        lam = shape
+    rescaled = as_problem(problem.X / lam[None, :], problem.y, exact=problem.exact,
+                          name=problem.name)
+    path = saddle_path(rescaled)
+    return SaddlePath(
+        problem=problem, exact=path.exact, times=path.times,
+        saddles=[b / lam for b in path.saddles], duals=[s * lam for s in path.duals],
+        gradients=[g * lam for g in path.gradients], losses=path.losses,
+    )
 
 
 # ---------------------------------------------------------------------------- simulate
@@ -381,7 +437,8 @@ def negligible_beta(tol: Any, lam: Any, H_row_sum: float, t_max: float) -> float
 
 
 def _integrator(
-    problem: Problem, lam: Any, backend: Backend, tol: Any, t_max: float = 1.0
+    problem: Problem, lam: Any, backend: Backend, tol: Any, t_max: float = 1.0,
+    shape: np.ndarray | None = None,
 ) -> Integrator:
     """The integrator of the flow on ``backend`` (call in ``backend.precision()``): error
     weight ``2Λ`` on ``s`` (``atol = tol/max(1, 2Λ)``), round-off floor ``16ε·Σ|e_j|·|h f|``
@@ -390,7 +447,9 @@ def _integrator(
     Λ is so large that :func:`~dlnsym.integrate.radau.float64_beta_level` is lower).
     """
     H_row_sum = float(max(np.abs(np.asarray(problem.gram()[0], dtype=float)).sum(axis=1)))
-    flow = MirrorFlow(problem, lam, backend, negligible_beta(tol, lam, H_row_sum, t_max))
+    flow = MirrorFlow(problem, lam, backend, negligible_beta(tol, lam, H_row_sum, t_max),
+                      shape)
+    widest = 1.0 if shape is None else max(1.0, float(shape.max()))  # |s| ≤ λ_max
     stages = radau_stages(tol)
     tableau = radau_tableau(stages, backend)
     noise = 16 * backend.eps * max(1, sum(abs(v) for v in tableau.e))
@@ -401,7 +460,8 @@ def _integrator(
         tableau,
         max_iterations=(max(newton_iterations(tol), FLOAT_NEWTON_ITERATIONS)
                         if isinstance(backend, FloatBackend) else newton_iterations(tol)),
-        dormant_level=min(beta_wake, float64_beta_level(tol, float(flow.lam), H_row_sum)),
+        dormant_level=min(beta_wake, float64_beta_level(tol, float(flow.lam) * widest,
+                                                               H_row_sum)),
     )
     return Integrator(stepper, norm, StepSizeController(stages), beta_wake=beta_wake)
 
@@ -419,6 +479,7 @@ def simulate(
     jump_levels: Sequence[float] | None = None,
     progress: Callable[[float], None] | None = None,
     mp_backend: str = "arb",
+    init_shape: Sequence[float] | None = None,
 ) -> Trajectory:
     """Integrate ``ds/dt̃ = c − Hβ(s)``, ``s(0) = 0`` (THEORY.md §3) on ``[0, t_max]``.
 
@@ -448,6 +509,12 @@ def simulate(
         degenerate.
     progress : callable(t̃), optional
         Called after every accepted step (the CLI's progress bar); checked up front.
+    init_shape : sequence of d positive numbers, optional
+        Shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0`` (default all ones).
+        Then ``β_i = α^{2λ_i}·sinh(2θ_i)``, i.e. ``β_i(s) = sign(s_i)·½·e^{2Λ(|s_i| − λ_i)}·
+        (1 − e^{−4Λ|s_i|})``: the box edge 1 becomes ``λ_i``, and the limit is Algorithm 1
+        on the columns ``X_{:,i}/λ_i`` with ``β_i = β'_i/λ_i`` (:func:`shaped_limit_path`),
+        which also gives the default ``t_max`` and jump levels.
     mp_backend : {"arb", "mpmath"}
         Arithmetic of the mp path (ignored on float64): ``"arb"`` (default) computes with
         FLINT/Arb in C (:class:`~dlnsym.integrate.backend.ArbBackend`), ``"mpmath"`` in pure
@@ -467,7 +534,7 @@ def simulate(
         of Λ and α, dps < 15,
         tol out of range, t_max ≤ 0, ``at`` not a flat list of numbers or a time outside
         ``[0, t_max]``, ``jump_levels`` not strictly decreasing numbers, ``progress`` not
-        callable, unknown ``mp_backend``.
+        callable, unknown ``mp_backend``, ``init_shape`` not ``d`` positive finite numbers.
     ProblemError
         Malformed data.
     IntegrationError
@@ -483,6 +550,7 @@ def simulate(
     0.505076
     """
     problem = resolve_problem(X, y, caller="simulate")
+    shape = check_init_shape(init_shape, problem.d)
     dps = _check_dps(dps)
     if mp_backend not in ("arb", "mpmath"):
         raise ParameterError(f"mp_backend must be 'arb' or 'mpmath', got {mp_backend!r}")
@@ -491,7 +559,7 @@ def simulate(
     path = None
     if t_max is None or jump_levels is None:
         try:
-            path = _limit_path(problem)
+            path = _limit_path(problem, shape)
         except DegenerateProblemError:
             if t_max is None:
                 raise
@@ -520,7 +588,7 @@ def simulate(
     if dps is not None and mp_backend == "arb":
         compute = ArbBackend(backend.dps)
     with compute.precision():
-        integrator = _integrator(problem, lam, compute, compute.scalar(tol), t_max)
+        integrator = _integrator(problem, lam, compute, compute.scalar(tol), t_max, shape)
     if compute is not backend:  # report in mpmath: convert once per output, not per substep
         with backend.precision():
             export = ArbBackend.to_mpf

@@ -254,7 +254,7 @@ class ConvertingFlow(MirrorFlow):
         inner: MirrorFlow,
         export: Callable[[Any], Any],
     ) -> None:
-        super().__init__(problem, log_inv_alpha, backend)
+        super().__init__(problem, log_inv_alpha, backend, inner.negligible_beta, inner.shape)
         self.inner = inner
         self._export = export
         self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors

@@ -558,7 +558,7 @@ class RadauStep:
         at the stages ``y_i = base + stages[i]`` (float64 double-word), in float64; rows and
         columns ordered stage by stage (``Z.ravel()``)."""
         flow = self._float_flow
-        _, slope = beta_and_slope(base, stages, flow.lam, flow.backend)
+        _, slope = beta_and_slope(base, stages, flow.lam, flow.backend, edge=flow.edge)
         J = -(flow.H[None, :, :] * slope[:, None, :])  # J[j] = J_j
         size = self.tab.s * self.flow.d
         coupling = np.einsum("ij,jab->iajb", self._A_float, J).reshape(size, size)
@@ -620,7 +620,8 @@ class RadauStep:
             if dormant is not None:  # their β from float64 at the current iterate …
                 stages = offset_float[dormant] + Z_float[:, dormant]
                 beta = beta_and_slope(base_float[dormant], stages, self._float_flow.lam,
-                                      self._float_flow.backend, slope=False)
+                                      self._float_flow.backend, slope=False,
+                                      edge=self._float_flow.edge_at(dormant))
                 asleep = np.all(np.abs(beta) <= self._dormant_ceiling, axis=0)
                 dormant, beta = dormant[asleep], beta[:, asleep]  # … while still dormant
                 if dormant.size:
