@@ -1,4 +1,4 @@
-"""The accelerated mirror flow of THEORY.md §3: vector field, Jacobian and error weights.
+"""The accelerated mirror flow: vector field, Jacobian and error weights.
 
 With ``Λ = ln(1/α)``, accelerated time ``t̃ = t/Λ`` and rescaled dual ``s = θ/Λ``:
 
