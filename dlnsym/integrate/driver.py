@@ -163,10 +163,14 @@ class Integrator:
                 while t < t_end:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
                     value = self.flow.evaluate(hi, lo)
-                    h_try = min(h, self.flow.wake_cap(value, self.beta_wake))
+                    # mid-points (Arb): balls that overlap compare False both ways, and a step
+                    # as long as the distance to the target up to rounding would then neither
+                    # land nor stop short — the loop would end without that output
+                    h_try = backend.point(min(h, self.flow.wake_cap(value, self.beta_wake)))
                     # t + h_try may round onto the target although h_try < target − t: the
                     # step then lands (else the loop would end without that output)
-                    landing = h_try >= target - t or t + h_try >= target
+                    landing = (h_try >= backend.point(target - t)
+                               or backend.point(t + h_try) >= target)
                     if landing:
                         h_try = target - t
                     guess = self.stepper.predict(polynomial, h_try, origin)
@@ -183,7 +187,7 @@ class Integrator:
                         last = (h_try, seen)  # as measured: no floor (controller module)
                         polynomial, origin = self.stepper.polynomial(h_try, step), 1
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try, polynomial))
-                        t = target if landing else t + h_try
+                        t = target if landing else backend.point(t + h_try)
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
                         result.accepted += 1
                         # a step shortened to land on an output keeps the longer proposal
