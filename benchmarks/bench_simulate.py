@@ -25,6 +25,11 @@ Lines (targets from issue 4):
   2Λ = 20 e-folds; from Λ ≈ ½·ln(1/tol) on, every jump carries its full tails, which the
   integrator must resolve to the tolerance (:mod:`dlnsym.simulate`, "Cost as Λ grows").
 
+* dimension: the whole path (default ``t_max``) of ``gaussian_sparse(n=d/2, d, sparsity=5,
+  noise=0.1, seed=0)`` at Λ = 10³ for d = 100, 500, 2000, against scipy's Radau with the
+  analytic Jacobian (rtol 1e-10) within a budget of 120 s ("did not finish" beyond; the ratio
+  is then a bound), and against d = 100 (growth of the cost with d).
+
 Each note gives ``max_i |Δs_i(t̃ = 12)|`` between ours and the baseline, so a fast wrong answer
 shows.  Compilation of heyoka's integrators is not timed; our mp path and ``odefun`` are timed
 alternately, best of 2 (after one untimed run each, which also gives the values compared);
@@ -175,4 +180,80 @@ def run() -> list[Comparison]:
         out.append(Comparison(f"example A, simulate(dps={label}), Λ={lams[2]:g}", times[2],
                               f"same at Λ={lams[1]:g}", times[1], None,
                               "both past the smoothing of small Λ"))
+    out.extend(gaussian_rows())
+    return out
+
+
+# ------------------------------------------------------------------ dimension: Gaussian data
+
+#: the Gaussian family of the dimension rows: n = d/2, 5-sparse signal, noise 0.1
+GAUSSIAN_DIMS = (100, 500, 2000)
+GAUSSIAN_LAM = 1e3
+#: wall-clock budget of scipy's Radau per row: beyond it the row says "did not finish"
+SCIPY_BUDGET = 120.0
+
+
+class _OverBudget(Exception):
+    """scipy's run exceeded :data:`SCIPY_BUDGET`."""
+
+
+def _gaussian(d: int) -> Any:
+    from dlnsym.problems import gaussian_sparse
+
+    return gaussian_sparse(n=d // 2, d=d, sparsity=5, noise=0.1, seed=0)
+
+
+def _scipy_radau_gaussian(problem: Any, lam: float, t_max: float, budget: float) -> float | None:
+    """Seconds scipy's Radau (analytic Jacobian, rtol 1e-10, atol 1e-12) takes over
+    ``[0, t_max]``, or ``None`` when it exceeds ``budget`` seconds."""
+    flow = MirrorFlow(problem.to_float(), lam, FloatBackend())
+    zero = np.zeros(problem.d)
+    start = time.perf_counter()
+
+    def fun(_t: float, s: np.ndarray) -> np.ndarray:
+        if time.perf_counter() - start > budget:
+            raise _OverBudget
+        return flow.evaluate(s, zero).f
+
+    def jac(_t: float, s: np.ndarray) -> np.ndarray:
+        return -flow.H * flow.evaluate(s, zero).slope[None, :]
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            solve_ivp(fun, (0.0, t_max), zero, method="Radau", jac=jac, rtol=1e-10, atol=1e-12)
+    except _OverBudget:
+        return None
+    return time.perf_counter() - start
+
+
+def gaussian_rows(dims: tuple[int, ...] = GAUSSIAN_DIMS, lam: float = GAUSSIAN_LAM,
+                  budget: float = SCIPY_BUDGET) -> list[Comparison]:
+    """``simulate`` on the whole path (default t_max) of ``gaussian_sparse(n=d/2, d)`` at
+    Λ = 10³: against scipy's Radau where it finishes within ``budget``, and against the
+    first d (growth of the cost with the dimension)."""
+    from dlnsym.saddle_path import saddle_path
+
+    out: list[Comparison] = []
+    first: tuple[int, float] | None = None
+    for d in dims:
+        problem = _gaussian(d)
+        path = saddle_path(problem)
+        seconds, traj = _timed(lambda problem=problem: simulate(problem, log_inv_alpha=lam))
+        found = len(traj.jump_times)
+        name = f"gaussian d={d}, Λ={lam:g}, simulate(dps=None)"
+        note = (f"{path.n_jumps} saddles, {found} jumps detected, "
+                f"{traj.stats['accepted']} steps ({traj.stats['rejected']} rejected)")
+        scipy_s = _scipy_radau_gaussian(problem, lam, traj.t_end, budget)
+        if scipy_s is None:
+            out.append(Comparison(name, seconds, "scipy Radau + analytic Jacobian", budget,
+                                  None, f"{note}; scipy did not finish in {budget:g} s, the "
+                                  "ratio is a bound"))
+        else:
+            out.append(Comparison(name, seconds, "scipy Radau + analytic Jacobian", scipy_s,
+                                  None, note))
+        if first is None:
+            first = (d, seconds)
+        else:
+            out.append(Comparison(name, seconds, f"same at d={first[0]}", first[1], None,
+                                  "growth with the dimension"))
     return out

@@ -1,4 +1,4 @@
-"""The accelerated mirror flow of THEORY.md §3: vector field, Jacobian and error weights.
+"""The accelerated mirror flow: vector field, Jacobian and error weights.
 
 With ``Λ = ln(1/α)``, accelerated time ``t̃ = t/Λ`` and rescaled dual ``s = θ/Λ``:
 
@@ -17,7 +17,7 @@ symmetric ``D^{½} H D^{½} ⪰ 0``, so every eigenvalue of ``J`` is real and �
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -26,24 +26,28 @@ import numpy as np
 from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend
 from dlnsym.problems import Problem
 
-__all__ = ["FlowValue", "MirrorFlow", "beta_of_s", "beta_and_slope"]
+__all__ = ["FlowValue", "FrozenJacobian", "MirrorFlow", "beta_of_s", "beta_and_slope"]
+
+#: the awake set of a Jacobian is chosen for steps up to this factor longer
+#: (:meth:`FrozenJacobian.awake`)
+AWAKE_HEADROOM = 8.0
 
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
 
 
 def _beta_and_slope(
-    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend
+    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend, edge: Any = 1
 ) -> Any:
-    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``); ``β`` alone when ``lam``
-    is ``None`` (what :meth:`MirrorFlow.field` needs)."""
+    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``, ``edge = λ_i``); ``β``
+    alone when ``lam`` is ``None`` (what :meth:`MirrorFlow.field` needs)."""
     s = base + offset
     a = abs(s)
     if abs(offset) < abs(base):
-        m = (abs(base) - 1) + (-offset if base < 0 else offset)  # |s| − 1 from the unrounded s
+        m = (abs(base) - edge) + (-offset if base < 0 else offset)  # |s| − λ_i, s unrounded
     else:
-        m = a - 1
-    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−1)}
+        m = a - edge
+    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−λ_i)}
     q = backend.expm1(a * (-2 * two_lam))  # e^{−4Λ|s|} − 1
     magnitude = E * (-q) / 2
     beta = -magnitude if s < 0 else magnitude
@@ -51,7 +55,8 @@ def _beta_and_slope(
 
 
 def _beta_and_slope_float64(
-    base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
+    edge: Any = 1.0,
 ) -> Any:
     """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  One
     function for both (``np.where`` for the branches, the back-end's ``exp`` passed in) was
@@ -61,7 +66,7 @@ def _beta_and_slope_float64(
     s = base + offset
     a = np.abs(s)
     b = np.abs(base)
-    m = np.where(np.abs(offset) < b, (b - 1) + offset * np.sign(base), a - 1)
+    m = np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base), a - edge)
     E = np.exp(m * two_lam)
     x = a * (-2 * two_lam)
     q = -1.0 if x.max(initial=-np.inf) < -40 else np.expm1(x)
@@ -69,8 +74,29 @@ def _beta_and_slope_float64(
     return beta if lam is None else (beta, E * (q + 2) * lam)
 
 
+def _beta_float64_above(
+    base: np.ndarray, offset: np.ndarray | float, two_lam: float, floor: float,
+    edge: Any = 1.0,
+) -> np.ndarray:
+    """β of :func:`_beta_and_slope_float64`, with 0 wherever ``2Λ(|s| − λ_i) ≤ floor``: there
+    ``|β| < ½·e^{floor}``, and the formula runs on the other entries only (the field of a
+    large problem, where most coordinates are dormant, :meth:`MirrorFlow.kept`)."""
+    s = base + offset
+    b = np.abs(base)
+    live = np.flatnonzero(~(np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base),
+                                     np.abs(s) - edge) * two_lam <= floor))
+    beta = np.zeros(s.shape)
+    if live.size:
+        rows = np.broadcast_to(base, s.shape).ravel()[live]
+        moved = np.broadcast_to(offset, s.shape).ravel()[live]
+        edges = np.broadcast_to(edge, s.shape).ravel()[live]
+        beta.ravel()[live] = _beta_and_slope_float64(rows, moved, two_lam, None, edges)
+    return beta
+
+
 def beta_and_slope(
-    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend, slope: bool = True
+    base: np.ndarray, offset: np.ndarray | int, lam: Any, backend: Backend, slope: bool = True,
+    edge: Any = 1,
 ) -> Any:
     """``(β(s), β'(s))`` elementwise at ``s = base + offset``, in the overflow-free form
     (``β`` alone if not ``slope``).  ``base`` is 1-D, ``offset`` 0, a vector or a matrix of
@@ -90,12 +116,16 @@ def beta_and_slope(
 
     On float64 the formula runs on whole arrays (numpy); at higher precision coordinate by
     coordinate on scalars (:meth:`Backend.elementwise`), with the back-end's ``exp``/``expm1``.
+
+    ``edge``: the box edge ``λ_i`` of a shaped initialisation ``u_i(0) = √2·α^{λ_i}``
+    (scalar or one per coordinate, default 1), where ``β_i = α^{2λ_i}·sinh(2Λs_i)``: then
+    ``E = e^{2Λ(|s|−λ_i)}`` in the formulas above (:class:`MirrorFlow`).
     """
     if isinstance(backend, FloatBackend):
-        return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None)
+        return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None, edge)
     nout = 2 if slope else 1
     return backend.elementwise(
-        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend
+        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend, edge
     )
 
 
@@ -151,6 +181,64 @@ class FlowValue:
     f: np.ndarray
 
 
+@dataclass
+class FrozenJacobian:
+    """``J = −H·diag(β')`` at the start of a step, in float64 (what the Newton matrices of
+    :mod:`dlnsym.integrate.radau` are built from).
+
+    Most columns of a large problem are negligible: a dormant coordinate has ``β'_i ≈
+    2Λ|β_i|`` exponentially small.  :meth:`awake` names the columns that matter for a step
+    ``h``; with the others dropped, ``I − hγJ`` is block lower-triangular in (awake,
+    dormant) and is solved on the awake block alone (:class:`~dlnsym.integrate.radau.
+    NewtonSolver`).  ``J_AA = −H_AA·D`` (``D = diag(β'_A) > 0``) is similar to the
+    symmetric ``−D^{½}H_AA D^{½}``, whose eigen-decomposition (:meth:`eigh`) serves every
+    ``h`` and every eigenvalue ``γ`` of the Radau matrix at once.
+    """
+
+    H: np.ndarray
+    slope: np.ndarray
+    column_max: np.ndarray
+    _eigh: dict = field(default_factory=dict, repr=False)
+    _awake: tuple[float, np.ndarray] | None = field(default=None, repr=False)
+
+    def dense(self) -> np.ndarray:
+        """``J`` itself (``d × d``)."""
+        return -(self.H * self.slope[None, :])
+
+    def awake(self, scale: float, budget: float) -> np.ndarray:
+        """The columns kept in the Newton matrices of ``I − hγJ`` with ``scale ≥ h·|γ|``:
+        all but the largest set ``D`` of columns with ``Σ_{i∈D} scale·‖H_{:,i}‖_∞·β'_i ≤
+        budget``, so that the dropped part of ``hγJ`` has row sums ≤ ``budget`` — a change of
+        at most that much in the contraction of the simplified Newton iteration, whose
+        residual is always the exact one.
+
+        The set is chosen for ``AWAKE_HEADROOM·scale`` and kept for every smaller scale, so
+        that steps of a similar size share one set (and one :meth:`eigh`)."""
+        if self._awake is not None and scale <= self._awake[0]:
+            return self._awake[1]
+        scale = scale * AWAKE_HEADROOM
+        weight = self.column_max * np.abs(self.slope) * scale
+        order = np.argsort(weight, kind="stable")
+        dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
+        self._awake = (scale, np.sort(order[dropped:]))
+        return self._awake[1]
+
+    def eigh(self, awake: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``(λ, Q, √β'_A, dormant, H_DA·D_A)`` with ``D_A^{½}H_AA D_A^{½} = Q·diag(λ)·Qᵀ``
+        on the columns ``awake``, ``dormant`` the others (cached per set)."""
+        key = awake.tobytes()
+        if key not in self._eigh:
+            root = np.sqrt(self.slope[awake])
+            S = self.H[np.ix_(awake, awake)] * root[:, None] * root[None, :]
+            lam, Q = np.linalg.eigh(S)
+            mask = np.ones(len(self.slope), dtype=bool)
+            mask[awake] = False
+            dormant = np.flatnonzero(mask)
+            coupling = self.H[np.ix_(dormant, awake)] * self.slope[awake]
+            self._eigh = {key: (lam, Q, root, dormant, coupling)}
+        return self._eigh[key]
+
+
 class MirrorFlow:
     """Vector field ``f(s) = c − Hβ(s)`` of the accelerated mirror flow, on one back-end.
 
@@ -164,7 +252,10 @@ class MirrorFlow:
     backend : Backend
     """
 
-    def __init__(self, problem: Problem, log_inv_alpha: Any, backend: Backend) -> None:
+    def __init__(
+        self, problem: Problem, log_inv_alpha: Any, backend: Backend,
+        negligible_beta: float = 0.0, shape: Any = None,
+    ) -> None:
         H, c = problem.gram()
         self.problem = problem
         self.backend = backend
@@ -174,15 +265,29 @@ class MirrorFlow:
         self.X = backend.array(problem.X)
         self.y = backend.array(problem.y)
         self.d = problem.d
+        #: the initialisation shape ``λ`` (``None``: all ones) and the box edges ``λ_i`` in the
+        #: back-end's numbers (the scalar 1 for the unshaped flow)
+        self.shape = None if shape is None else np.asarray(shape, dtype=float)
+        self.edge: Any = 1 if shape is None else backend.array(self.shape)
+        #: ``|β_i|`` at or below this counts as 0 in ``f = c − Hβ`` (:meth:`kept`)
+        self.negligible_beta = float(negligible_beta)
+        #: float64 only: where ``2Λ(|s|−1)`` is below this, β is not even evaluated
+        #: (``½e^{floor}`` is the level, :func:`_beta_float64_above`)
+        self._beta_floor = (math.log(2 * self.negligible_beta)
+                            if self.negligible_beta > 0 and isinstance(backend, FloatBackend)
+                            else -math.inf)
         self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
         #: ``Hᵀ`` in the form :meth:`Backend.matmul`/:meth:`Backend.chain` multiply fastest
         self.H_T = backend.prepare(self.H.T.copy())
-        self._column_max = backend.to_float64(self._abs_H).max(axis=0)  # ‖H_{:,i}‖_∞
+        self._H_float = backend.to_float64(self.H)
+        self._column_max = np.abs(self._H_float).max(axis=0)  # ‖H_{:,i}‖_∞
+        self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
+        self._last_kept: np.ndarray | None = None
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
         at ``s = base``, e.g. for a plain float64 state)."""
-        beta, slope = beta_and_slope(base, offset, self.lam, self.backend)
+        beta, slope = beta_and_slope(base, offset, self.lam, self.backend, edge=self.edge)
         return FlowValue(base, offset, base + offset, beta, slope, self._f(beta))
 
     def sample(self, base: np.ndarray, offset: np.ndarray | int = 0) -> tuple[Any, Any, Any]:
@@ -193,7 +298,8 @@ class MirrorFlow:
 
     def in_float64(self) -> MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
-        return MirrorFlow(self.problem, float(self.lam), FloatBackend())
+        return MirrorFlow(self.problem, float(self.lam), FloatBackend(), self.negligible_beta,
+                          self.shape)
 
     def field(self, base: np.ndarray, offset: np.ndarray | int = 0) -> np.ndarray:
         """``f(s) = c − Hβ(s)`` alone (no ``β'``, no :class:`FlowValue`).  ``offset`` may be a
@@ -214,7 +320,11 @@ class MirrorFlow:
         that follow) instead of being evaluated, e.g. dormant coordinates whose float64 values
         are good enough (:class:`~dlnsym.integrate.radau.RadauStep`)."""
         if given is None:
-            return beta_and_slope(base, offset, self.lam, self.backend, slope=False)
+            if self._beta_floor > -math.inf:
+                return _beta_float64_above(base, offset, 2 * self.lam, self._beta_floor,
+                                           self.edge)
+            return beta_and_slope(base, offset, self.lam, self.backend, slope=False,
+                                  edge=self.edge)
         indices, values = given
         keep = np.ones(self.d, dtype=bool)
         keep[indices] = False
@@ -223,20 +333,96 @@ class MirrorFlow:
         beta[:, indices] = values
         if computed.size:
             beta[:, computed] = beta_and_slope(
-                base[computed], offset[:, computed], self.lam, self.backend, slope=False
+                base[computed], offset[:, computed], self.lam, self.backend, slope=False,
+                edge=self.edge_at(computed),
             )
         return beta
 
+    def edge_at(self, indices: np.ndarray) -> Any:
+        """The box edges ``λ_i`` of the coordinates ``indices`` (the scalar 1 unshaped)."""
+        return self.edge if self.shape is None else self.edge[indices]
+
+    def kept(self, beta: np.ndarray) -> np.ndarray | None:
+        """The coordinates whose β enters ``f = c − Hβ``: ``|β_i| >`` :attr:`negligible_beta`
+        in some row of ``beta`` (NaN and ±inf are kept); ``None`` when that is all of them.
+
+        Reading the others as 0 changes ``f`` by at most ``max_j Σ_i |H_ji|·negligible_beta``,
+        and ``s`` by that much per unit of time: :func:`dlnsym.simulate.simulate` sets the
+        level so that this stays below ``10^−3`` of the tolerance over the whole run.  The
+        products then cost ``O(|kept|·d)`` instead of ``O(d²)``: most coordinates of a large
+        problem are dormant, with β exponentially small."""
+        magnitude = np.abs(self.backend.to_float64(beta))
+        if magnitude.ndim == 2:
+            magnitude = magnitude.max(axis=0, initial=0.0)
+        keep = np.flatnonzero(~(magnitude <= self.negligible_beta))
+        if keep.size == 0:  # one column keeps the products' shapes (and costs nothing)
+            keep = np.zeros(1, dtype=int)
+        return None if keep.size == self.d else keep
+
+    def _rows_of(self, keep: np.ndarray) -> tuple[Any, np.ndarray]:
+        """``(Hᵀ[keep], |H|ᵀ[keep])``, the former :meth:`Backend.prepare`-d; cached, since the
+        kept set changes only when a coordinate crosses the negligible level."""
+        key = keep.tobytes()
+        rows = self._rows.get(key)
+        if rows is None:
+            if len(self._rows) >= 8:
+                self._rows.pop(next(iter(self._rows)))
+            rows = (self.backend.prepare(self.H.T[keep].copy()), self._abs_H.T[keep].copy())
+            self._rows[key] = rows
+        return rows
+
     def _f(self, beta: np.ndarray) -> np.ndarray:
-        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each); the Radau step forms its
-        quadrature ``A·F`` directly as ``(A·1)·cᵀ − A·B·Hᵀ`` instead."""
-        return self.c - self.backend.matmul(beta, self.H_T)
+        """``f = c − Hβ`` (rows of ``beta``: one ``f`` each), over the kept coordinates."""
+        return self.c - self.products(beta)
+
+    def products(self, beta: np.ndarray, left: Any = None) -> np.ndarray:
+        """``β·Hᵀ`` (``left·β·Hᵀ`` with a :meth:`Backend.prepare`-d matrix ``left``) over the
+        kept coordinates of ``beta`` (:meth:`kept`): the Radau step forms its quadrature
+        ``A·F`` as ``(A·1)·cᵀ − A·B·Hᵀ``.
+
+        The rows of ``Hᵀ`` are those of a cached superset of the kept set while it is not
+        much larger (extra coordinates with their own, negligible β change nothing), so
+        that coordinates hovering about the level do not cost a new copy each time."""
+        keep = self.kept(beta)
+        if keep is None:
+            factors = (beta, self.H_T)
+        else:
+            keep = self._superset(keep)
+            factors = (beta[..., keep], self._rows_of(keep)[0])
+        if left is None:
+            return self.backend.matmul(*factors)
+        return self.backend.chain(left, *factors)
+
+    def _superset(self, keep: np.ndarray) -> np.ndarray:
+        """The cached kept set (:meth:`products`) if it contains ``keep`` and has at most
+        ``1.25·|keep| + 16`` coordinates, else ``keep`` with a margin: itself joined with
+        the cached set, when that is not too large."""
+        last = self._last_kept
+        if last is not None:
+            inside = np.isin(keep, last, assume_unique=True).all()
+            if inside and last.size <= 1.25 * keep.size + 16:
+                return last
+            union = np.union1d(keep, last)
+            if union.size <= 1.25 * keep.size + 16:
+                keep = union
+        self._last_kept = keep
+        return keep
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
         """``|c| + |H|·|β|``: the size of the terms whose difference is ``f = c − Hβ``, so
         that ``f`` carries a rounding error of about ``ε`` times it (at an equilibrium
-        ``f ≈ 0`` but its rounding does not vanish)."""
-        return self._abs_c + self._abs_H @ np.abs(value.beta)
+        ``f ≈ 0`` but its rounding does not vanish); over the kept coordinates."""
+        keep = self.kept(value.beta)
+        if keep is None:
+            return self._abs_c + self._abs_H @ np.abs(value.beta)
+        keep = self._superset(keep)
+        return self._abs_c + np.abs(value.beta[keep]) @ self._rows_of(keep)[1]
+
+    def frozen_jacobian(self, value: FlowValue) -> FrozenJacobian:
+        """``J = −H·diag(β')`` at ``value`` in float64, as the Newton iteration uses it
+        (:class:`FrozenJacobian`)."""
+        return FrozenJacobian(self._H_float, self.backend.to_float64(value.slope),
+                              self._column_max)
 
     def jacobian(self, value: FlowValue) -> np.ndarray:
         """``J = ∂f/∂s = −H·diag(β')``; its eigenvalues are real and ≤ 0 (module docstring),
@@ -281,12 +467,14 @@ class MirrorFlow:
         Returns ``inf`` (float) when no coordinate constrains the step.
         """
         lam = self.lam
-        s_w = 1 + self.backend.log(2 * beta_wake) / (2 * lam)
+        s_w = self.edge + self.backend.log(2 * beta_wake) / (2 * lam)  # λ_i − ln(1/2β_w)/2Λ
         s, f = value.s, value.f
         moving = np.flatnonzero(f != 0)
         if moving.size == 0:
             return float("inf")
         s, f = s[moving], f[moving]
+        if self.shape is not None:
+            s_w = s_w[moving]
         ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
         growing = (ahead > 0) & (np.abs(s) >= s_w)  # awake and moving outward
         efolds = [growth] * moving.size

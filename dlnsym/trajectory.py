@@ -12,7 +12,7 @@ Because the loss is monotone, each level is crossed once (or never, if the run e
 the definition needs no threshold or smoothing and applies at every Λ, including small Λ where
 plateaus blur.  The crossing is bracketed between two integrator steps and refined by a
 safeguarded Newton iteration on ``L(t̃) − m_k`` with the exact derivative above, using dense
-evaluation.  THEORY.md §4 predicts ``t_k − 0.328/Λ`` for the first jump of example A.
+evaluation.  The theory predicts ``t_k − 0.328/Λ`` for the first jump of example A.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import Any
 
 from dlnsym.errors import ParameterError
 from dlnsym.io import check_writable_file
@@ -52,6 +53,32 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
     return value
+
+
+def add_init_shape_argument(parser: argparse.ArgumentParser) -> None:
+    """``--init-shape λ1,λ2,…``: the shaped initialisation ``u_i(0) = √2·α^{λ_i}``."""
+    parser.add_argument(
+        "--init-shape", default=None, metavar="λ1,λ2,…",
+        help="shaped initialisation u_i(0) = √2·α^λ_i: d comma-separated positive numbers "
+             "(default all ones); the box edge of coordinate i becomes λ_i",
+    )
+
+
+def init_shape_from_args(args: argparse.Namespace, d: int) -> Any:
+    """``--init-shape`` as a vector of ``d`` positive numbers, or ``None``; a
+    :class:`ParameterError` (one line, exit 2) when malformed."""
+    from dlnsym.simulate import check_init_shape
+
+    if args.init_shape is None:
+        return None
+    parts = [part.strip() for part in args.init_shape.split(",")]
+    if any(not part for part in parts):
+        raise ParameterError(f"--init-shape must be {d} comma-separated positive numbers such "
+                             f"as 1,2,0.5, got {args.init_shape!r}")
+    try:
+        return check_init_shape(parts, d)
+    except ParameterError as exc:
+        raise ParameterError(f"--init-shape: {exc}") from None
 
 
 def check_dps(dps: int | None) -> None:

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from dlnsym.errors import ParameterError
 
 from ._common import (
+    add_init_shape_argument,
     add_problem_arguments,
     add_quiet_argument,
     check_dps,
     check_figure_file,
+    init_shape_from_args,
     positive_float,
     problem_from_args,
 )
@@ -54,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "the last jump time of Algorithm 1)")
     parser.add_argument("--dps", type=int, default=None,
                         help="decimal digits of the simulations (default: float64)")
+    add_init_shape_argument(parser)
     add_quiet_argument(parser)
     parser.set_defaults(func=run)
 
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     Ctrl-C during a simulation raises :class:`~dlnsym.cli._runs.Interrupted` and writes no
     figure (for ``convergence``, the table of the finished runs is printed first).
     """
-    from dlnsym.saddle_path import saddle_path
+    from dlnsym.simulate import _limit_path
 
     target = check_figure_file(args.output)  # fail before any computation
     check_dps(args.dps)
@@ -73,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--kind convergence needs at least two distinct --log-inv-alpha "
                              "values")
     problem = problem_from_args(args, exact=False)
-    path = saddle_path(problem)
+    args.shape = init_shape_from_args(args, problem.d)
+    if args.shape is not None and args.kind == "convergence":
+        raise ParameterError("--kind convergence compares with the unshaped Algorithm 1 only; "
+                             "leave out --init-shape, or use --kind figure1")
+    path = _limit_path(problem, args.shape)
     draw = {"active-sets": _active_sets, "convergence": _convergence, "figure1": _figure1}
     print(f"figure: {draw[args.kind](problem, path, args, target)}")
     return 0
@@ -94,7 +101,8 @@ def _figure1(problem: Problem, path: SaddlePath, args: argparse.Namespace,
     from dlnsym.plotting import save_figure, simulate_figure1
 
     lambdas = args.log_inv_alpha or FIGURE1_LAMBDAS
-    with SimulationSeries(problem, len(lambdas), quiet=args.quiet, dps=args.dps) as series:
+    with SimulationSeries(problem, len(lambdas), quiet=args.quiet, dps=args.dps,
+                          init_shape=args.shape) as series:
         try:
             fig = simulate_figure1(problem, lambdas, t_max=args.t_max, path=path,
                                    simulator=series)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
 
 from ._common import (
+    add_init_shape_argument,
     add_problem_arguments,
     add_quiet_argument,
     check_dps,
     check_figure_file,
+    init_shape_from_args,
     positive_float,
     problem_from_args,
 )
@@ -70,17 +72,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--plot", metavar="FILE",
                         help="save Figure-1 panels (.png/.pdf/.svg), after the output")
+    add_init_shape_argument(parser)
     add_quiet_argument(parser)
     parser.set_defaults(func=run)
 
 
-def _limit_path(problem: Problem, args: argparse.Namespace) -> SaddlePath | None:
-    """Algorithm 1 on ``problem``; ``None`` when it is undefined (dependent columns) but not
-    needed, i.e. with ``--t-max`` and without ``--plot``."""
-    from dlnsym.saddle_path import saddle_path
+def _limit_path(problem: Problem, args: argparse.Namespace, shape: Any = None
+                ) -> SaddlePath | None:
+    """Algorithm 1 on ``problem`` (with the initialisation ``shape``); ``None`` when it is
+    undefined (dependent columns) but not needed, i.e. with ``--t-max`` and without
+    ``--plot``."""
+    from dlnsym.simulate import _limit_path as limit_path
 
     try:
-        return saddle_path(problem)
+        return limit_path(problem, shape)
     except DegenerateProblemError as exc:
         if args.t_max is None:
             raise ParameterError(f"{exc}; Algorithm 1 sets the default --t-max: give --t-max "
@@ -109,14 +114,15 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         check_figure_file(args.plot)
     problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
-    path = _limit_path(problem, args)
+    shape = init_shape_from_args(args, problem.d)
+    path = _limit_path(problem, args, shape)
     t_max = _t_max(args, path)
     if args.at is not None:
         check_times(args.at, t_max, name="--at",
                     outside=f"[0, t-max = {t_max:.6g}]; raise --t-max")
     levels = None if path is None else [float(v) for v in path.losses]
     with SimulationSeries(problem, 1, quiet=args.quiet, dps=args.dps, at=args.at,
-                          jump_levels=levels) as series:
+                          jump_levels=levels, init_shape=shape) as series:
         trajectory = series.run(args.log_inv_alpha, t_max, stop=False)
     if args.json:
         print(json.dumps(trajectory.to_json()))

@@ -40,7 +40,7 @@ range, i.e. one of them was cut by a wake-up cap or a landing) say nothing about
 the classical proposal is used then — the predictive one once shrank the step 5× right after
 a capped step 10⁵ times shorter than the one before.
 
-Two departures from RADAU5, both measured on example A (session 13):
+Two departures from RADAU5, both measured on example A:
 
 * RADAU5 floors ``err_acc`` at ``10⁻²``.  For its order-3 estimate that changes little; for
   ours, of order ``s + 1 = 22`` at 30 digits, it hides the trend exactly where it matters:

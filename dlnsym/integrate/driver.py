@@ -13,9 +13,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from dlnsym.errors import DlnsymError
 from dlnsym.integrate.controller import ErrorNorm, StepSizeController
@@ -31,6 +33,12 @@ __all__ = [
     "Integrator",
     "RunResult",
 ]
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The process's BLAS thread pools (inspected once: that costs milliseconds)."""
+    return ThreadpoolController()
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
@@ -147,15 +155,22 @@ class Integrator:
             result.outputs.append((t, hi, lo))
             i_stop += 1
         backend = self.flow.backend
-        with backend.precision():
+        # the products of a step are small (the awake block, a few stages): BLAS threads
+        # cost more in start-up and synchronisation than they save, and on a shared
+        # machine their spinning can slow a run several-fold, so run on one
+        with backend.precision(), _blas().limit(limits=1, user_api="blas"):
             try:
                 while t < t_end:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
                     value = self.flow.evaluate(hi, lo)
-                    h_try = min(h, self.flow.wake_cap(value, self.beta_wake))
+                    # mid-points (Arb): balls that overlap compare False both ways, and a step
+                    # as long as the distance to the target up to rounding would then neither
+                    # land nor stop short — the loop would end without that output
+                    h_try = backend.point(min(h, self.flow.wake_cap(value, self.beta_wake)))
                     # t + h_try may round onto the target although h_try < target − t: the
                     # step then lands (else the loop would end without that output)
-                    landing = h_try >= target - t or t + h_try >= target
+                    landing = (h_try >= backend.point(target - t)
+                               or backend.point(t + h_try) >= target)
                     if landing:
                         h_try = target - t
                     guess = self.stepper.predict(polynomial, h_try, origin)
@@ -172,7 +187,7 @@ class Integrator:
                         last = (h_try, seen)  # as measured: no floor (controller module)
                         polynomial, origin = self.stepper.polynomial(h_try, step), 1
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try, polynomial))
-                        t = target if landing else t + h_try
+                        t = target if landing else backend.point(t + h_try)
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
                         result.accepted += 1
                         # a step shortened to land on an output keeps the longer proposal
@@ -243,7 +258,7 @@ class ConvertingFlow(MirrorFlow):
         inner: MirrorFlow,
         export: Callable[[Any], Any],
     ) -> None:
-        super().__init__(problem, log_inv_alpha, backend)
+        super().__init__(problem, log_inv_alpha, backend, inner.negligible_beta, inner.shape)
         self.inner = inner
         self._export = export
         self._out = np.frompyfunc(export, 1, 1)  # elementwise, on vectors
