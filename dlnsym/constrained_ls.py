@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
-from scipy.linalg.lapack import dgeqrf, dtrtrs
+from scipy.linalg.lapack import dgeqrf, dtrcon, dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
@@ -58,6 +58,13 @@ _HOUSEHOLDER_MAX = 48
 
 #: Upper-triangle mask for copying a triangular block (``np.triu`` without its temporaries).
 _UPPER = np.triu(np.ones((_HOUSEHOLDER_MAX + 1, _HOUSEHOLDER_MAX + 1), dtype=bool))
+
+#: Unit roundoff of float64.
+_EPS = float(np.finfo(float).eps) / 2
+
+#: ``H_ii − ‖u‖²`` below this fraction of ``H_ii`` has cancelled too many digits to decide
+#: dependence: the distance to the span is then computed from the residual.
+_CANCELLED = 1e-2
 
 #: An empty index array (no coordinate zero to rounding: see :meth:`FloatSystem.off_cone`).
 _NONE = np.zeros(0, dtype=np.intp)
@@ -180,14 +187,16 @@ class ExactSystem(_Support):
         try:
             sol = sub.solve(rhs)
         except ZeroDivisionError:
-            raise _degenerate(P, _exact_dependent(sub, P)) from None
+            raise _degenerate(P, _exact_dependent(sub, P), "exactly") from None
         return np.array([sol[k, 0] for k in range(len(P))], dtype=object)
 
-    def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
-        """Coordinates of ``E`` involved in a linear dependence of their columns (empty when
-        the columns are independent)."""
+    def dependent_coordinates(self, E: Sequence[int]) -> tuple[tuple[int, ...], str]:
+        """Coordinates of ``E`` involved in a linear dependence of their columns and a
+        description (``((), "")`` when the columns are independent)."""
         sub = fmpq_mat([[self.H[i, j] for j in E] for i in E])
-        return _exact_dependent(sub, E) if sub.rank() < len(E) else ()
+        if sub.rank() == len(E):
+            return (), ""
+        return _exact_dependent(sub, E), "exactly"
 
 
 def _exact_dependent(sub: fmpq_mat, E: Sequence[int]) -> tuple[int, ...]:
@@ -212,9 +221,10 @@ class FloatSystem(_Support):
     rtol : float
         ``g_i`` counts as zero when ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``, relative to
         the size of the terms of ``g_i`` (see :meth:`gradient_tol`).
-    cond_tol : float
-        A new column whose component outside ``span(X_P)`` has squared norm below
-        ``cond_tol·‖x_i‖²`` is numerically dependent: the minimiser is not unique.
+    rank_tol : float
+        Safety factor of the numerical-rank test: a new column within
+        ``rank_tol·ε·max(n, p)·κ(X_P)`` (relative) of ``span(X_P)`` is dependent, and the
+        minimiser is not unique (:meth:`_rank_tolerance`).
     tie_tol : float
         Hit times ``t + τ_i`` within ``tie_tol·(t + Δ)`` of the next jump time ``t + Δ`` are
         ties (see :meth:`next_jump`).
@@ -230,7 +240,7 @@ class FloatSystem(_Support):
         X: np.ndarray,
         y: np.ndarray,
         rtol: float = 1e-10,
-        cond_tol: float = 1e-11,
+        rank_tol: float = 10.0,
         tie_tol: float = 1e-12,
     ) -> None:
         self.Xt = np.ascontiguousarray(X.T)  # row i is column i of X: cheap gathers
@@ -241,7 +251,7 @@ class FloatSystem(_Support):
         self.norms = np.sqrt(self.diag * self.n)  # ‖x_i‖₂
         self.rtol = rtol
         self.tie_tol = tie_tol
-        self.cond_tol = cond_tol
+        self.rank_tol = rank_tol
         self.zero = 0.0
         self.one = 1.0
         self._init_support(len(self.c))
@@ -394,6 +404,16 @@ class FloatSystem(_Support):
 
         ``Rᵀu = H_Pi``,  ``δ² = H_ii − ‖u‖²``,  ``R ← [[R, u], [0, δ]]``,
         ``w ← [w, (c_i − u·w)/δ]``.
+
+        ``δ·√n`` is the distance of ``x_i`` to ``span(X_P)``.  When ``δ² < H_ii/100`` the
+        subtraction has cancelled digits, and ``δ`` is recomputed from the residual itself
+        (:meth:`_distance_to_span`); the column is refused as dependent when that distance is
+        within the rank tolerance (:meth:`_rank_tolerance`).
+
+        Raises
+        ------
+        DegenerateProblemError
+            ``x_i`` lies in ``span(X_P)`` to working precision; names the columns.
         """
         p = self.p
         x = self.Xt[i]
@@ -401,9 +421,12 @@ class FloatSystem(_Support):
         u = dtrtrs(self._Rb[:, :p], h, lower=0, trans=1)[0] if p else h
         h_ii = self.diag[i]
         pivot = h_ii - u @ u  # δ²: the part of x_i outside span(X_P), squared
-        if pivot <= self.cond_tol * h_ii:
-            E = [*self.support, i]
-            raise _degenerate(E, self.dependent_coordinates(E))
+        if pivot < _CANCELLED * h_ii:
+            dist, z = self._distance_to_span(x, u)
+            tol = self._rank_tolerance(p + 1) * self.norms[i]
+            if not dist > tol:
+                raise self._dependent_column(i, z, dist, tol)
+            pivot = dist * dist / self.n
         if p == len(self._w):
             self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
             self._w = np.concatenate([self._w, np.empty_like(self._w)])
@@ -415,6 +438,57 @@ class FloatSystem(_Support):
         self._w[p] = (self.c[i] - u @ self._w[:p]) / delta
         self._XPt[p] = x
         self._append(i)
+
+    def _distance_to_span(self, x: np.ndarray, u: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(‖x − X_P z‖, z)`` with ``z`` the least-squares coefficients of ``x`` on ``X_P``,
+        from the corrected seminormal equations (Björck): ``z = R⁻¹u``, ``r = x − X_P z``,
+        then one correction ``z += R⁻¹R⁻ᵀX_Pᵀr/n``, ``r −= X_P·(that)``.  The residual is
+        formed directly, so its norm is accurate to about ``ε·κ(X_P)·‖x‖`` even when it is
+        far below ``‖x‖`` (where ``H_ii − ‖u‖²`` has lost every digit)."""
+        p = self.p
+        if not p:
+            return float(np.sqrt(x @ x)), np.zeros(0)
+        R, XP = self._Rb[:, :p], self._XPt[:p]
+        z = dtrtrs(R, u, lower=0)[0]
+        r = x - z @ XP
+        v = dtrtrs(R, XP @ r / self.n, lower=0, trans=1)[0]
+        dz = dtrtrs(R, v, lower=0)[0]
+        z += dz
+        r -= dz @ XP
+        return float(np.sqrt(r @ r)), z
+
+    def _rank_tolerance(self, size: int) -> float:
+        """Relative distance below which a column counts as in the span of the support
+        columns: ``rank_tol·ε·max(n, size)·κ₁(R)``.
+
+        ``ε·max(n, size)`` is the usual numerical-rank threshold (LAPACK's, numpy's
+        ``matrix_rank``) relative to the norms involved; ``κ₁(R) = κ₁(X_P/√n)`` (LAPACK
+        ``trcon`` estimate, O(p²)) scales it by the accuracy of the computed distance, which
+        is about ``ε·κ(X_P)`` relative.  Data in general position are far above it
+        (Gaussian columns: a relative distance of order ``√((n − p)/n)``).
+        """
+        kappa = 1.0
+        if self.p:
+            rcond = dtrcon(self._Rb[: self.p, : self.p], norm="1")[0]
+            kappa = 1.0 / rcond if rcond > 0 else np.inf
+        return self.rank_tol * _EPS * max(self.n, size) * kappa
+
+    def _dependent_column(
+        self, i: int, z: np.ndarray, dist: float, tol: float
+    ) -> DegenerateProblemError:
+        """The refusal of :meth:`add`: ``x_i ≈ X_P z``; the columns named are ``i`` and
+        those ``j ∈ P`` whose share ``|z_j|·‖x_j‖`` of that combination is above 1e-6 of
+        the largest."""
+        P = self.support
+        share = np.abs(z) * self.norms[P]
+        span = sorted(int(j) for j in P[share > 1e-6 * share.max()]) if share.size else []
+        rel, rtol = dist / self.norms[i], tol / self.norms[i]
+        return _degenerate(
+            [*P, i], tuple([*span, i]),
+            f"column {i} is within {rel:.2g} (relative distance) of the span of "
+            f"column{'s' if len(span) != 1 else ''} {_shorten(span)}, below the rank "
+            f"tolerance {rtol:.2g} (ε·max(n, p)·κ(X_P) × {self.rank_tol:g})",
+        )
 
     def remove(self, i: int) -> None:
         """Drop ``i`` (position ``k`` in ``P``) from the support, in place in O(pm) (plus
@@ -469,15 +543,31 @@ class FloatSystem(_Support):
         """``R`` (p × p upper triangular, ``RᵀR = H_PP``), a view into the buffer."""
         return self._Rb[: self.p, : self.p]
 
-    def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
+    def dependent_coordinates(self, E: Sequence[int]) -> tuple[tuple[int, ...], str]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of
-        ``H_EE`` (empty when it is well conditioned)."""
-        sub = self.gram(E, E)
-        w, V = np.linalg.eigh(sub)
-        if w[0] > self.cond_tol * max(float(np.max(np.diag(sub))), 1e-300):
-            return ()
-        v = np.abs(V[:, 0])
-        return tuple(sorted(E[k] for k in np.flatnonzero(v > 1e-6 * v.max())))
+        ``X_E`` and a description of the dependence (``((), "")`` when ``X_E`` has full
+        numerical rank).
+
+        Numerical rank from the SVD of ``X_E``: dependent when
+        ``σ_min ≤ rank_tol·ε·max(n, |E|)·σ_max`` (the threshold of :meth:`_rank_tolerance`
+        with ``κ = 1``: the singular values are computed backward stably).
+        """
+        wide = len(E) > self.n  # more columns than rows: a null vector exists
+        _, sigma, Vt = np.linalg.svd(self.Xt[list(E)].T, full_matrices=wide)
+        rel = sigma[-1] / sigma[0] if not wide and sigma[0] > 0 else 0.0
+        tol = self.rank_tol * _EPS * max(self.n, len(E))
+        if rel > tol:
+            return (), ""
+        v = np.abs(Vt[-1]) * self.norms[list(E)]
+        involved = tuple(sorted(int(E[k]) for k in np.flatnonzero(v > 1e-6 * v.max())))
+        return involved, (f"the smallest singular value of their columns is {rel:.2g} of the "
+                          f"largest, below the rank tolerance {tol:.2g}")
+
+
+def _shorten(items: Sequence[int], most: int = 12) -> str:
+    """``"2, 5, 9"``, or the first ``most`` items then ``"… (k in all)"``."""
+    head = ", ".join(str(v) for v in items[:most])
+    return head if len(items) <= most else f"{head}, … ({len(items)} in all)"
 
 
 def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -487,12 +577,15 @@ def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.abs(out, out=out)
 
 
-def _degenerate(P: Sequence[int], involved: tuple[int, ...]) -> DegenerateProblemError:
+def _degenerate(
+    P: Sequence[int], involved: tuple[int, ...], detail: str = ""
+) -> DegenerateProblemError:
     coords = tuple(sorted(int(i) for i in (involved or P)))
+    how = f" ({detail})" if detail else ""
     return DegenerateProblemError(
         f"the constrained least-squares problem has no unique minimiser: the columns of X "
-        f"for coordinates {list(coords)} (0-based) are linearly dependent (duplicate or "
-        "collinear features?); remove or merge them, or perturb the data",
+        f"for coordinates [{_shorten(coords)}] (0-based) are linearly dependent{how}; "
+        "duplicate or collinear features? Remove or merge them, or perturb the data",
         coords,
     )
 
@@ -621,6 +714,6 @@ def _check_unique(system: ExactSystem | FloatSystem, outside: np.ndarray, g: np.
     extra = outside[system.negligible(g[outside], outside)]
     if extra.size:
         E = [int(i) for i in np.concatenate([system.support, extra])]
-        involved = system.dependent_coordinates(E)
+        involved, detail = system.dependent_coordinates(E)
         if involved:
-            raise _degenerate(E, involved)
+            raise _degenerate(E, involved, detail)
