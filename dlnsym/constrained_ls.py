@@ -49,7 +49,7 @@ from scipy.linalg.lapack import dgeqrf, dtrcon, dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
-__all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
+__all__ = ["Dormancy", "ExactSystem", "FloatSystem", "solve_on_cone"]
 
 #: Largest trailing block re-triangularised by a dense Householder QR (LAPACK ``geqrf``, O(m³)
 #: but one call) rather than by Givens rotations (``qr_delete``, O(m²) with more overhead);
@@ -271,6 +271,7 @@ class FloatSystem(_Support):
         # test is needed): rtol·max_i ‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n.
         self.tol_bound = self._screen * self._max_norm
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
+        self.dormancy = Dormancy(self.Xt, self.norms)
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
@@ -323,7 +324,7 @@ class FloatSystem(_Support):
         self._terms = None
         self._screen = self.rtol * (float(np.abs(b) @ self.norms[P]) + self._y_norm) / self.n
         self.tol_bound = self._screen * self._max_norm
-        return self.Xt @ (self._r / self.n)
+        return self.dormancy.gradient(self._r / self.n)
 
     def gradient_tol(self, idx: np.ndarray) -> np.ndarray:
         """Tolerances of the tests ``g_i = 0`` and ``s_i·g_i ≥ 0`` at the last gradient, for
@@ -336,7 +337,9 @@ class FloatSystem(_Support):
         """
         if self._terms is None:
             P, b = self._at
-            self._terms = np.abs(b) @ _abs_rows(self.Xt, P) + np.abs(self.y)
+            rows = (np.abs(self._XPt[: self.p]) if np.array_equal(P, self.support)
+                    else _abs_rows(self.Xt, P))
+            self._terms = np.abs(b) @ rows + np.abs(self.y)
         return self.rtol * (_abs_rows(self.Xt, idx) @ self._terms) / self.n
 
     def off_cone(self, sz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -568,6 +571,167 @@ def _shorten(items: Sequence[int], most: int = 12) -> str:
     """``"2, 5, 9"``, or the first ``most`` items then ``"… (k in all)"``."""
     head = ", ".join(str(v) for v in items[:most])
     return head if len(items) <= most else f"{head}, … ({len(items)} in all)"
+
+
+class Dormancy:
+    """Which coordinates of the float path are *awake* (their ``s_i`` and ``g_i`` kept up to
+    date at every step) and which are *dormant* (known only through a bound).
+
+    Every dual is ``s = Xᵀρ`` with ``ρ(t) = −(1/n)∫₀ᵗ r``, ``r = X_Pβ_P − y`` the residual
+    (``ds/dt̃ = −g = −Xᵀr/n``).  A coordinate made dormant at the anchor ``(t_a, ρ_a)`` with
+    ``s_i(t_a) = σ_i`` keeps ``s_i(t) = σ_i + x_iᵀ(ρ(t) − ρ_a)``, and by Cauchy–Schwarz
+
+        ``|s_i(t) − σ_i| ≤ ‖x_i‖·‖ρ(t) − ρ_a‖``,
+
+    so it cannot reach ±1 while ``D(t) = ‖ρ(t) − ρ_a‖`` stays below its margin
+    ``m_i = (1 − |σ_i|)/‖x_i‖``.  ``D`` is convex along each straight step of ``ρ``, so its
+    largest value over a step is at an end.  Before a step of length ``Δ`` is taken the
+    coordinates whose margin that step could use up are woken (:meth:`wake`: ``s_i`` and
+    ``g_i`` computed exactly, O(n) each), and ``Δ`` is recomputed with them; it can only
+    shrink, so one pass suffices.  The gradient costs O(n·#awake) instead of O(n·d).
+
+    When the work spent on awake rows since the anchor exceeds ``refresh·d`` rows, every
+    dormant ``s_i`` is brought up to date in one pass over ``X`` and a new anchor is set with
+    only the boundary ``|s_i| = 1`` awake (:meth:`refresh`).
+
+    Parameters
+    ----------
+    Xt : ndarray, shape (d, n)
+        ``Xᵀ``, C-contiguous (row i is column i of X).
+    norms : ndarray, shape (d,)
+        ``‖x_i‖``.
+    refresh : float
+        Refresh after this many ``d`` awake rows of work.
+    """
+
+    #: Relative slack of the wake test ``m_i ≤ D·(1 + SLACK)`` (rounding in ``s_i``, far
+    #: below it: ~nε relative).
+    SLACK = 1e-6
+
+    def __init__(self, Xt: np.ndarray, norms: np.ndarray, refresh: float = 4.0) -> None:
+        self.Xt = Xt
+        self.d, self.n = Xt.shape
+        self.norms = norms
+        self.refresh_rows = refresh * self.d
+        self.rho = np.zeros(self.n)  # ρ(t)
+        self._g_scale = np.zeros(self.n)  # r/n at the last gradient: dρ/dt̃ = −r/n
+        self.epoch = 0  # counts anchors; records name (epoch, #awake)
+        self._anchors: list[tuple[np.ndarray, np.ndarray]] = []  # (awake, ρ_a) per epoch
+        self._everything_awake()
+
+    def _everything_awake(self) -> None:
+        """The start: every coordinate awake, the rows being ``Xᵀ`` itself (no copy)."""
+        self.awake = np.arange(self.d)
+        self.w = self.d
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = [(self.awake, self.Xt)]
+        self.rho_a = self.rho.copy()
+        self._order = np.zeros(0, dtype=np.intp)  # dormant coordinates by increasing margin
+        self._margins = np.zeros(0)
+        self._next = 0
+        self._dmax = 0.0
+        self._work = 0.0
+        self._anchors.append((self.awake, self.rho_a))
+
+    @property
+    def all_awake(self) -> bool:
+        return self.w == self.d
+
+    def gradient(self, r_over_n: np.ndarray) -> np.ndarray:
+        """``g = Xᵀr/n`` on the awake coordinates, 0 on the dormant ones (unused there)."""
+        self._g_scale = r_over_n
+        self._work += self.w
+        if self.all_awake:
+            return self.Xt @ r_over_n
+        g = np.zeros(self.d)
+        for idx, rows in self._blocks:
+            g[idx] = rows @ r_over_n
+        return g
+
+    def wake(self, delta: float | None, s: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Wake the dormant coordinates a step of length ``delta`` could bring to ±1 (when
+        ``delta`` is None, no awake coordinate moving: the next batch by margin), filling in
+        their ``s_i`` (in place) and ``g_i`` (in place); returns them."""
+        if self.all_awake or self._next == len(self._order):
+            return _NONE
+        if delta is None or not np.isfinite(delta):
+            # No awake coordinate moves: the next hit is among the dormant ones, no earlier
+            # than their smallest margins allow; wake a batch of those, growing geometrically.
+            stop = min(len(self._order), self._next + max(128, self.w))
+        else:
+            d_end = float(np.linalg.norm(self.rho - delta * self._g_scale - self.rho_a))
+            self._dmax = max(self._dmax, d_end)
+            stop = int(np.searchsorted(self._margins, self._dmax * (1 + self.SLACK),
+                                       side="right"))
+        if stop <= self._next:
+            return _NONE
+        J = self._order[self._next : stop]
+        self._next = stop
+        w, m = self.w, len(J)
+        rows = self.Xt[J]  # the one copy of these rows (the awake set is a list of blocks)
+        self._blocks.append((J, rows))
+        both = rows @ np.column_stack([self.rho - self.rho_a, self._g_scale])
+        s[J] += both[:, 0]
+        g[J] = both[:, 1]
+        if w + m > len(self.awake):
+            awake = np.empty(max(2 * len(self.awake), w + m), dtype=np.intp)
+            awake[:w] = self.awake[:w]
+            self.awake = awake
+            self._anchors[-1] = (self.awake, self.rho_a)
+        self.awake[w : w + m] = J
+        self.w = w + m
+        self._work += m
+        return J
+
+    def advance(self, delta: float) -> None:
+        """``ρ ← ρ − Δ·r/n`` (the step just taken)."""
+        self.rho = self.rho - delta * self._g_scale
+
+    def maybe_refresh(self, s: np.ndarray, g: np.ndarray, boundary: np.ndarray) -> None:
+        """New anchor when the work since the last one exceeds ``refresh·d`` rows: the
+        dormant ``s_i = σ_i + x_iᵀ(ρ − ρ_a)`` (in place, one pass over X), then only
+        ``boundary`` (``|s_i| = 1``) awake, the others dormant by increasing margin (their
+        ``g_i`` set to 0 in place: dormant coordinates do not move ``s``)."""
+        if self._work < self.refresh_rows:
+            return
+        if not self.all_awake:
+            dormant = np.ones(self.d, dtype=bool)
+            dormant[self.awake[: self.w]] = False
+            s[dormant] += (self.Xt @ (self.rho - self.rho_a))[dormant]
+        self.rho_a = self.rho.copy()
+        self.awake = np.array(boundary, dtype=np.intp)
+        self.w = len(self.awake)
+        self._blocks = [(self.awake, self.Xt[self.awake])]
+        dormant = np.ones(self.d, dtype=bool)
+        dormant[self.awake] = False
+        g[dormant] = 0.0
+        idx = dormant.nonzero()[0]
+        margins = (1.0 - np.abs(s[idx]) - 1e-12) / self.norms[idx]
+        order = np.argsort(margins, kind="stable")
+        self._order, self._margins = idx[order], margins[order]
+        self._next = 0
+        self._dmax = 0.0
+        self._work = 0.0
+        self.epoch += 1
+        self._anchors.append((self.awake, self.rho_a))
+
+    def record(self) -> tuple[int, int, np.ndarray, np.ndarray]:
+        """What :meth:`complete` needs later for the current ``s`` and ``g``:
+        ``(epoch, #awake, ρ, r/n)``."""
+        return self.epoch, self.w, self.rho, self._g_scale
+
+    def complete(self, record: tuple, s: np.ndarray | None, g: np.ndarray | None) -> None:
+        """Fill in, in place, the dormant entries of a stored ``s`` (``σ_i + x_iᵀ(ρ − ρ_a)``)
+        and ``g`` (``x_iᵀr/n``) from their :meth:`record`: one pass over X each."""
+        epoch, w, rho, r_over_n = record
+        awake, rho_a = self._anchors[epoch]
+        if w == self.d:
+            return
+        dormant = np.ones(self.d, dtype=bool)
+        dormant[awake[:w]] = False
+        if s is not None:
+            s[dormant] += (self.Xt @ (rho - rho_a))[dormant]
+        if g is not None:
+            g[dormant] = (self.Xt @ r_over_n)[dormant]
 
 
 def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:

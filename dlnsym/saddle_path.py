@@ -15,6 +15,7 @@ number is a :class:`fractions.Fraction` (computed with python-flint); in float m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, cached_property
@@ -24,7 +25,7 @@ import numpy as np
 from flint import fmpq
 from threadpoolctl import ThreadpoolController
 
-from dlnsym.constrained_ls import ExactSystem, FloatSystem, solve_on_cone
+from dlnsym.constrained_ls import Dormancy, ExactSystem, FloatSystem, solve_on_cone
 from dlnsym.errors import ExactBudgetError, MaxSaddlesError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
 
@@ -243,13 +244,15 @@ def saddle_path(
         system: ExactSystem | FloatSystem = ExactSystem(
             _to_fmpq(H), _to_fmpq(c), _to_fmpq(problem.y @ problem.y / (2 * problem.n))
         )
-        times, saddles, duals, gradients, losses = _run(system, max_saddles, max_digits)
+        times, saddles, duals, gradients, losses, _ = _run(system, max_saddles, max_digits)
     else:
         # Each step's products are small (one n × d matrix–vector product): BLAS threads
         # cost more in start-up and synchronisation than they save, so run on one.
         with _blas_controller().limit(limits=1, user_api="blas"):
             system = FloatSystem(problem.X, problem.y)
-            times, saddles, duals, gradients, losses = _run(system, max_saddles)
+            times, saddles, duals, gradients, losses, records = _run(system, max_saddles)
+        duals = _Completed(duals, records, system.dormancy, "s")
+        gradients = _Completed(gradients, records, system.dormancy, "g")
     if problem.exact:
         times, saddles, duals, gradients, losses = (
             [_fractions(x) for x in xs] for xs in (times, saddles, duals, gradients, losses))
@@ -266,8 +269,14 @@ def _run(
     system: ExactSystem | FloatSystem, max_saddles: int, max_digits: int | None = None
 ) -> tuple[list, ...]:
     """The recursion of Algorithm 1 over one arithmetic back end (``max_digits``: exact
-    mode's size budget, checked after every step)."""
+    mode's size budget, checked after every step).
+
+    Returns ``times, saddles, duals, gradients, losses, records``.  In float mode the dormant
+    coordinates (:class:`~dlnsym.constrained_ls.Dormancy`) of the stored duals and gradients
+    are filled in on demand from ``records``; in exact mode ``records`` is None.
+    """
     max_bits = None if max_digits is None else int(max_digits / _LOG10_2)  # 2^bits ≤ 10^digits
+    dormancy = None if system.exact else system.dormancy
     zero = system.zero
     t = zero
     s = np.full(len(system.c), zero, dtype=object if system.exact else float)
@@ -275,13 +284,20 @@ def _run(
     g = system.gradient(beta)
     times, saddles, duals, gradients = [t], [beta.copy()], [s.copy()], [g]
     losses = [system.loss()]
+    records = None if dormancy is None else [dormancy.record()]
     # next_jump divides by v_i = 0 on purpose (τ_i = ∞ or NaN, skipped): silence that once.
     with np.errstate(divide="ignore", invalid="ignore"):
         while True:
             velocity = _velocity(g, s, system)
             jump = system.next_jump(velocity, s, t)
+            while dormancy is not None and dormancy.wake(
+                    None if jump is None else jump[0], s, g).size:
+                # s and g (stored last step) now hold the woken coordinates' exact values.
+                records[-1] = dormancy.record()
+                velocity = _velocity(g, s, system)
+                jump = system.next_jump(velocity, s, t)
             if jump is None:
-                return times, saddles, duals, gradients, losses
+                return times, saddles, duals, gradients, losses, records
             if len(times) > max_saddles:
                 raise MaxSaddlesError(
                     f"Algorithm 1 did not reach a global minimiser within max_saddles = "
@@ -291,7 +307,12 @@ def _run(
             delta, hitting = jump
             t = t + delta
             s = s + delta * velocity
+            if dormancy is not None:
+                dormancy.advance(delta)
             g = solve_on_cone(system, s, beta, g, system.land(s, velocity, hitting))
+            if dormancy is not None:
+                dormancy.maybe_refresh(s, g, system.boundary)
+                records.append(dormancy.record())
             times.append(t)
             saddles.append(beta.copy())
             duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
@@ -339,6 +360,37 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
         if len(pinned) > system.p:
             v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
+
+
+class _Completed(Sequence):
+    """The float path's duals or gradients: stored as computed, with the entries of dormant
+    coordinates filled in (one pass over X) the first time each one is read."""
+
+    def __init__(self, items: list, records: list, dormancy: Dormancy, which: str) -> None:
+        self._items = items
+        self._records = records
+        self._dormancy = dormancy
+        self._which = which
+        self._done = [r[1] == dormancy.d for r in records]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        if not self._done[k]:
+            item = self._items[k]
+            if self._which == "g" and k > 0 and self._items[k - 1] is item:
+                item = self._items[k] = item.copy()  # a gradient shared with the step before
+            self._dormancy.complete(self._records[k], item if self._which == "s" else None,
+                                    item if self._which == "g" else None)
+            self._done[k] = True
+        return self._items[k]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {'duals' if self._which == 's' else 'gradients'}>"
 
 
 @cache

@@ -94,12 +94,56 @@ def test_ill_conditioned_but_independent_columns_are_not_refused():
         np.testing.assert_allclose(bf, be.astype(float), rtol=1e-6)
 
 
-def test_dependent_column_is_refused_with_its_distance():
-    """A column within rounding of another's span is refused, naming both and the distance."""
-    X = np.array([[1.0, 3.0], [2.0, 6.0 * (1 + 2.0**-52)], [0.0, 0.0]])
+def test_dependent_columns_are_refused_with_their_distance():
+    """Columns that tie and are equal to rounding (relative 1e-16): refused, naming both and
+    how close they are to dependent (the smallest singular value against the largest)."""
+    X = np.array([[1.0, 1.0, 0.0], [2.0, 2.0 * (1 + 2.0**-52), 1.0], [0.0, 0.0, 3.0]])
     with pytest.raises(DegenerateProblemError,
-                       match=r"linearly dependent \(column \d is within .* \(relative "
-                             r"distance\) of the span of column \d, below the rank tolerance"
-                       ) as info:
+                       match=r"coordinates \[0, 1\] .* linearly dependent \(the smallest "
+                             r"singular value of their columns is .*e-1\d of the largest, below "
+                             r"the rank tolerance") as info:
         saddle_path(X, np.array([1.0, 2.0, 0.0]))
     assert info.value.coordinates == (0, 1)
+
+
+def test_a_column_in_the_span_of_the_support_is_refused_on_entry():
+    """The bordered Cholesky factor refuses a column within rounding of span(X_P), naming
+    the column, its relative distance and the columns of the combination."""
+    from dlnsym.constrained_ls import FloatSystem
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 4))
+    X[:, 3] = 2 * X[:, 0] - X[:, 2]  # in the span of columns 0 and 2, not 1
+    system = FloatSystem(X, rng.standard_normal(20))
+    for i in range(3):
+        system.add(i)
+    with pytest.raises(DegenerateProblemError,
+                       match=r"column 3 is within .* \(relative distance\) of the span of "
+                             r"columns 0, 2, below the rank tolerance") as info:
+        system.add(3)
+    assert info.value.coordinates == (0, 2, 3)
+    # The factor is unchanged: still that of the three independent columns.
+    np.testing.assert_allclose(system.cholesky_factor.T @ system.cholesky_factor,
+                               X[:, :3].T @ X[:, :3] / 20, atol=1e-12)
+
+
+def test_dormant_coordinates_are_filled_in_exactly():
+    """The float path keeps most coordinates dormant between refreshes; the stored duals and
+    gradients are completed on reading: every gradient is ∇L(β_k) (computed here from the
+    data), every dual step is s_{k+1} = s_k − Δ_k·g_k off the boundary, and |s| ≤ 1."""
+    from dlnsym.problems import gaussian_sparse
+
+    problem = gaussian_sparse(n=60, d=3000, sparsity=4, noise=0.1, seed=1)
+    path = saddle_path(problem)
+    assert path.n_jumps > 50
+    scale = np.abs(problem.X).T @ np.abs(problem.y) / problem.n
+    for k in range(path.n_jumps + 1):
+        g = problem.X.T @ (problem.X @ path.saddles[k] - problem.y) / problem.n
+        np.testing.assert_allclose(path.gradients[k], g, rtol=0, atol=1e-9 * scale.max())
+        assert np.max(np.abs(path.duals[k])) <= 1
+    for k in range(path.n_jumps):
+        s0, s1, g = path.duals[k], path.duals[k + 1], path.gradients[k]
+        inside = np.abs(s1) < 1
+        dt = path.times[k + 1] - path.times[k]
+        np.testing.assert_allclose(s1[inside], (s0 - dt * g)[inside], rtol=0, atol=1e-9)
+    assert len(path.duals[2:5]) == 3 and path.duals[-1] is path.duals[path.n_jumps]
