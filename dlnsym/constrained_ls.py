@@ -1,6 +1,6 @@
 """The saddle attached to a sign pattern: least squares over the normal cone N(s).
 
-Given the dual ``s`` of Algorithm 1 (THEORY.md §4), the saddle is
+Given the dual ``s`` of Algorithm 1 (see the theory page), the saddle is
 
     β = argmin { L(β) : β ∈ N(s) },
     N(s) = { β : β_i ≥ 0 if s_i = 1,  β_i ≤ 0 if s_i = −1,  β_i = 0 if |s_i| < 1 },
@@ -18,7 +18,9 @@ Two linear-algebra back ends share that one method:
   a coordinate enters and re-triangularised by an orthogonal transformation of its trailing
   block when one leaves (Householder for small blocks, Givens rotations otherwise), together
   with ``w = R⁻ᵀc_P`` so that each solve is one back substitution; the d × d Gram matrix is
-  never formed.
+  never formed.  Gradients are evaluated only on the *awake* coordinates
+  (:class:`Dormancy`): a coordinate far from ±1 is dormant until a step could bring it there
+  (a Cauchy–Schwarz bound on ``s = Xᵀρ``), so a step costs O(n·#awake), not O(n·d).
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.
@@ -30,8 +32,9 @@ covariant under ``X → aX, y → by`` (``β → (b/a)β``, ``g → ab·g``, ``t
   ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``: relative to the size of the terms whose
   cancellation gives ``g_i = x_iᵀ(X_Pβ_P − y)/n`` (it bounds ``|c_i| + (|H||β|)_i``, and
   scales like ``ab``);
-* "``x_i`` depends on ``X_P``" compares squared norms, ``δ² ≤ cond_tol·‖x_i‖²`` (ratio of ``a²``
-  quantities);
+* "``x_i`` depends on ``X_P``" is a numerical-rank test: the distance of ``x_i`` to
+  ``span(X_P)``, relative to ``‖x_i‖``, at most ``rank_tol·ε·max(n, p)·κ(X_P)`` (ratio of
+  ``a`` quantities; :meth:`FloatSystem._rank_tolerance`);
 * "hit at the same time" compares times with times, ``t + τ_i ≤ (t + Δ)(1 + tie_tol)``;
 * signs of ``β`` and of ``s`` need no tolerance (``|s_i| ≥ 1`` is a clip).
 """

@@ -1,4 +1,4 @@
-"""Algorithm 1: the saddles and jump times of the α → 0 limit (THEORY.md §4).
+"""Algorithm 1: the saddles and jump times of the α → 0 limit (see the theory page).
 
 ::
 
@@ -10,7 +10,10 @@
         β_{k+1} = argmin { L(β) : β ∈ N(s_{k+1}) }
 
 The limiting trajectory is ``β°(t̃) = β_k`` for ``t̃ ∈ (t_k, t_{k+1})``.  In exact mode every
-number is a :class:`fractions.Fraction` (computed with python-flint); in float mode float64.
+number is a :class:`fractions.Fraction` (computed with python-flint), printed in full
+whatever its size, under a size budget (``max_digits``); in float mode float64, with the
+gradient evaluated only on the coordinates that can reach ±1 within the step (the others are
+dormant, and their duals and gradients are filled in when read).
 """
 
 from __future__ import annotations
@@ -54,9 +57,11 @@ class SaddlePath:
         ``t₀ = 0 < t₁ < … < t_K``; ``t_k`` (k ≥ 1) is the k-th jump time in accelerated time.
     saddles : list of ndarray
         ``β₀ = 0, β₁, …, β_K``; ``β_k`` holds on ``(t_k, t_{k+1})``, ``β_K`` forever after.
-    duals : list of ndarray
-        ``s_k`` (rescaled dual variable at ``t_k``), in ``[−1, 1]^d``.
-    gradients : list of ndarray
+    duals : sequence of ndarray
+        ``s_k`` (rescaled dual variable at ``t_k``), in ``[−1, 1]^d``.  In float mode the
+        entries of coordinates that were dormant at step k are filled in (one pass over X)
+        the first time ``duals[k]`` is read; likewise ``gradients[k]``.
+    gradients : sequence of ndarray
         ``g_k = ∇L(β_k)``; ``s`` moves with velocity ``−g_k`` on ``(t_k, t_{k+1})``.
     losses : list
         ``L(β_k)``, strictly decreasing.
@@ -70,8 +75,8 @@ class SaddlePath:
     exact: bool
     times: list[Any]
     saddles: list[np.ndarray]
-    duals: list[np.ndarray]
-    gradients: list[np.ndarray]
+    duals: Sequence[np.ndarray]
+    gradients: Sequence[np.ndarray]
     losses: list[Any]
 
     @cached_property
