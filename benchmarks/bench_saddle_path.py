@@ -2,6 +2,9 @@
 
 * float ``saddle_path`` vs ``sklearn.linear_model.lars_path(method="lasso", alpha_min=0)`` on
   the same seeded Gaussian data (n = 200, d = 2000, 10-sparse truth, noise 0.1); target ≤ 1.
+* the same at n = 1000, d = 20 000 (5-sparse truth), one call each (a call takes seconds);
+  ``lars_path`` with its default ``max_iter = 500`` stops after 500 knots, so the line also
+  gives it with ``max_iter`` large enough for the whole Lasso path;
 * exact ``saddle_path`` on example A vs a 50 ms budget, and on a random integer instance
   (n = 12, d = 20) vs a 1 s budget — the "baseline" of those two lines is the budget itself.
 """
@@ -23,12 +26,26 @@ def run() -> list[Comparison]:
         lambda: saddle_path(problem),
         lambda: lars_path(problem.X, problem.y, method="lasso", alpha_min=0),
     )
+    large = gaussian_sparse(n=1000, d=20000, sparsity=5, noise=0.1, seed=0)
+    large_path = saddle_path(large)
+    ours_large, lars_large, lars_full = interleaved_best(
+        lambda: saddle_path(large),
+        lambda: lars_path(large.X, large.y, method="lasso", alpha_min=0),
+        lambda: lars_path(large.X, large.y, method="lasso", alpha_min=0, max_iter=100_000),
+        repeat=2,
+    )
+    knots = len(lars_path(large.X, large.y, method="lasso", alpha_min=0)[0]) - 1
     a = example("A")
     integer = random_integer(n=12, d=20, seed=0)
     return [
         Comparison("saddle_path float n=200 d=2000", ours, "sklearn lars_path", lars,
                    target=1.0,
                    note=f"{path.n_jumps} saddles vs {len(alphas) - 1} Lasso knots"),
+        Comparison("saddle_path float n=1000 d=20000", ours_large, "sklearn lars_path",
+                   lars_large, target=1.0,
+                   note=f"{large_path.n_jumps} saddles vs {knots} Lasso knots (max_iter=500); "
+                        f"whole Lasso path (max_iter=1e5) {lars_full:.3g} s, ratio "
+                        f"{ours_large / lars_full:.3g}"),
         Comparison("saddle_path exact, example A", best_time(lambda: saddle_path(a), 10),
                    "50 ms budget", 0.050, target=1.0),
         Comparison("saddle_path exact, integer n=12 d=20",

@@ -11,7 +11,7 @@ The public API:
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`IntegrationError` (:mod:`dlnsym.errors`)
+  :class:`ExactBudgetError`, :class:`IntegrationError` (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
 ``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
@@ -24,6 +24,7 @@ from dlnsym.compare import compare
 from dlnsym.errors import (
     DegenerateProblemError,
     DlnsymError,
+    ExactBudgetError,
     MaxSaddlesError,
     ParameterError,
     ProblemError,
@@ -41,6 +42,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DegenerateProblemError",
     "DlnsymError",
+    "ExactBudgetError",
     "IntegrationError",
     "MaxSaddlesError",
     "ParameterError",

@@ -1,6 +1,6 @@
 """The saddle attached to a sign pattern: least squares over the normal cone N(s).
 
-Given the dual ``s`` of Algorithm 1 (THEORY.md §4), the saddle is
+Given the dual ``s`` of Algorithm 1 (see the theory page), the saddle is
 
     β = argmin { L(β) : β ∈ N(s) },
     N(s) = { β : β_i ≥ 0 if s_i = 1,  β_i ≤ 0 if s_i = −1,  β_i = 0 if |s_i| < 1 },
@@ -18,7 +18,9 @@ Two linear-algebra back ends share that one method:
   a coordinate enters and re-triangularised by an orthogonal transformation of its trailing
   block when one leaves (Householder for small blocks, Givens rotations otherwise), together
   with ``w = R⁻ᵀc_P`` so that each solve is one back substitution; the d × d Gram matrix is
-  never formed.
+  never formed.  Gradients are evaluated only on the *awake* coordinates
+  (:class:`Dormancy`): a coordinate far from ±1 is dormant until a step could bring it there
+  (a Cauchy–Schwarz bound on ``s = Xᵀρ``), so a step costs O(n·#awake), not O(n·d).
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.
@@ -30,8 +32,9 @@ covariant under ``X → aX, y → by`` (``β → (b/a)β``, ``g → ab·g``, ``t
   ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``: relative to the size of the terms whose
   cancellation gives ``g_i = x_iᵀ(X_Pβ_P − y)/n`` (it bounds ``|c_i| + (|H||β|)_i``, and
   scales like ``ab``);
-* "``x_i`` depends on ``X_P``" compares squared norms, ``δ² ≤ cond_tol·‖x_i‖²`` (ratio of ``a²``
-  quantities);
+* "``x_i`` depends on ``X_P``" is a numerical-rank test: the distance of ``x_i`` to
+  ``span(X_P)``, relative to ``‖x_i‖``, at most ``rank_tol·ε·max(n, p)·κ(X_P)`` (ratio of
+  ``a`` quantities; :meth:`FloatSystem._rank_tolerance`);
 * "hit at the same time" compares times with times, ``t + τ_i ≤ (t + Δ)(1 + tie_tol)``;
 * signs of ``β`` and of ``s`` need no tolerance (``|s_i| ≥ 1`` is a clip).
 """
@@ -45,11 +48,11 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
-from scipy.linalg.lapack import dgeqrf, dtrtrs
+from scipy.linalg.lapack import dgeqrf, dtrcon, dtrtrs
 
 from dlnsym.errors import DegenerateProblemError
 
-__all__ = ["ExactSystem", "FloatSystem", "solve_on_cone"]
+__all__ = ["Dormancy", "ExactSystem", "FloatSystem", "solve_on_cone"]
 
 #: Largest trailing block re-triangularised by a dense Householder QR (LAPACK ``geqrf``, O(m³)
 #: but one call) rather than by Givens rotations (``qr_delete``, O(m²) with more overhead);
@@ -58,6 +61,13 @@ _HOUSEHOLDER_MAX = 48
 
 #: Upper-triangle mask for copying a triangular block (``np.triu`` without its temporaries).
 _UPPER = np.triu(np.ones((_HOUSEHOLDER_MAX + 1, _HOUSEHOLDER_MAX + 1), dtype=bool))
+
+#: Unit roundoff of float64.
+_EPS = float(np.finfo(float).eps) / 2
+
+#: ``H_ii − ‖u‖²`` below this fraction of ``H_ii`` has cancelled too many digits to decide
+#: dependence: the distance to the span is then computed from the residual.
+_CANCELLED = 1e-2
 
 #: An empty index array (no coordinate zero to rounding: see :meth:`FloatSystem.off_cone`).
 _NONE = np.zeros(0, dtype=np.intp)
@@ -180,14 +190,16 @@ class ExactSystem(_Support):
         try:
             sol = sub.solve(rhs)
         except ZeroDivisionError:
-            raise _degenerate(P, _exact_dependent(sub, P)) from None
+            raise _degenerate(P, _exact_dependent(sub, P), "exactly") from None
         return np.array([sol[k, 0] for k in range(len(P))], dtype=object)
 
-    def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
-        """Coordinates of ``E`` involved in a linear dependence of their columns (empty when
-        the columns are independent)."""
+    def dependent_coordinates(self, E: Sequence[int]) -> tuple[tuple[int, ...], str]:
+        """Coordinates of ``E`` involved in a linear dependence of their columns and a
+        description (``((), "")`` when the columns are independent)."""
         sub = fmpq_mat([[self.H[i, j] for j in E] for i in E])
-        return _exact_dependent(sub, E) if sub.rank() < len(E) else ()
+        if sub.rank() == len(E):
+            return (), ""
+        return _exact_dependent(sub, E), "exactly"
 
 
 def _exact_dependent(sub: fmpq_mat, E: Sequence[int]) -> tuple[int, ...]:
@@ -212,9 +224,10 @@ class FloatSystem(_Support):
     rtol : float
         ``g_i`` counts as zero when ``|g_i| ≤ rtol·(|X|ᵀ(|X_P||β_P| + |y|))_i/n``, relative to
         the size of the terms of ``g_i`` (see :meth:`gradient_tol`).
-    cond_tol : float
-        A new column whose component outside ``span(X_P)`` has squared norm below
-        ``cond_tol·‖x_i‖²`` is numerically dependent: the minimiser is not unique.
+    rank_tol : float
+        Safety factor of the numerical-rank test: a new column within
+        ``rank_tol·ε·max(n, p)·κ(X_P)`` (relative) of ``span(X_P)`` is dependent, and the
+        minimiser is not unique (:meth:`_rank_tolerance`).
     tie_tol : float
         Hit times ``t + τ_i`` within ``tie_tol·(t + Δ)`` of the next jump time ``t + Δ`` are
         ties (see :meth:`next_jump`).
@@ -230,7 +243,7 @@ class FloatSystem(_Support):
         X: np.ndarray,
         y: np.ndarray,
         rtol: float = 1e-10,
-        cond_tol: float = 1e-11,
+        rank_tol: float = 10.0,
         tie_tol: float = 1e-12,
     ) -> None:
         self.Xt = np.ascontiguousarray(X.T)  # row i is column i of X: cheap gathers
@@ -241,7 +254,7 @@ class FloatSystem(_Support):
         self.norms = np.sqrt(self.diag * self.n)  # ‖x_i‖₂
         self.rtol = rtol
         self.tie_tol = tie_tol
-        self.cond_tol = cond_tol
+        self.rank_tol = rank_tol
         self.zero = 0.0
         self.one = 1.0
         self._init_support(len(self.c))
@@ -261,6 +274,7 @@ class FloatSystem(_Support):
         # test is needed): rtol·max_i ‖x_i‖·(Σ_{j∈P} |β_j|·‖x_j‖ + ‖y‖)/n.
         self.tol_bound = self._screen * self._max_norm
         self._XPt = np.empty((16, self.n))  # first p rows: the support columns of X, in order
+        self.dormancy = Dormancy(self.Xt, self.norms)
 
     def gram(self, rows: Sequence[int], cols: Sequence[int] | int) -> np.ndarray:
         """Entries ``H[rows, cols] = X_rowsᵀ X_cols / n``."""
@@ -313,7 +327,7 @@ class FloatSystem(_Support):
         self._terms = None
         self._screen = self.rtol * (float(np.abs(b) @ self.norms[P]) + self._y_norm) / self.n
         self.tol_bound = self._screen * self._max_norm
-        return self.Xt @ (self._r / self.n)
+        return self.dormancy.gradient(self._r / self.n)
 
     def gradient_tol(self, idx: np.ndarray) -> np.ndarray:
         """Tolerances of the tests ``g_i = 0`` and ``s_i·g_i ≥ 0`` at the last gradient, for
@@ -326,7 +340,9 @@ class FloatSystem(_Support):
         """
         if self._terms is None:
             P, b = self._at
-            self._terms = np.abs(b) @ _abs_rows(self.Xt, P) + np.abs(self.y)
+            rows = (np.abs(self._XPt[: self.p]) if np.array_equal(P, self.support)
+                    else _abs_rows(self.Xt, P))
+            self._terms = np.abs(b) @ rows + np.abs(self.y)
         return self.rtol * (_abs_rows(self.Xt, idx) @ self._terms) / self.n
 
     def off_cone(self, sz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -394,6 +410,16 @@ class FloatSystem(_Support):
 
         ``Rᵀu = H_Pi``,  ``δ² = H_ii − ‖u‖²``,  ``R ← [[R, u], [0, δ]]``,
         ``w ← [w, (c_i − u·w)/δ]``.
+
+        ``δ·√n`` is the distance of ``x_i`` to ``span(X_P)``.  When ``δ² < H_ii/100`` the
+        subtraction has cancelled digits, and ``δ`` is recomputed from the residual itself
+        (:meth:`_distance_to_span`); the column is refused as dependent when that distance is
+        within the rank tolerance (:meth:`_rank_tolerance`).
+
+        Raises
+        ------
+        DegenerateProblemError
+            ``x_i`` lies in ``span(X_P)`` to working precision; names the columns.
         """
         p = self.p
         x = self.Xt[i]
@@ -401,9 +427,12 @@ class FloatSystem(_Support):
         u = dtrtrs(self._Rb[:, :p], h, lower=0, trans=1)[0] if p else h
         h_ii = self.diag[i]
         pivot = h_ii - u @ u  # δ²: the part of x_i outside span(X_P), squared
-        if pivot <= self.cond_tol * h_ii:
-            E = [*self.support, i]
-            raise _degenerate(E, self.dependent_coordinates(E))
+        if pivot < _CANCELLED * h_ii:
+            dist, z = self._distance_to_span(x, u)
+            tol = self._rank_tolerance(p + 1) * self.norms[i]
+            if not dist > tol:
+                raise self._dependent_column(i, z, dist, tol)
+            pivot = dist * dist / self.n
         if p == len(self._w):
             self._XPt = np.vstack([self._XPt, np.empty_like(self._XPt)])
             self._w = np.concatenate([self._w, np.empty_like(self._w)])
@@ -415,6 +444,57 @@ class FloatSystem(_Support):
         self._w[p] = (self.c[i] - u @ self._w[:p]) / delta
         self._XPt[p] = x
         self._append(i)
+
+    def _distance_to_span(self, x: np.ndarray, u: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(‖x − X_P z‖, z)`` with ``z`` the least-squares coefficients of ``x`` on ``X_P``,
+        from the corrected seminormal equations (Björck): ``z = R⁻¹u``, ``r = x − X_P z``,
+        then one correction ``z += R⁻¹R⁻ᵀX_Pᵀr/n``, ``r −= X_P·(that)``.  The residual is
+        formed directly, so its norm is accurate to about ``ε·κ(X_P)·‖x‖`` even when it is
+        far below ``‖x‖`` (where ``H_ii − ‖u‖²`` has lost every digit)."""
+        p = self.p
+        if not p:
+            return float(np.sqrt(x @ x)), np.zeros(0)
+        R, XP = self._Rb[:, :p], self._XPt[:p]
+        z = dtrtrs(R, u, lower=0)[0]
+        r = x - z @ XP
+        v = dtrtrs(R, XP @ r / self.n, lower=0, trans=1)[0]
+        dz = dtrtrs(R, v, lower=0)[0]
+        z += dz
+        r -= dz @ XP
+        return float(np.sqrt(r @ r)), z
+
+    def _rank_tolerance(self, size: int) -> float:
+        """Relative distance below which a column counts as in the span of the support
+        columns: ``rank_tol·ε·max(n, size)·κ₁(R)``.
+
+        ``ε·max(n, size)`` is the usual numerical-rank threshold (LAPACK's, numpy's
+        ``matrix_rank``) relative to the norms involved; ``κ₁(R) = κ₁(X_P/√n)`` (LAPACK
+        ``trcon`` estimate, O(p²)) scales it by the accuracy of the computed distance, which
+        is about ``ε·κ(X_P)`` relative.  Data in general position are far above it
+        (Gaussian columns: a relative distance of order ``√((n − p)/n)``).
+        """
+        kappa = 1.0
+        if self.p:
+            rcond = dtrcon(self._Rb[: self.p, : self.p], norm="1")[0]
+            kappa = 1.0 / rcond if rcond > 0 else np.inf
+        return self.rank_tol * _EPS * max(self.n, size) * kappa
+
+    def _dependent_column(
+        self, i: int, z: np.ndarray, dist: float, tol: float
+    ) -> DegenerateProblemError:
+        """The refusal of :meth:`add`: ``x_i ≈ X_P z``; the columns named are ``i`` and
+        those ``j ∈ P`` whose share ``|z_j|·‖x_j‖`` of that combination is above 1e-6 of
+        the largest."""
+        P = self.support
+        share = np.abs(z) * self.norms[P]
+        span = sorted(int(j) for j in P[share > 1e-6 * share.max()]) if share.size else []
+        rel, rtol = dist / self.norms[i], tol / self.norms[i]
+        return _degenerate(
+            [*P, i], tuple([*span, i]),
+            f"column {i} is within {rel:.2g} (relative distance) of the span of "
+            f"column{'s' if len(span) != 1 else ''} {_shorten(span)}, below the rank "
+            f"tolerance {rtol:.2g} (ε·max(n, p)·κ(X_P) × {self.rank_tol:g})",
+        )
 
     def remove(self, i: int) -> None:
         """Drop ``i`` (position ``k`` in ``P``) from the support, in place in O(pm) (plus
@@ -469,15 +549,192 @@ class FloatSystem(_Support):
         """``R`` (p × p upper triangular, ``RᵀR = H_PP``), a view into the buffer."""
         return self._Rb[: self.p, : self.p]
 
-    def dependent_coordinates(self, E: Sequence[int]) -> tuple[int, ...]:
+    def dependent_coordinates(self, E: Sequence[int]) -> tuple[tuple[int, ...], str]:
         """Coordinates of ``E`` with a non-negligible entry in a numerical null vector of
-        ``H_EE`` (empty when it is well conditioned)."""
-        sub = self.gram(E, E)
-        w, V = np.linalg.eigh(sub)
-        if w[0] > self.cond_tol * max(float(np.max(np.diag(sub))), 1e-300):
-            return ()
-        v = np.abs(V[:, 0])
-        return tuple(sorted(E[k] for k in np.flatnonzero(v > 1e-6 * v.max())))
+        ``X_E`` and a description of the dependence (``((), "")`` when ``X_E`` has full
+        numerical rank).
+
+        Numerical rank from the SVD of ``X_E``: dependent when
+        ``σ_min ≤ rank_tol·ε·max(n, |E|)·σ_max`` (the threshold of :meth:`_rank_tolerance`
+        with ``κ = 1``: the singular values are computed backward stably).
+        """
+        wide = len(E) > self.n  # more columns than rows: a null vector exists
+        _, sigma, Vt = np.linalg.svd(self.Xt[list(E)].T, full_matrices=wide)
+        rel = sigma[-1] / sigma[0] if not wide and sigma[0] > 0 else 0.0
+        tol = self.rank_tol * _EPS * max(self.n, len(E))
+        if rel > tol:
+            return (), ""
+        v = np.abs(Vt[-1]) * self.norms[list(E)]
+        involved = tuple(sorted(int(E[k]) for k in np.flatnonzero(v > 1e-6 * v.max())))
+        return involved, (f"the smallest singular value of their columns is {rel:.2g} of the "
+                          f"largest, below the rank tolerance {tol:.2g}")
+
+
+def _shorten(items: Sequence[int], most: int = 12) -> str:
+    """``"2, 5, 9"``, or the first ``most`` items then ``"… (k in all)"``."""
+    head = ", ".join(str(v) for v in items[:most])
+    return head if len(items) <= most else f"{head}, … ({len(items)} in all)"
+
+
+class Dormancy:
+    """Which coordinates of the float path are *awake* (their ``s_i`` and ``g_i`` kept up to
+    date at every step) and which are *dormant* (known only through a bound).
+
+    Every dual is ``s = Xᵀρ`` with ``ρ(t) = −(1/n)∫₀ᵗ r``, ``r = X_Pβ_P − y`` the residual
+    (``ds/dt̃ = −g = −Xᵀr/n``).  A coordinate made dormant at the anchor ``(t_a, ρ_a)`` with
+    ``s_i(t_a) = σ_i`` keeps ``s_i(t) = σ_i + x_iᵀ(ρ(t) − ρ_a)``, and by Cauchy–Schwarz
+
+        ``|s_i(t) − σ_i| ≤ ‖x_i‖·‖ρ(t) − ρ_a‖``,
+
+    so it cannot reach ±1 while ``D(t) = ‖ρ(t) − ρ_a‖`` stays below its margin
+    ``m_i = (1 − |σ_i|)/‖x_i‖``.  ``D`` is convex along each straight step of ``ρ``, so its
+    largest value over a step is at an end.  Before a step of length ``Δ`` is taken the
+    coordinates whose margin that step could use up are woken (:meth:`wake`: ``s_i`` and
+    ``g_i`` computed exactly, O(n) each), and ``Δ`` is recomputed with them; it can only
+    shrink, so one pass suffices.  The gradient costs O(n·#awake) instead of O(n·d).
+
+    When the work spent on awake rows since the anchor exceeds ``refresh·d`` rows, every
+    dormant ``s_i`` is brought up to date in one pass over ``X`` and a new anchor is set with
+    only the boundary ``|s_i| = 1`` awake (:meth:`refresh`).
+
+    Parameters
+    ----------
+    Xt : ndarray, shape (d, n)
+        ``Xᵀ``, C-contiguous (row i is column i of X).
+    norms : ndarray, shape (d,)
+        ``‖x_i‖``.
+    refresh : float
+        Refresh after this many ``d`` awake rows of work.
+    """
+
+    #: Relative slack of the wake test ``m_i ≤ D·(1 + SLACK)`` (rounding in ``s_i``, far
+    #: below it: ~nε relative).
+    SLACK = 1e-6
+
+    def __init__(self, Xt: np.ndarray, norms: np.ndarray, refresh: float = 4.0) -> None:
+        self.Xt = Xt
+        self.d, self.n = Xt.shape
+        self.norms = norms
+        self.refresh_rows = refresh * self.d
+        self.rho = np.zeros(self.n)  # ρ(t)
+        self._g_scale = np.zeros(self.n)  # r/n at the last gradient: dρ/dt̃ = −r/n
+        self.epoch = 0  # counts anchors; records name (epoch, #awake)
+        self._anchors: list[tuple[np.ndarray, np.ndarray]] = []  # (awake, ρ_a) per epoch
+        self._everything_awake()
+
+    def _everything_awake(self) -> None:
+        """The start: every coordinate awake, the rows being ``Xᵀ`` itself (no copy)."""
+        self.awake = np.arange(self.d)
+        self.w = self.d
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = [(self.awake, self.Xt)]
+        self.rho_a = self.rho.copy()
+        self._order = np.zeros(0, dtype=np.intp)  # dormant coordinates by increasing margin
+        self._margins = np.zeros(0)
+        self._next = 0
+        self._dmax = 0.0
+        self._work = 0.0
+        self._anchors.append((self.awake, self.rho_a))
+
+    @property
+    def all_awake(self) -> bool:
+        return self.w == self.d
+
+    def gradient(self, r_over_n: np.ndarray) -> np.ndarray:
+        """``g = Xᵀr/n`` on the awake coordinates, 0 on the dormant ones (unused there)."""
+        self._g_scale = r_over_n
+        self._work += self.w
+        if self.all_awake:
+            return self.Xt @ r_over_n
+        g = np.zeros(self.d)
+        for idx, rows in self._blocks:
+            g[idx] = rows @ r_over_n
+        return g
+
+    def wake(self, delta: float | None, s: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Wake the dormant coordinates a step of length ``delta`` could bring to ±1 (when
+        ``delta`` is None, no awake coordinate moving: the next batch by margin), filling in
+        their ``s_i`` (in place) and ``g_i`` (in place); returns them."""
+        if self.all_awake or self._next == len(self._order):
+            return _NONE
+        if delta is None or not np.isfinite(delta):
+            # No awake coordinate moves: the next hit is among the dormant ones, no earlier
+            # than their smallest margins allow; wake a batch of those, growing geometrically.
+            stop = min(len(self._order), self._next + max(128, self.w))
+        else:
+            d_end = float(np.linalg.norm(self.rho - delta * self._g_scale - self.rho_a))
+            self._dmax = max(self._dmax, d_end)
+            stop = int(np.searchsorted(self._margins, self._dmax * (1 + self.SLACK),
+                                       side="right"))
+        if stop <= self._next:
+            return _NONE
+        J = self._order[self._next : stop]
+        self._next = stop
+        w, m = self.w, len(J)
+        rows = self.Xt[J]  # the one copy of these rows (the awake set is a list of blocks)
+        self._blocks.append((J, rows))
+        both = rows @ np.column_stack([self.rho - self.rho_a, self._g_scale])
+        s[J] += both[:, 0]
+        g[J] = both[:, 1]
+        if w + m > len(self.awake):
+            awake = np.empty(max(2 * len(self.awake), w + m), dtype=np.intp)
+            awake[:w] = self.awake[:w]
+            self.awake = awake
+            self._anchors[-1] = (self.awake, self.rho_a)
+        self.awake[w : w + m] = J
+        self.w = w + m
+        self._work += m
+        return J
+
+    def advance(self, delta: float) -> None:
+        """``ρ ← ρ − Δ·r/n`` (the step just taken)."""
+        self.rho = self.rho - delta * self._g_scale
+
+    def maybe_refresh(self, s: np.ndarray, g: np.ndarray, boundary: np.ndarray) -> None:
+        """New anchor when the work since the last one exceeds ``refresh·d`` rows: the
+        dormant ``s_i = σ_i + x_iᵀ(ρ − ρ_a)`` (in place, one pass over X), then only
+        ``boundary`` (``|s_i| = 1``) awake, the others dormant by increasing margin (their
+        ``g_i`` set to 0 in place: dormant coordinates do not move ``s``)."""
+        if self._work < self.refresh_rows:
+            return
+        if not self.all_awake:
+            dormant = np.ones(self.d, dtype=bool)
+            dormant[self.awake[: self.w]] = False
+            s[dormant] += (self.Xt @ (self.rho - self.rho_a))[dormant]
+        self.rho_a = self.rho.copy()
+        self.awake = np.array(boundary, dtype=np.intp)
+        self.w = len(self.awake)
+        self._blocks = [(self.awake, self.Xt[self.awake])]
+        dormant = np.ones(self.d, dtype=bool)
+        dormant[self.awake] = False
+        g[dormant] = 0.0
+        idx = dormant.nonzero()[0]
+        margins = (1.0 - np.abs(s[idx]) - 1e-12) / self.norms[idx]
+        order = np.argsort(margins, kind="stable")
+        self._order, self._margins = idx[order], margins[order]
+        self._next = 0
+        self._dmax = 0.0
+        self._work = 0.0
+        self.epoch += 1
+        self._anchors.append((self.awake, self.rho_a))
+
+    def record(self) -> tuple[int, int, np.ndarray, np.ndarray]:
+        """What :meth:`complete` needs later for the current ``s`` and ``g``:
+        ``(epoch, #awake, ρ, r/n)``."""
+        return self.epoch, self.w, self.rho, self._g_scale
+
+    def complete(self, record: tuple, s: np.ndarray | None, g: np.ndarray | None) -> None:
+        """Fill in, in place, the dormant entries of a stored ``s`` (``σ_i + x_iᵀ(ρ − ρ_a)``)
+        and ``g`` (``x_iᵀr/n``) from their :meth:`record`: one pass over X each."""
+        epoch, w, rho, r_over_n = record
+        awake, rho_a = self._anchors[epoch]
+        if w == self.d:
+            return
+        dormant = np.ones(self.d, dtype=bool)
+        dormant[awake[:w]] = False
+        if s is not None:
+            s[dormant] += (self.Xt @ (rho - rho_a))[dormant]
+        if g is not None:
+            g[dormant] = (self.Xt @ r_over_n)[dormant]
 
 
 def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -487,12 +744,15 @@ def _abs_rows(A: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.abs(out, out=out)
 
 
-def _degenerate(P: Sequence[int], involved: tuple[int, ...]) -> DegenerateProblemError:
+def _degenerate(
+    P: Sequence[int], involved: tuple[int, ...], detail: str = ""
+) -> DegenerateProblemError:
     coords = tuple(sorted(int(i) for i in (involved or P)))
+    how = f" ({detail})" if detail else ""
     return DegenerateProblemError(
         f"the constrained least-squares problem has no unique minimiser: the columns of X "
-        f"for coordinates {list(coords)} (0-based) are linearly dependent (duplicate or "
-        "collinear features?); remove or merge them, or perturb the data",
+        f"for coordinates [{_shorten(coords)}] (0-based) are linearly dependent{how}; "
+        "duplicate or collinear features? Remove or merge them, or perturb the data",
         coords,
     )
 
@@ -621,6 +881,6 @@ def _check_unique(system: ExactSystem | FloatSystem, outside: np.ndarray, g: np.
     extra = outside[system.negligible(g[outside], outside)]
     if extra.size:
         E = [int(i) for i in np.concatenate([system.support, extra])]
-        involved = system.dependent_coordinates(E)
+        involved, detail = system.dependent_coordinates(E)
         if involved:
-            raise _degenerate(E, involved)
+            raise _degenerate(E, involved, detail)

@@ -39,3 +39,17 @@ class MaxSaddlesError(DlnsymError, RuntimeError):
 class ParameterError(DlnsymError, ValueError):
     """An argument (Λ, α, dps, tolerance, times, a path or trajectory, …) is of the wrong kind
     or out of its valid range."""
+
+
+class ExactBudgetError(DlnsymError, ArithmeticError):
+    """Exact (rational) arithmetic stopped because its numbers outgrew the size budget.
+
+    Attributes
+    ----------
+    digits : int
+        Decimal digits of the largest numerator or denominator reached.
+    """
+
+    def __init__(self, message: str, digits: int = 0) -> None:
+        super().__init__(message)
+        self.digits = digits

@@ -1,4 +1,4 @@
-"""Algorithm 1: the saddles and jump times of the α → 0 limit (THEORY.md §4).
+"""Algorithm 1: the saddles and jump times of the α → 0 limit (see the theory page).
 
 ::
 
@@ -10,11 +10,15 @@
         β_{k+1} = argmin { L(β) : β ∈ N(s_{k+1}) }
 
 The limiting trajectory is ``β°(t̃) = β_k`` for ``t̃ ∈ (t_k, t_{k+1})``.  In exact mode every
-number is a :class:`fractions.Fraction` (computed with python-flint); in float mode float64.
+number is a :class:`fractions.Fraction` (computed with python-flint), printed in full
+whatever its size, under a size budget (``max_digits``); in float mode float64, with the
+gradient evaluated only on the coordinates that can reach ±1 within the step (the others are
+dormant, and their duals and gradients are filled in when read).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, cached_property
@@ -24,11 +28,19 @@ import numpy as np
 from flint import fmpq
 from threadpoolctl import ThreadpoolController
 
-from dlnsym.constrained_ls import ExactSystem, FloatSystem, solve_on_cone
-from dlnsym.errors import MaxSaddlesError, ParameterError
+from dlnsym.constrained_ls import Dormancy, ExactSystem, FloatSystem, solve_on_cone
+from dlnsym.errors import ExactBudgetError, MaxSaddlesError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
 
-__all__ = ["SaddlePath", "saddle_path"]
+__all__ = ["MAX_DIGITS", "SaddlePath", "saddle_path"]
+
+#: Default size budget of exact mode: decimal digits of the largest numerator or denominator
+#: of a jump time, saddle, dual or loss.  Denominators grow with every jump (``t_k`` sums the
+#: step lengths), and the cost of a step with them; past this the float path is the tool.
+MAX_DIGITS = 10_000
+
+#: log10(2), for decimal digits from bit lengths.
+_LOG10_2 = 0.30102999566398120
 
 
 @dataclass(eq=False)
@@ -45,9 +57,11 @@ class SaddlePath:
         ``t₀ = 0 < t₁ < … < t_K``; ``t_k`` (k ≥ 1) is the k-th jump time in accelerated time.
     saddles : list of ndarray
         ``β₀ = 0, β₁, …, β_K``; ``β_k`` holds on ``(t_k, t_{k+1})``, ``β_K`` forever after.
-    duals : list of ndarray
-        ``s_k`` (rescaled dual variable at ``t_k``), in ``[−1, 1]^d``.
-    gradients : list of ndarray
+    duals : sequence of ndarray
+        ``s_k`` (rescaled dual variable at ``t_k``), in ``[−1, 1]^d``.  In float mode the
+        entries of coordinates that were dormant at step k are filled in (one pass over X)
+        the first time ``duals[k]`` is read; likewise ``gradients[k]``.
+    gradients : sequence of ndarray
         ``g_k = ∇L(β_k)``; ``s`` moves with velocity ``−g_k`` on ``(t_k, t_{k+1})``.
     losses : list
         ``L(β_k)``, strictly decreasing.
@@ -61,8 +75,8 @@ class SaddlePath:
     exact: bool
     times: list[Any]
     saddles: list[np.ndarray]
-    duals: list[np.ndarray]
-    gradients: list[np.ndarray]
+    duals: Sequence[np.ndarray]
+    gradients: Sequence[np.ndarray]
     losses: list[Any]
 
     @cached_property
@@ -94,19 +108,36 @@ class SaddlePath:
         items = self.active_sets[k]
         return " ".join(f"{'+' if v > 0 else '−'}{i}" for i, v in sorted(items.items())) or "∅"
 
+    @cached_property
+    def digits(self) -> list[int] | None:
+        """Exact mode: per saddle ``k``, the decimal digits of the largest denominator among
+        ``t_k``, ``β_k``, ``s_k`` and ``L(β_k)`` (how large the exact numbers have grown);
+        None in float mode."""
+        if not self.exact:
+            return None
+        return [max(_digits(v.denominator) for v in (t, loss, *b, *s))
+                for t, loss, b, s in zip(self.times, self.losses, self.saddles, self.duals,
+                                         strict=True)]
+
     def table(self) -> str:
-        """The path as a text table: k, t_k, signed active set, L(β_k)."""
-        rows = [("k", "t_k", "active set", "L(β_k)")]
-        for k, (t, loss) in enumerate(zip(self.times, self.losses, strict=True)):
-            rows.append((str(k), _fmt(t), self.signed_active_set(k), _fmt(loss)))
-        widths = [max(len(r[j]) for r in rows) for j in range(4)]
+        """The path as a text table: k, t_k, signed active set, L(β_k), and in exact mode the
+        digits of the largest denominator at that saddle (:attr:`digits`).  Exact numbers are
+        printed in full, whatever their size."""
+        header = ("k", "t_k", "active set", "L(β_k)") + (("denominator digits",)
+                                                         if self.exact else ())
+        rows = [header]
+        digits = self.digits or [None] * len(self.times)
+        for k, (t, loss, dig) in enumerate(zip(self.times, self.losses, digits, strict=True)):
+            row = (str(k), _fmt(t), self.signed_active_set(k), _fmt(loss))
+            rows.append(row + ((str(dig),) if self.exact else ()))
+        widths = [max(len(r[j]) for r in rows) for j in range(len(header))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                          for r in rows)
 
     def to_dict(self) -> dict[str, list]:
         """JSON-ready dict with ``times``, ``saddles``, ``duals``, ``losses``: exact numbers as
-        strings such as ``"-25726/44113"``, floats as floats."""
-        conv = str if self.exact else float
+        strings such as ``"-25726/44113"`` (in full, whatever their size), floats as floats."""
+        conv = _exact_str if self.exact else float
         return {
             "times": [conv(t) for t in self.times],
             "saddles": [[conv(v) for v in b] for b in self.saddles],
@@ -116,12 +147,36 @@ class SaddlePath:
 
     def __repr__(self) -> str:
         mode = "exact" if self.exact else "float"
+        loss = self.losses[-1]
+        shown = _fmt(loss) if not self.exact or _digits(loss.denominator) <= 40 else (
+            f"≈ {float(loss):.6g}")
         return (f"SaddlePath({self.problem.name or 'problem'}, {mode}, "
-                f"{self.n_jumps} jumps, final loss {_fmt(self.losses[-1])})")
+                f"{self.n_jumps} jumps, final loss {shown})")
 
 
 def _fmt(x: Any) -> str:
-    return str(x) if isinstance(x, Fraction) else f"{float(x):.6g}"
+    return _exact_str(x) if isinstance(x, Fraction) else f"{float(x):.6g}"
+
+
+def _exact_str(x: Fraction) -> str:
+    """``"p/q"`` (or ``"p"``) for a rational of any size.
+
+    ``str(Fraction)`` goes through Python's int-to-decimal conversion, which refuses more
+    than ``sys.get_int_max_str_digits()`` digits (4300 by default, a guard against its
+    quadratic cost); FLINT's conversion is subquadratic and has no limit, and changing the
+    interpreter-wide limit would affect other code in the process.
+    """
+    return str(fmpq(x.numerator, x.denominator))
+
+
+def _digits(m: int) -> int:
+    """Decimal digits of the integer ``|m|`` (1 for 0), from its bit length: with
+    ``2^(b−1) ≤ |m| < 2^b`` the count is ``⌊(b−1)·log10 2⌋ + 1`` or one more."""
+    m = abs(int(m))
+    if m < 10:
+        return 1
+    k = int((m.bit_length() - 1) * _LOG10_2)
+    return k + 2 if m >= 10 ** (k + 1) else k + 1
 
 
 def saddle_path(
@@ -130,6 +185,7 @@ def saddle_path(
     *,
     exact: bool | None = None,
     max_saddles: int | None = None,
+    max_digits: int = MAX_DIGITS,
 ) -> SaddlePath:
     """Run Algorithm 1 on the problem ``(X, y)``.
 
@@ -146,6 +202,10 @@ def saddle_path(
     max_saddles : int, optional
         Stop with :class:`~dlnsym.errors.MaxSaddlesError` after this many jumps
         (default ``100 + 20·d``; the true bound is 3^d).
+    max_digits : int, optional
+        Exact mode's size budget: stop with :class:`~dlnsym.errors.ExactBudgetError` once a
+        numerator or denominator of ``t_k``, ``β_k``, ``s_k`` or ``L(β_k)`` has more decimal
+        digits than this (default :data:`MAX_DIGITS`).  Unused in float mode.
 
     Returns
     -------
@@ -157,8 +217,12 @@ def saddle_path(
         A constrained minimiser is not unique (dependent columns); names the coordinates.
     MaxSaddlesError
         More than ``max_saddles`` jumps.
+    ExactBudgetError
+        Exact mode only: the numbers outgrew ``max_digits`` (the message says how large they
+        got; the float path, ``exact=False``, has no such limit).
     ParameterError
-        ``exact`` is not True, False or None; ``max_saddles`` is not a positive integer.
+        ``exact`` is not True, False or None; ``max_saddles`` or ``max_digits`` is not a
+        positive integer.
 
     Examples
     --------
@@ -178,18 +242,22 @@ def saddle_path(
         max_saddles = 100 + 20 * problem.d
     if not isinstance(max_saddles, int) or max_saddles < 1:
         raise ParameterError(f"max_saddles must be a positive integer, got {max_saddles!r}")
+    if not isinstance(max_digits, int) or isinstance(max_digits, bool) or max_digits < 1:
+        raise ParameterError(f"max_digits must be a positive integer, got {max_digits!r}")
     if problem.exact:
         H, c = problem.gram()
         system: ExactSystem | FloatSystem = ExactSystem(
             _to_fmpq(H), _to_fmpq(c), _to_fmpq(problem.y @ problem.y / (2 * problem.n))
         )
-        times, saddles, duals, gradients, losses = _run(system, max_saddles)
+        times, saddles, duals, gradients, losses, _ = _run(system, max_saddles, max_digits)
     else:
         # Each step's products are small (one n × d matrix–vector product): BLAS threads
         # cost more in start-up and synchronisation than they save, so run on one.
         with _blas_controller().limit(limits=1, user_api="blas"):
             system = FloatSystem(problem.X, problem.y)
-            times, saddles, duals, gradients, losses = _run(system, max_saddles)
+            times, saddles, duals, gradients, losses, records = _run(system, max_saddles)
+        duals = _Completed(duals, records, system.dormancy, "s")
+        gradients = _Completed(gradients, records, system.dormancy, "g")
     if problem.exact:
         times, saddles, duals, gradients, losses = (
             [_fractions(x) for x in xs] for xs in (times, saddles, duals, gradients, losses))
@@ -202,8 +270,18 @@ def saddle_path(
                       duals=duals, gradients=gradients, losses=losses)
 
 
-def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...]:
-    """The recursion of Algorithm 1 over one arithmetic back end."""
+def _run(
+    system: ExactSystem | FloatSystem, max_saddles: int, max_digits: int | None = None
+) -> tuple[list, ...]:
+    """The recursion of Algorithm 1 over one arithmetic back end (``max_digits``: exact
+    mode's size budget, checked after every step).
+
+    Returns ``times, saddles, duals, gradients, losses, records``.  In float mode the dormant
+    coordinates (:class:`~dlnsym.constrained_ls.Dormancy`) of the stored duals and gradients
+    are filled in on demand from ``records``; in exact mode ``records`` is None.
+    """
+    max_bits = None if max_digits is None else int(max_digits / _LOG10_2)  # 2^bits ≤ 10^digits
+    dormancy = None if system.exact else system.dormancy
     zero = system.zero
     t = zero
     s = np.full(len(system.c), zero, dtype=object if system.exact else float)
@@ -211,13 +289,20 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
     g = system.gradient(beta)
     times, saddles, duals, gradients = [t], [beta.copy()], [s.copy()], [g]
     losses = [system.loss()]
+    records = None if dormancy is None else [dormancy.record()]
     # next_jump divides by v_i = 0 on purpose (τ_i = ∞ or NaN, skipped): silence that once.
     with np.errstate(divide="ignore", invalid="ignore"):
         while True:
             velocity = _velocity(g, s, system)
             jump = system.next_jump(velocity, s, t)
+            while dormancy is not None and dormancy.wake(
+                    None if jump is None else jump[0], s, g).size:
+                # s and g (stored last step) now hold the woken coordinates' exact values.
+                records[-1] = dormancy.record()
+                velocity = _velocity(g, s, system)
+                jump = system.next_jump(velocity, s, t)
             if jump is None:
-                return times, saddles, duals, gradients, losses
+                return times, saddles, duals, gradients, losses, records
             if len(times) > max_saddles:
                 raise MaxSaddlesError(
                     f"Algorithm 1 did not reach a global minimiser within max_saddles = "
@@ -227,12 +312,38 @@ def _run(system: ExactSystem | FloatSystem, max_saddles: int) -> tuple[list, ...
             delta, hitting = jump
             t = t + delta
             s = s + delta * velocity
+            if dormancy is not None:
+                dormancy.advance(delta)
             g = solve_on_cone(system, s, beta, g, system.land(s, velocity, hitting))
+            if dormancy is not None:
+                dormancy.maybe_refresh(s, g, system.boundary)
+                records.append(dormancy.record())
             times.append(t)
             saddles.append(beta.copy())
             duals.append(s)  # a fresh array each step: s = s + Δ·velocity above
             gradients.append(g)
             losses.append(system.loss())  # solve_on_cone's last gradient is at β
+            if max_bits is not None:
+                _check_budget(len(times) - 1, t, (t, losses[-1], *beta, *s), max_bits,
+                              max_digits)
+
+
+def _check_budget(k: int, t: Any, numbers: tuple, max_bits: int, max_digits: int) -> None:
+    """Raise :class:`ExactBudgetError` when a numerator or denominator of ``numbers`` (exact
+    ``fmpq``) has more than ``max_digits`` decimal digits (screened by bit length)."""
+    bits = max(max(v.p.bit_length(), v.q.bit_length()) for v in numbers)
+    if bits <= max_bits:
+        return
+    digits = max(max(_digits(int(v.p)), _digits(int(v.q))) for v in numbers)
+    if digits <= max_digits:
+        return
+    raise ExactBudgetError(
+        f"exact arithmetic stopped at jump {k} (t ≈ {float(t):.6g}): its rationals reached "
+        f"{digits} decimal digits, over the budget max_digits = {max_digits}; use the float "
+        f"path (exact=False; on the command line drop --exact), or raise max_digits "
+        f"(--max-digits) to go on exactly",
+        digits,
+    )
 
 
 def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -> np.ndarray:
@@ -254,6 +365,37 @@ def _velocity(g: np.ndarray, s: np.ndarray, system: ExactSystem | FloatSystem) -
         if len(pinned) > system.p:
             v[pinned[s[pinned] * v[pinned] > 0]] = 0.0
     return v
+
+
+class _Completed(Sequence):
+    """The float path's duals or gradients: stored as computed, with the entries of dormant
+    coordinates filled in (one pass over X) the first time each one is read."""
+
+    def __init__(self, items: list, records: list, dormancy: Dormancy, which: str) -> None:
+        self._items = items
+        self._records = records
+        self._dormancy = dormancy
+        self._which = which
+        self._done = [r[1] == dormancy.d for r in records]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        if not self._done[k]:
+            item = self._items[k]
+            if self._which == "g" and k > 0 and self._items[k - 1] is item:
+                item = self._items[k] = item.copy()  # a gradient shared with the step before
+            self._dormancy.complete(self._records[k], item if self._which == "s" else None,
+                                    item if self._which == "g" else None)
+            self._done[k] = True
+        return self._items[k]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {'duals' if self._which == 's' else 'gradients'}>"
 
 
 @cache

@@ -12,7 +12,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "saddles",
         help="saddles and jump times of the α → 0 limit (Algorithm 1)",
-        description="Run Algorithm 1 (THEORY.md §4) and print the saddle path.",
+        description="Run Algorithm 1 and print the saddle path.",
     )
     add_problem_arguments(parser)
     parser.add_argument(
@@ -28,14 +28,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-saddles", type=int, default=None, metavar="K",
         help="stop with an error after K jumps (default 100 + 20·d)",
     )
+    parser.add_argument(
+        "--max-digits", type=int, default=None, metavar="D",
+        help="with --exact: stop with an error once an exact number has more than D decimal "
+             "digits (default 10000; the float path has no such limit)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from dlnsym.saddle_path import saddle_path
+    from dlnsym.saddle_path import MAX_DIGITS, saddle_path
 
     problem = problem_from_args(args, exact=args.exact)
-    path = saddle_path(problem, max_saddles=args.max_saddles)
+    max_digits = MAX_DIGITS if args.max_digits is None else args.max_digits
+    path = saddle_path(problem, max_saddles=args.max_saddles, max_digits=max_digits)
     if args.json:
         print(json.dumps(path.to_dict()))
     else:
