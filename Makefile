@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-slow bench bench-instructions lint clean
+.PHONY: setup demo test test-slow bench bench-instructions docs lint clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,13 @@ bench: $(STAMP)
 bench-instructions: $(STAMP)
 	$(BIN)/python -m benchmarks.count_instructions
 
+# The documentation site, warnings as errors (the notebooks execute during the build).
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -W --keep-going -q docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
 lint: $(STAMP)
 	$(BIN)/ruff check dlnsym proofs_checks tests benchmarks notebooks
 
 clean:
-	rm -rf $(VENV) demo_output .pytest_cache .hypothesis
+	rm -rf $(VENV) demo_output .pytest_cache .hypothesis docs/_build docs/api docs/notebooks

@@ -189,8 +189,9 @@ class FrozenJacobian:
     Most columns of a large problem are negligible: a dormant coordinate has ``β'_i ≈
     2Λ|β_i|`` exponentially small.  :meth:`awake` names the columns that matter for a step
     ``h``; with the others dropped, ``I − hγJ`` is block lower-triangular in (awake,
-    dormant) and is solved on the awake block alone (:class:`~dlnsym.integrate.radau.
-    NewtonSolver`).  ``J_AA = −H_AA·D`` (``D = diag(β'_A) > 0``) is similar to the
+    dormant) and is solved on the awake block alone
+    (:class:`~dlnsym.integrate.radau.NewtonSolver`).  ``J_AA = −H_AA·D`` (``D = diag(β'_A) > 0``)
+    is similar to the
     symmetric ``−D^{½}H_AA D^{½}``, whose eigen-decomposition (:meth:`eigh`) serves every
     ``h`` and every eigenvalue ``γ`` of the Radau matrix at once.
     """

@@ -16,8 +16,9 @@ shifts the jump by ``δs_i/|f_i|`` and so changes β by O(Λ·δs_i).  Hence eve
 
 with ``ρ`` the unit round-off times a small multiple of the size of the estimate's weights
 (:func:`dlnsym.simulate._integrator`).  ``h·r_i`` bounds the size of the terms whose
-difference is the increment ``h·f_i`` (:meth:`~dlnsym.mirror_flow.MirrorFlow.
-rounding_scale`): below ``ρ·h·r_i`` a difference is noise, not truncation error — even at an
+difference is the increment ``h·f_i``
+(:meth:`~dlnsym.mirror_flow.MirrorFlow.rounding_scale`): below ``ρ·h·r_i`` a difference is noise,
+not truncation error — even at an
 equilibrium, where ``f ≈ 0`` but its rounding is not.  This floor only binds on the float64
 path while ``tol/2Λ`` is below ``ε`` (long plateau steps at Λ ≳ 10⁵); it then limits that
 coordinate's absolute accuracy to ``~ε`` per step, a relative error ``2Λε`` in its β at its
@@ -99,8 +100,9 @@ class ErrorNorm:
         in ``backend``'s numbers): ``(δ, k) ↦ max_i |δ_i·2^k|/sc_i`` as a float.
 
         The weights ``1/sc_i`` are formed at working precision and kept as float64 with a
-        common binary exponent, like ``δ`` (:meth:`~dlnsym.integrate.backend.Backend.
-        to_float`), so the norm works whatever the size of the tolerance (``10^−400`` is
+        common binary exponent, like ``δ``
+        (:meth:`~dlnsym.integrate.backend.Backend.to_float`), so the norm works whatever the size
+        of the tolerance (``10^−400`` is
         beyond float64, not beyond an mpf).  ``noise`` scales the round-off floor ``rtol``
         (a test against ``κ < 1`` needs the floor raised by ``1/κ``).  ``δ`` may also be a
         matrix of such increments (rows), e.g. the stages of a step: the max over all."""

@@ -547,8 +547,9 @@ class RadauStep:
 
     def newton_matrices(self, h: Any, J: FrozenJacobian | np.ndarray) -> NewtonSolver:
         """The solver of ``(I − h·γ_k·J)·x = w`` for each kept eigenvalue ``γ_k``
-        (:class:`NewtonSolver`), from the structured Jacobian of :meth:`MirrorFlow.
-        frozen_jacobian` or from a plain matrix ``J`` in the back-end's numbers (rounded to
+        (:class:`NewtonSolver`), from the structured Jacobian of
+        :meth:`~dlnsym.mirror_flow.MirrorFlow.frozen_jacobian` or from a plain matrix ``J`` in the
+        back-end's numbers (rounded to
         float64: entries below the float64 range become 0, harmlessly — they are the
         Jacobian columns of dormant coordinates)."""
         if isinstance(J, np.ndarray):
@@ -698,8 +699,9 @@ class RadauStep:
     ) -> tuple[np.ndarray, float | None]:
         """The stage increments to float64 accuracy and a bound on the contraction ``θ`` of
         the iteration (``None`` if not measured): simplified Newton on the float64 flow from
-        the double-word start ``base + offset`` (:meth:`~dlnsym.integrate.backend.Backend.
-        to_double_word`), from ``guess`` (:meth:`predict`) or 0, until the corrections reach
+        the double-word start ``base + offset``
+        (:meth:`~dlnsym.integrate.backend.Backend.to_double_word`), from ``guess``
+        (:meth:`predict`) or 0, until the corrections reach
         the round-off of ``Z`` or stop shrinking by half; zeros when it overflows.  (From a
         guess the corrections reach round-off at once, and :meth:`_newton` ignores their
         ``θ``: module docstring, "Starting values".)  It leaves the working-precision
