@@ -1,12 +1,12 @@
 """The mirror-flow simulator against named baselines, and its cost as Λ grows.
 
-Every run integrates the whole trajectory of example A (THEORY.md §5, five jumps, last one at
-t̃ ≈ 9.98) up to ``t̃ = 12`` on the same ODE (THEORY.md §3)::
+Every run integrates the whole trajectory of example A (the theory page §5, five jumps, last one at
+t̃ ≈ 9.98) up to ``t̃ = 12`` on the same ODE (the theory page §3)::
 
     ds/dt̃ = c − H β(s),   s(0) = 0,   β_i(s) = α²·sinh(2Λ s_i) = ½·(e^{2Λ(s_i−1)} − e^{−2Λ(s_i+1)}).
 
 Both exponentials of the last form are ≤ 1 inside the box ``|s_i| ≤ 1``, so the baselines
-cannot overflow (a naive ``sinh(2Λs)`` overflows mpmath's ``odefun`` at Λ = 1000, THEORY.md §6).
+cannot overflow (a naive ``sinh(2Λs)`` overflows mpmath's ``odefun`` at Λ = 1000).
 The Python baselines reuse :func:`dlnsym.mirror_flow.beta_of_s` and
 :class:`dlnsym.mirror_flow.MirrorFlow`; heyoka needs the formula in its own expression system.
 
@@ -19,7 +19,7 @@ Lines (targets from issue 4):
   float64 with the same ``max_delta_t = 0.01`` (without it the explicit Taylor step, sized on
   β ≈ 0, jumps from 0 to t̃ = 12 in one step and returns a wrong state).
 * cost of the float path at Λ = 10³, 10⁶ and of the mp path at Λ = 100, 10⁶, relative to Λ = 10
-  (≤ 2: the accelerated-time integration must not slow down as α → 0, THEORY.md §6); and,
+  (≤ 2: the accelerated-time integration must not slow down as α → 0); and,
   without a target, Λ = 10⁶ against Λ = 10³ (float) or 10² (mp).  At Λ = 10 the jumps are
   broad and overlap, and the exponential tails of waking and leaving coordinates span only
   2Λ = 20 e-folds; from Λ ≈ ½·ln(1/tol) on, every jump carries its full tails, which the

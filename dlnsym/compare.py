@@ -1,8 +1,8 @@
-"""How close a simulated trajectory is to the α → 0 limit of Algorithm 1 (THEORY.md §3–§4).
+"""How close a simulated trajectory is to the α → 0 limit of Algorithm 1 (the theory page §3–§4).
 
 The limit is ``β°(t̃) = β_k`` on ``(t_k, t_{k+1})``.  The paper proves ``β̃_α(t̃) → β°(t̃)``
 uniformly on compact sets that avoid the jump times; numerically the jump times move like
-``t_k + c_k/Λ`` and mid-plateau errors vanish exponentially in ``Λ`` (THEORY.md §4,
+``t_k + c_k/Λ`` and mid-plateau errors vanish exponentially in ``Λ`` (the theory page §4,
 "Convergence").  This module measures both:
 
 * **Plateau error** of plateau k: ``sup ‖β(t̃) − β_k‖_∞`` over the samples ``t̃`` of the

@@ -1,4 +1,4 @@
-"""The jumps between saddles as heteroclinic orbits (THEORY.md §4, "Jumps").
+"""The jumps between saddles as heteroclinic orbits (the theory page §4, "Jumps").
 
 In the fast time ``τ = Λ(t̃ − t_{k+1})`` of the jump at ``t_{k+1}`` the coordinates of the free
 set ``E = {i : |s_{k+1,i}| = 1}`` follow ``dβ/dτ = −2|β| ⊙ ∇L(β)`` and the others stay 0.

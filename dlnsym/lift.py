@@ -1,6 +1,6 @@
 """Lifting a predictor β to the network weights (u, v), and F's exact derivatives there.
 
-THEORY.md §4 ("Saddles of F"): a saddle ``β_k`` of Algorithm 1 is lifted to
+the theory page §4 ("Saddles of F"): a saddle ``β_k`` of Algorithm 1 is lifted to
 
     u_i = sqrt(|β_k,i|),    v_i = sign(β_k,i)·sqrt(|β_k,i|),      so that u ⊙ v = β_k,
 

@@ -1,11 +1,11 @@
-"""The diagonal linear network itself: the (u, v) gradient flow in original time (THEORY.md §1).
+"""The diagonal linear network itself: the (u, v) gradient flow in original time (theory §1).
 
 ::
 
     du/dt = −v ⊙ ∇L(u⊙v),   dv/dt = −u ⊙ ∇L(u⊙v),   ∇L(β) = Hβ − c,
     u(0) = √2·α·1,  v(0) = 0,   β = u ⊙ v.
 
-This is the model the mirror flow of :mod:`dlnsym.simulate` is *derived* from (THEORY.md §2), so
+This is the model the mirror flow of :mod:`dlnsym.simulate` is *derived* from (theory §2), so
 integrating it directly is an independent check of that reduction: at ``t = Λ·t̃`` its β must
 agree with the mirror-flow β to working precision (``Λ = ln(1/α)``).
 

@@ -1,6 +1,6 @@
 """Figures (matplotlib): saddle paths, trajectories, active sets, convergence.
 
-All figures use the Okabe–Ito colour-blind-safe palette and THEORY.md's notation: accelerated
+All figures use the Okabe–Ito colour-blind-safe palette and the theory page's notation: accelerated
 time ``t̃ = t/Λ`` with ``Λ = ln(1/α)``, saddles ``β_k``, jump times ``t_k``, loss ``L``.
 Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot state), so they work
 with any backend, headless included; in a notebook, display one by ending a cell with it.

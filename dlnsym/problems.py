@@ -1,6 +1,6 @@
 """Regression problems (X, y): loading, validation and the built-in examples.
 
-A problem is a design ``X`` (n × d) and a target ``y`` (n) with the loss of THEORY.md §1,
+A problem is a design ``X`` (n × d) and a target ``y`` (n) with the loss of the theory page §1,
 
     L(β) = (1/2n) ‖Xβ − y‖²,   ∇L(β) = Hβ − c,   H = XᵀX/n,   c = Xᵀy/n.
 
@@ -394,7 +394,7 @@ _EXAMPLE_A_X = [
 ]
 _EXAMPLE_A_Y = ["0.3", "-0.4", "-1.9"]
 
-#: The published answer of example A, transcribed from THEORY.md §5, not computed: an
+#: The published answer of example A, transcribed from the theory page §5, not computed: an
 #: independent reference for tests and checks of Algorithm 1 (never fill it from its output).
 #: ``"rows"``: one ``(t_k, {i: β_k,i for β_k,i ≠ 0}, L(β_k))`` per saddle k = 0…5;
 #: ``"s5"``: the final dual vector s₅.  All entries are exact :class:`~fractions.Fraction`.
@@ -525,7 +525,7 @@ def random_integer(n: int = 12, d: int = 20, seed: int = 0, bound: int = 9) -> P
 
 
 def example(name: str = "A", *, exact: bool = True) -> Problem:
-    """A built-in example by name; ``"A"`` is THEORY.md §5 (decimals read exactly).
+    """A built-in example by name; ``"A"`` is the theory page §5 (decimals read exactly).
 
     >>> example("A").n, example("A").d
     (3, 6)

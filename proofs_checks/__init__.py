@@ -1,4 +1,4 @@
-"""Every claim of THEORY.md as a runnable check, each with a negative control.
+"""Every claim of the theory page as a runnable check, each with a negative control.
 
 ``python -m proofs_checks`` runs them all and prints a table; ``--negative-controls`` feeds
 each check deliberately corrupted inputs and reports whether it caught them; ``--json``,

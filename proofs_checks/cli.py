@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None, module: str | None = None) -> int:
     that module's checks)."""
     parser = argparse.ArgumentParser(
         prog=f"python -m {module or 'proofs_checks'}",
-        description="Run every claim of THEORY.md as a check (with --negative-controls: on "
+        description="Run every claim of the theory page as a check (with --negative-controls: on "
                     "corrupted inputs, which each check must catch).",
     )
     add_arguments(parser)

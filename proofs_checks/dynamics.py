@@ -1,9 +1,9 @@
-"""Simulation checks of THEORY.md §3–§4: convergence to the limit, the first-jump logistic
+"""Simulation checks of the theory page §3–§4: convergence to the limit, the first-jump logistic
 correction, and the agreement of the (u, v) network with the mirror flow.
 
 The simulations are the library's (:func:`dlnsym.simulate.simulate`, float64 Radau IIA
 collocation; :func:`dlnsym.network.simulate_network`, mpmath Taylor on the primal flow); the
-expected values come from Algorithm 1 in exact arithmetic and from THEORY's closed forms.
+expected values come from Algorithm 1 in exact arithmetic and from the theory page's closed forms.
 The simulations are cached per (problem, Λ), so a negative control re-uses them and only its
 corrupted *expectation* differs.  All three checks are slow (seconds per simulation).
 """
@@ -112,7 +112,7 @@ register(
 
 # ------------------------------------------------------------- first-jump correction
 def logistic_first_jump(problem: Problem, t1: float, t: np.ndarray, lam: float) -> np.ndarray:
-    """THEORY §4: ``|β_j(t̃)| ≈ |b| / (1 + e^{−2c*Λ(t̃ − t₁) + ln(2|b|)})`` with
+    """the theory page §4: ``|β_j(t̃)| ≈ |b| / (1 + e^{−2c*Λ(t̃ − t₁) + ln(2|b|)})`` with
     ``c* = ‖c‖∞`` reached at j and ``b = c_j/H_jj`` (= β₁,j)."""
     c = np.array([float(v) for v in -loss_gradient(problem, [0] * problem.d)])
     j = int(np.argmax(np.abs(c)))
@@ -146,7 +146,7 @@ def check_first_jump_correction(problem: Problem, path: SaddlePath,
 
 register(
     "first-jump-correction",
-    "The logistic first-jump formula of THEORY §4 matches the simulation with an error that "
+    "The logistic first-jump formula of theory §4 matches the simulation with an error that "
     "is o(1/Λ).",
     cases=path_cases(check_first_jump_correction),
     corrupted=path_cases(check_first_jump_correction, lambda p: corrupt.shift_time(p, 1),

@@ -1,4 +1,4 @@
-"""Check of THEORY.md §4 "Jumps": the heteroclinic orbit of each jump ends at the next saddle.
+"""Check of the theory page §4 "Jumps": the heteroclinic orbit of each jump ends at the next saddle.
 
 The orbit is integrated by the library (:func:`dlnsym.heteroclinic.jump_orbit`, log-coordinates
 ``z_i = ln|β_i|``, stiff solver); the expected end point ``β_{k+1}`` comes from Algorithm 1 in

@@ -1,4 +1,4 @@
-"""Checks of THEORY.md §4–§5 on the exact saddle path: KKT conditions and uniqueness, the
+"""Checks of the theory page §4–§5 on the exact saddle path: KKT conditions and uniqueness, the
 minimum-ℓ₁ property of the last saddle, monotonicity, the orthogonal-design closed form, the
 first jump and the worked example A.
 
@@ -298,11 +298,11 @@ register(
 
 # ------------------------------------------------------------------------ example A
 def check_example_a(problem: Problem, path: SaddlePath) -> Verdict:
-    """Every ``t_k``, ``β_k``, ``L(β_k)`` and ``s_5`` of example A equals THEORY.md §5."""
+    """Every ``t_k``, ``β_k``, ``L(β_k)`` and ``s_5`` of example A equals the theory page §5."""
     rows = EXAMPLE_A_THEORY["rows"]
     failures = []
     if len(path.saddles) != len(rows):
-        failures.append(f"{len(path.saddles) - 1} jumps, THEORY lists {len(rows) - 1}")
+        failures.append(f"{len(path.saddles) - 1} jumps, the theory page lists {len(rows) - 1}")
     for k, ((t, support, loss), tk, bk, lk) in enumerate(
             zip(rows, path.times, path.saddles, path.losses, strict=False)):
         want = [support.get(i, Fraction(0)) for i in range(problem.d)]
@@ -315,7 +315,7 @@ def check_example_a(problem: Problem, path: SaddlePath) -> Verdict:
 
 register(
     "example-a",
-    "Algorithm 1 on example A reproduces the table of THEORY.md §5 exactly.",
+    "Algorithm 1 on example A reproduces the table of the theory page §5 exactly.",
     cases=path_cases(check_example_a, pick=lambda q: instances.general(True)),
     corrupted=path_cases(check_example_a, corrupt.shift_time,
                          pick=lambda q: instances.general(True), what="t_2 + 1/1000"),

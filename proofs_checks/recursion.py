@@ -1,4 +1,4 @@
-"""Checks of the recursion of Algorithm 1 itself (THEORY.md §4): the dual moves linearly and
+"""Checks of the recursion of Algorithm 1 itself (the theory page §4): the dual moves linearly and
 stops at the first hit, sign patterns never repeat, and the float64 path agrees with the
 exact one.
 

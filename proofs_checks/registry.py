@@ -40,7 +40,7 @@ __all__ = [
     "verdict",
 ]
 
-#: Modules holding the checks, in the order of THEORY.md.
+#: Modules holding the checks, in the order of the theory page.
 CHECK_MODULES = (
     "proofs_checks.symbolic",
     "proofs_checks.saddles",
@@ -108,7 +108,7 @@ class Check:
     name : str
         Short name, e.g. ``"kkt"``.
     claim : str
-        The claim of THEORY.md it checks, in one sentence.
+        The claim of the theory page it checks, in one sentence.
     cases, corrupted : callable ``(quick: bool) -> iterable of Case``
         Honest inputs and deliberately corrupted ones (the negative control).
     module : str

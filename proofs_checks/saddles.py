@@ -1,4 +1,4 @@
-"""Checks of THEORY.md §4 "Saddles of F": each β_k lifts to an exact critical point of
+"""Checks of the theory page §4 "Saddles of F": each β_k lifts to an exact critical point of
 ``F(u, v) = L(u ⊙ v)``; all but the last are strict saddles, the last is a global minimum.
 
 Everything is exact: the lifted weights are square roots of rationals, the derivatives of F
@@ -74,7 +74,7 @@ def _escape(d: int, i: int, sign: sp.Expr) -> sp.Matrix:
 
 
 def theory_eigenpair(d: int, i: int, gi: sp.Expr) -> tuple[sp.Matrix, sp.Expr]:
-    """THEORY §4: ``w = e_{u_i} − sign(g_i)·e_{v_i}`` with eigenvalue ``−|g_i|``."""
+    """the theory page §4: ``w = e_{u_i} − sign(g_i)·e_{v_i}`` with eigenvalue ``−|g_i|``."""
     return _escape(d, i, -sp.sign(gi)), -abs(gi)
 
 
@@ -96,7 +96,7 @@ def check_strict_saddle(problem: Problem, path: SaddlePath,
 
     * criticality: ``g_i = 0`` on the support (then ``∇F = (v ⊙ g, u ⊙ g) = 0``);
     * k < K: for every i with ``β_k,i = 0``, ``g_i ≠ 0``, the claimed eigenpair
-      ``(w, λ) = eigenpair(d, i, g_i)`` (THEORY: ``w = e_{u_i} − sign(g_i)·e_{v_i}``,
+      ``(w, λ) = eigenpair(d, i, g_i)`` (the theory page: ``w = e_{u_i} − sign(g_i)·e_{v_i}``,
       ``λ = −|g_i|``) has ``λ < 0`` and ``∇²F·w = λ·w`` exactly, and at least one such i
       exists;
     * k = K: ``g = 0`` exactly and ``∇²F = Jᵀ H J`` with ``J = [diag v | diag u]``, which is

@@ -1,4 +1,4 @@
-"""Symbolic checks of THEORY.md §2–§3: conservation, mirror flow, limits, conjugate, log form.
+"""Symbolic checks of the theory page §2–§3: conservation, mirror flow, limits, conjugate, log form.
 
 Each check takes the formula under test as an argument (a potential, a conjugate, an invariant,
 …) and proves or refutes it with SymPy; the negative controls pass wrong formulas to the same
@@ -38,16 +38,16 @@ U = sp.Symbol("u", real=True)
 V = sp.Symbol("v", real=True)
 half = sp.Rational(1, 2)
 
-#: THEORY §2, one coordinate: φ_α(β) = ½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²].
+#: the theory page §2, one coordinate: φ_α(β) = ½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²].
 POTENTIAL = half * (beta * sp.asinh(beta / alpha**2) - sp.sqrt(beta**2 + alpha**4) + alpha**2)
-#: THEORY §2: φ_α*(θ) = (α²/2)(cosh 2θ − 1).
+#: the theory page §2: φ_α*(θ) = (α²/2)(cosh 2θ − 1).
 CONJUGATE = alpha**2 / 2 * (sp.cosh(2 * theta) - 1)
-#: THEORY §2: β = ∇φ_α*(θ) = α²·sinh(2θ).
+#: the theory page §2: β = ∇φ_α*(θ) = α²·sinh(2θ).
 INVERSE = alpha**2 * sp.sinh(2 * theta)
 
 
 def log_form(decay: sp.Expr = 4 * Lam) -> sp.Expr:
-    """THEORY §3: ``β(s) = sign(s)·½·e^{2Λ(|s|−1)}·(1 − e^{−decay·|s|})``, decay = 4Λ."""
+    """the theory page §3: ``β(s) = sign(s)·½·e^{2Λ(|s|−1)}·(1 − e^{−decay·|s|})``, decay = 4Λ."""
     return sp.sign(s) * half * sp.exp(2 * Lam * (sp.Abs(s) - 1)) * (1 - sp.exp(-decay * sp.Abs(s)))
 
 
@@ -121,7 +121,7 @@ def _factor_roots(expr: sp.Expr) -> sp.Expr:
 def check_conservation(F: sp.Expr, us: Sequence[sp.Symbol], vs: Sequence[sp.Symbol],
                        invariant: Invariant) -> Verdict:
     """``d/dt I(u_i, v_i) = ∂I/∂u·u̇_i + ∂I/∂v·v̇_i = 0`` along ``u̇ = −∂F/∂u``, ``v̇ = −∂F/∂v``,
-    for every coordinate i (THEORY §2 with ``I = u² − v²``).
+    for every coordinate i (the theory page §2 with ``I = u² − v²``).
 
     The rate is a polynomial in the weights (and in ``L'`` for an undefined ``L``), so
     ``expand`` decides exactly whether it is 0.
@@ -191,13 +191,13 @@ WRONG_POTENTIALS = {
 
 def _potential_cases(fn: Callable[[sp.Expr], Verdict],
                      expect: str | None = None) -> tuple[Callable, Callable]:
-    """Honest input: THEORY's potential; corrupted: :data:`WRONG_POTENTIALS`, each to be
+    """Honest input: the theory page's potential; corrupted: :data:`WRONG_POTENTIALS`, each to be
     caught by a failure containing ``expect`` when given."""
     def wrong(quick: bool) -> list[Case]:
         cases = [case(label, fn, pot) for label, pot in WRONG_POTENTIALS.items()]
         return cases if expect is None else expecting(expect, cases)
 
-    return (lambda quick: [case("THEORY §2 hyperbolic entropy, one coordinate", fn, POTENTIAL)],
+    return (lambda quick: [case("theory §2 hyperbolic entropy, one coordinate", fn, POTENTIAL)],
             wrong)
 
 
@@ -263,7 +263,7 @@ register(
     "conjugate",
     "φ_α*(θ) = (α²/2)·Σ(cosh 2θ_i − 1) is the convex conjugate of φ_α and β = α²·sinh(2θ) "
     "inverts θ = ∇φ_α(β).",
-    cases=lambda quick: [case("THEORY §2 formulas, one coordinate", check_conjugate,
+    cases=lambda quick: [case("the theory page §2 formulas, one coordinate", check_conjugate,
                               POTENTIAL, CONJUGATE, INVERSE)],
     corrupted=lambda quick: expecting(SHOWN_FALSE, [
         case("conjugate without the factor 1/2", check_conjugate,
@@ -295,7 +295,7 @@ def check_log_domain(form: sp.Expr) -> Verdict:
 register(
     "log-domain",
     "β(s) = sign(s)·½·e^{2Λ(|s|−1)}·(1 − e^{−4Λ|s|}) equals α²·sinh(2Λs) with α = e^{−Λ}.",
-    cases=lambda quick: [case("THEORY §3 overflow-free form", check_log_domain, log_form())],
+    cases=lambda quick: [case("theory §3 overflow-free form", check_log_domain, log_form())],
     corrupted=lambda quick: [
         case("form without the factor 1/2", check_log_domain, 2 * log_form()),
         case("form with e^{−2Λ|s|} in place of e^{−4Λ|s|}", check_log_domain,

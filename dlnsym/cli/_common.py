@@ -21,7 +21,7 @@ def add_problem_arguments(parser: argparse.ArgumentParser) -> None:
         help="a .npz file (arrays X, y) or a .csv file (header row, target column 'y')",
     )
     source.add_argument(
-        "--example", choices=sorted(EXAMPLES), help="a built-in example (A is THEORY.md §5)"
+        "--example", choices=sorted(EXAMPLES), help="a built-in example (A is the theory page §5)"
     )
 
 

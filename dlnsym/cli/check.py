@@ -1,4 +1,4 @@
-"""``dlnsym check``: run every claim of THEORY.md as a check (the same as
+"""``dlnsym check``: run every claim of the theory page as a check (the same as
 ``python -m proofs_checks``, with the same options)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "check",
-        help="run every claim of THEORY.md as a check (or its negative control)",
+        help="run every claim of the theory page as a check (or its negative control)",
         description="Run the checks of proofs_checks: a table of name, claim, instances, "
                     "PASS/FAIL and time; exit status 0 exactly when all pass "
                     "(with --negative-controls: when every corrupted input is caught).",

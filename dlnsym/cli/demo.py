@@ -1,6 +1,6 @@
 """``dlnsym demo``: the main job on the built-in example A, end to end.
 
-1. Algorithm 1 in exact arithmetic: the saddle table (THEORY.md §5).
+1. Algorithm 1 in exact arithmetic: the saddle table (the theory page §5).
 2. The SymPy derivation: the hyperbolic-entropy potential and its α → 0 limit.
 3. The mirror flow simulated at Λ = 10, 100 and 10⁴ (float64): jump-time errors against
    Algorithm 1, and a Figure-1-style figure overlaying the trajectories on the limit.
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="run the main job on example A and save its figures",
-        description="Example A (THEORY.md §5): Algorithm 1 in exact arithmetic, the "
+        description="Example A (the theory page §5): Algorithm 1 in exact arithmetic, the "
                     "symbolic derivation, simulations at Λ = 10, 100, 10⁴ against the limit, "
                     "the fast checks, and the figures.",
     )

@@ -1,4 +1,4 @@
-"""``dlnsym derive``: print the SymPy derivation of the mirror flow (THEORY.md §2–§3)."""
+"""``dlnsym derive``: print the SymPy derivation of the mirror flow (the theory page §2–§3)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "simulate",
         help="integrate the mirror flow at Λ = ln(1/α) (stiff, float64 or mpmath)",
-        description="Integrate the accelerated mirror flow ds/dt̃ = −∇L(β(s)) of THEORY.md §3 "
+        description="Integrate the accelerated mirror flow ds/dt̃ = −∇L(β(s)) of the theory page §3 "
         "and report β, the loss and the detected jump times.",
     )
     add_problem_arguments(parser)

@@ -1,7 +1,7 @@
 """Symbolic derivations (SymPy) of the mirror-flow form of diagonal linear networks.
 
 The derivation starts from the gradient flow of ``F(u, v) = L(u ⊙ v)`` and arrives, step by
-step and with every step proved by SymPy, at the hyperbolic entropy of THEORY.md §2, its
+step and with every step proved by SymPy, at the hyperbolic entropy of the theory page §2, its
 convex conjugate, the accelerated-time form of §3 and the ``α → 0`` limits.
 
 >>> from dlnsym.symbolic import derive_mirror_flow

@@ -1,6 +1,6 @@
 """The mirror-flow derivation for an arbitrary initialisation ``(u_i(0), v_i(0))``.
 
-Per coordinate, with ``u(0) = u₀`` and ``v(0) = v₀`` (our own derivation, extending THEORY §2):
+Per coordinate, with ``u(0) = u₀`` and ``v(0) = v₀`` (our own derivation, extending theory §2):
 
 * ``u² − v² = u₀² − v₀²`` is conserved; it defines the per-coordinate scale
   ``α_i² = |u₀² − v₀²| / 2`` (which must be nonzero);
@@ -14,7 +14,7 @@ Per coordinate, with ``u(0) = u₀`` and ``v(0) = v₀`` (our own derivation, ex
 * The convex conjugate is the shifted ``φ*(θ) = φ_{α_i}*(θ + θ₀)
   = (α_i²/2)·(cosh(2θ + arcsinh(β₀/α_i²)) − 1)`` with ``θ₀ = ½·arcsinh(β₀/α_i²)``.
 
-With ``u₀ = √2·α``, ``v₀ = 0`` everything reduces to THEORY §2.
+With ``u₀ = √2·α``, ``v₀ = 0`` everything reduces to the theory page §2.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def derive_general() -> Derivation:
         r"(\beta_0/\alpha_i^2)\,\beta$.",
         prove_all([("d/dbeta(potential) - mirror map", sp.diff(pot, beta) - grad),
                    ("potential at 0", pot.subs(beta, 0)),
-                   ("potential - (THEORY phi_alpha + shift)",
+                   ("potential - (the theory page phi_alpha + shift)",
                     pot - theory_potential(beta, alpha) - shift)]),
     ))
     pot_uv = pot.subs({alpha: sp.sqrt(scale_sq), beta0: u0 * v0})
@@ -185,7 +185,7 @@ def derive_general() -> Derivation:
         "reduces_to_special_case",
         sp.Eq(reduced, special.potential, evaluate=False),
         r"With $u_0 = \sqrt{2}\alpha$, $v_0 = 0$ the scale is $\alpha$, the shift vanishes "
-        r"and the potential is THEORY's $\phi_\alpha$.",
+        r"and the potential is the theory page's $\phi_\alpha$.",
         prove_zero(reduced - special.potential),
     ))
     return Derivation(
@@ -221,7 +221,7 @@ def potential_for_init(u_0: Real, v_0: Real) -> sp.Expr:
     --------
     >>> import sympy as sp
     >>> beta = sp.Symbol("beta", real=True)
-    >>> potential_for_init(sp.sqrt(2) / 10, 0)   # α = 1/10, β₀ = 0: THEORY's φ_α
+    >>> potential_for_init(sp.sqrt(2) / 10, 0)   # α = 1/10, β₀ = 0: the theory page's φ_α
     beta*asinh(100*beta)/2 - sqrt(beta**2 + 1/10000)/2 + 1/200
     >>> potential_for_init(1, 1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -13,7 +13,7 @@ once the loss gradient ``g = ∂L/∂β_i`` is treated as a symbol):
 8. accelerated time ``t̃ = t/Λ``, ``s = θ/Λ``, ``α = e^{−Λ}`` and the log-domain form;
 9. the limits ``α → 0`` / ``Λ → ∞``.
 
-See THEORY.md §2–§3.
+See the theory page §2–§3.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ beta_f = sp.Function("beta")
 
 
 def theory_potential(b: sp.Expr, a: sp.Expr) -> sp.Expr:
-    """THEORY §2, one coordinate: ``½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²]``."""
+    """the theory page §2, one coordinate: ``½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²]``."""
     return sp.Rational(1, 2) * (b * sp.asinh(b / a**2) - sp.sqrt(b**2 + a**4) + a**2)
 
 
@@ -187,7 +187,7 @@ def _replace_g(expr: sp.Expr) -> sp.Expr:
 
 @functools.lru_cache(maxsize=1)
 def derive_special() -> Derivation:
-    """The derivation for the initialisation ``u(0) = √2·α``, ``v(0) = 0`` (THEORY §1–§3)."""
+    """The derivation for the initialisation ``u(0) = √2·α``, ``v(0) = 0`` (theory §1–§3)."""
     steps: list[Step] = []
     half = sp.Rational(1, 2)
 
@@ -278,10 +278,10 @@ def derive_special() -> Derivation:
         "potential",
         sp.Eq(phi(beta), pot, evaluate=False),
         r"Integrating once more with $\phi_\alpha(0) = 0$ gives the hyperbolic entropy of "
-        r"THEORY section 2.",
+        r"the theory page §2.",
         prove_all([("d/dbeta(potential) - mirror map", sp.diff(pot, beta) - grad),
                    ("potential at 0", pot.subs(beta, 0)),
-                   ("potential - THEORY formula", pot - theory_potential(beta, alpha))]),
+                   ("potential - the theory page formula", pot - theory_potential(beta, alpha))]),
     ))
 
     # 9./10. gradient and Hessian of the potential -------------------------------------
@@ -359,9 +359,9 @@ def derive_special() -> Derivation:
         "conjugate",
         sp.Eq(phi_star(theta), conj, evaluate=False),
         r"Legendre transform $\phi_\alpha^*(\theta) = \theta\beta^* - \phi_\alpha(\beta^*)$ "
-        r"at $\beta^* = \alpha^2\sinh 2\theta$, simplified with the lemma; it matches THEORY "
+        r"at $\beta^* = \alpha^2\sinh 2\theta$, simplified with the lemma; it matches the theory "
         r"section 2, $\frac{\alpha^2}{2}(\cosh 2\theta - 1)$.",
-        proof.also(lemmas_ok, lemma_note + " (against THEORY section 2)"),
+        proof.also(lemmas_ok, lemma_note + " (against the theory page §2)"),
     ))
     dconj = sp.diff(conj, theta)
     steps.append(_step(
@@ -406,7 +406,7 @@ def derive_special() -> Derivation:
     steps.append(_step(
         "log_domain_form",
         sp.Eq(beta_f(s), log_form, evaluate=False),
-        r"The overflow-free form of THEORY section 3, checked separately for $s > 0$, "
+        r"The overflow-free form of the theory page §3, checked separately for $s > 0$, "
         r"$s < 0$ and $s = 0$.",
         prove_all([(f"case s = {lab}", (beta_s - log_form).subs(s, val))
                    for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))],
