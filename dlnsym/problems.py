@@ -196,6 +196,11 @@ def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Proble
     name : str
         Label used in messages and plots.
 
+    Returns
+    -------
+    Problem
+        Read-only arrays ``X``, ``y`` (``Fraction`` objects when ``exact``, float64 otherwise).
+
     Raises
     ------
     ProblemError
@@ -262,6 +267,18 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
     the target and every other column is a feature.  In exact mode CSV decimals are read as
     exact decimal rationals; in float mode a cell beyond the float64 range is refused.
 
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` or ``.npz`` file.
+    exact : bool
+        Read every entry as an exact ``Fraction`` (CSV decimals exactly: ``0.1`` is 1/10).
+
+    Returns
+    -------
+    Problem
+        Named after the file.
+
     Raises
     ------
     ProblemError
@@ -269,6 +286,15 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
         missing arrays/columns, duplicate column names, bad cells (with line and column).
     FileNotFoundError
         The file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+    >>> _ = csv.write_text(chr(10).join(["x0,x1,y", "1,0.5,2", "0,1,-1"]))
+    >>> p = read_problem(csv, exact=True)
+    >>> p.X[0, 1], p.y[1]
+    (Fraction(1, 2), Fraction(-1, 1))
     """
     p = Path(path)
     if not p.exists():
@@ -525,10 +551,30 @@ def random_integer(n: int = 12, d: int = 20, seed: int = 0, bound: int = 9) -> P
 
 
 def example(name: str = "A", *, exact: bool = True) -> Problem:
-    """A built-in example by name; ``"A"`` is the theory page §5 (decimals read exactly).
+    """A built-in example problem by name.
 
+    Parameters
+    ----------
+    name : {"A", "gaussian", "orthogonal", "underparametrised"}
+        ``"A"`` is the worked example of the theory page (§5), with its exact saddle table.
+    exact : bool
+        Exact rationals (decimals read exactly, the default) or float64.
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    ProblemError
+        An unknown name (the message lists the available ones).
+
+    Examples
+    --------
     >>> example("A").n, example("A").d
     (3, 6)
+    >>> example("A").X[0, 0]
+    Fraction(-7, 5)
     """
     if name not in EXAMPLES:
         raise ProblemError(f"unknown example {name!r}; available: {', '.join(EXAMPLES)}")
