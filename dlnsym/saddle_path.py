@@ -30,7 +30,7 @@ from threadpoolctl import ThreadpoolController
 
 from dlnsym.constrained_ls import Dormancy, ExactSystem, FloatSystem, solve_on_cone
 from dlnsym.errors import ExactBudgetError, MaxSaddlesError, ParameterError
-from dlnsym.problems import Problem, resolve_problem
+from dlnsym.problems import Problem, _to_fraction, as_problem, resolve_problem
 
 __all__ = ["MAX_DIGITS", "SaddlePath", "saddle_path"]
 
@@ -67,6 +67,9 @@ class SaddlePath:
         ``L(β_k)``, strictly decreasing.
     active_sets : list of dict
         ``{i: sign(β_k,i)}`` over the support of ``β_k`` (0-based coordinates).
+    init_shape : ndarray or None
+        The shape λ of the initialisation ``u_i(0) = √2·α^{λ_i}`` (``None``: all ones); the
+        duals lie in ``[−λ_i, λ_i]``.
     n_jumps, jump_times
         ``K`` and ``t₁, …, t_K``.
     """
@@ -78,6 +81,7 @@ class SaddlePath:
     duals: Sequence[np.ndarray]
     gradients: Sequence[np.ndarray]
     losses: list[Any]
+    init_shape: np.ndarray | None = None
 
     @cached_property
     def active_sets(self) -> list[dict[int, int]]:
@@ -186,6 +190,7 @@ def saddle_path(
     exact: bool | None = None,
     max_saddles: int | None = None,
     max_digits: int = MAX_DIGITS,
+    init_shape: Any = None,
 ) -> SaddlePath:
     """Run Algorithm 1 on the problem ``(X, y)``.
 
@@ -206,6 +211,11 @@ def saddle_path(
         Exact mode's size budget: stop with :class:`~dlnsym.errors.ExactBudgetError` once a
         numerator or denominator of ``t_k``, ``β_k``, ``s_k`` or ``L(β_k)`` has more decimal
         digits than this (default :data:`MAX_DIGITS`).  Unused in float mode.
+    init_shape : array-like of d positive numbers, optional
+        A shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0`` (default all ones, the
+        paper's).  The box of the dual becomes ``[−λ_i, λ_i]`` and the last saddle minimises
+        ``Σ λ_i|β_i|`` over the minimisers of ``L``; computed as Algorithm 1 on the columns
+        ``X_{:,i}/λ_i`` mapped back (:attr:`SaddlePath.init_shape` records λ).
 
     Returns
     -------
@@ -238,6 +248,10 @@ def saddle_path(
         )
     problem = resolve_problem(X, y, exact=None if exact is None else bool(exact),
                               caller="saddle_path")
+    from dlnsym.simulate import check_init_shape  # the one validation of a shape
+
+    if check_init_shape(init_shape, problem.d) is not None:
+        return _shaped_path(problem, init_shape, max_saddles, max_digits)
     if max_saddles is None:
         max_saddles = 100 + 20 * problem.d
     if not isinstance(max_saddles, int) or max_saddles < 1:
@@ -268,6 +282,32 @@ def saddle_path(
         times = [float(t) for t in times]
     return SaddlePath(problem=problem, exact=problem.exact, times=times, saddles=saddles,
                       duals=duals, gradients=gradients, losses=losses)
+
+
+def _shaped_path(problem: Problem, init_shape: Any, max_saddles: int | None,
+                 max_digits: int) -> SaddlePath:
+    """The limit of the flow started at ``u_i(0) = √2·α^{λ_i}``: Algorithm 1 on the columns
+    ``X_{:,i}/λ_i`` (box ``[−1, 1]``), mapped back to the box ``[−λ_i, λ_i]``.
+
+    With ``β_i = β'_i/λ_i`` the loss is the same (``Xβ = X'β'``) and
+    ``∇_β L = λ ⊙ ∇_{β'}L'``, so ``s_i = λ_i·s'_i`` moves with velocity ``−∇_β L`` and
+    reaches ``±λ_i`` exactly when ``s'_i`` reaches ``±1``: the same jump times and losses,
+    saddles ``β'/λ``, duals ``λ·s'``, gradients ``λ·g'``.  In exact mode each ``λ_i`` is read
+    exactly (``"0.1"`` is 1/10, a float its binary value)."""
+    entries = np.atleast_1d(np.asarray(init_shape, dtype=object))
+    if problem.exact:
+        lam = np.array([_to_fraction(v, f"init_shape[{i}]") for i, v in enumerate(entries)],
+                       dtype=object)
+    else:
+        lam = np.array([float(v) for v in entries])
+    rescaled = as_problem(problem.X / lam[None, :], problem.y, exact=problem.exact,
+                          name=problem.name)
+    path = saddle_path(rescaled, max_saddles=max_saddles, max_digits=max_digits)
+    return SaddlePath(
+        problem=problem, exact=path.exact, times=path.times,
+        saddles=[b / lam for b in path.saddles], duals=[s * lam for s in path.duals],
+        gradients=[g * lam for g in path.gradients], losses=path.losses, init_shape=lam,
+    )
 
 
 def _run(

@@ -81,7 +81,7 @@ from dlnsym.problems import Problem, example, resolve_problem
 from dlnsym.trajectory import Trajectory, check_times
 
 __all__ = ["DemoRuns", "check_init_shape", "default_t_max", "default_tol", "demo_runs",
-           "shaped_limit_path", "simulate", "working_dps"]
+           "simulate", "working_dps"]
 
 #: smallest number of digits accepted on the mp path (float64 already gives ~15)
 MIN_DPS = 15
@@ -291,11 +291,11 @@ def default_t_max(path: Any, name: str = "t_max") -> float:
 
 
 def _limit_path(problem: Problem, shape: np.ndarray | None = None) -> Any:
-    """Algorithm 1 on the problem (exact for exact problems); with an initialisation
-    ``shape`` λ, :func:`shaped_limit_path`."""
+    """Algorithm 1 on the problem (exact for exact problems), for the initialisation
+    ``shape`` λ (``None``: all ones)."""
     from dlnsym.saddle_path import saddle_path
 
-    return saddle_path(problem) if shape is None else shaped_limit_path(problem, shape)
+    return saddle_path(problem, init_shape=shape)
 
 
 def check_init_shape(init_shape: Any, d: int) -> np.ndarray | None:
@@ -322,34 +322,6 @@ def check_init_shape(init_shape: Any, d: int) -> np.ndarray | None:
         raise ParameterError(f"init_shape[{i}] = {float(shape[i])!r} is not a positive finite "
                              f"number; give {want}")
     return None if np.all(shape == 1) else shape
-
-
-def shaped_limit_path(problem: Problem, shape: np.ndarray) -> Any:
-    """The limit path of the flow started at ``u_i(0) = √2·α^{λ_i}``: Algorithm 1 on the
-    columns ``X_{:,i}/λ_i`` (box ``[−1, 1]``), mapped back to the box ``[−λ_i, λ_i]``.
-
-    With ``β_i = β'_i/λ_i`` the loss is the same, ``Xβ = X'β'``, and ``∇_β L = λ ⊙ ∇_{β'}L'``,
-    so ``s_i = λ_i·s'_i`` moves with velocity ``−∇_β L`` and reaches ``±λ_i`` exactly when
-    ``s'_i`` reaches ``±1``: same jump times and losses, saddles ``β'/λ``, duals ``λ·s'``,
-    gradients ``λ·g'``.  Exact problems stay exact (each λ_i read as the exact value of
-    its float)."""
-    from fractions import Fraction
-
-    from dlnsym.problems import as_problem
-    from dlnsym.saddle_path import SaddlePath, saddle_path
-
-    if problem.exact:
-        lam = np.array([Fraction(float(v)) for v in shape], dtype=object)
-    else:
-        lam = shape
-    rescaled = as_problem(problem.X / lam[None, :], problem.y, exact=problem.exact,
-                          name=problem.name)
-    path = saddle_path(rescaled)
-    return SaddlePath(
-        problem=problem, exact=path.exact, times=path.times,
-        saddles=[b / lam for b in path.saddles], duals=[s * lam for s in path.duals],
-        gradients=[g * lam for g in path.gradients], losses=path.losses,
-    )
 
 
 # ---------------------------------------------------------------------------- simulate
@@ -442,8 +414,9 @@ def simulate(
         Shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0`` (default all ones).
         Then ``β_i = α^{2λ_i}·sinh(2θ_i)``, i.e. ``β_i(s) = sign(s_i)·½·e^{2Λ(|s_i| − λ_i)}·
         (1 − e^{−4Λ|s_i|})``: the box edge 1 becomes ``λ_i``, and the limit is Algorithm 1
-        on the columns ``X_{:,i}/λ_i`` with ``β_i = β'_i/λ_i`` (:func:`shaped_limit_path`),
-        which also gives the default ``t_max`` and jump levels.
+        on the columns ``X_{:,i}/λ_i`` with ``β_i = β'_i/λ_i``
+        (:func:`~dlnsym.saddle_path.saddle_path` with ``init_shape``), which also gives the
+        default ``t_max`` and jump levels.
     mp_backend : {"arb", "mpmath"}
         Arithmetic of the mp path (ignored on float64): ``"arb"`` (default) computes with
         FLINT/Arb in C (:class:`~dlnsym.integrate.backend.ArbBackend`), ``"mpmath"`` in pure

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._common import add_problem_arguments, problem_from_args
+from ._common import (
+    add_init_shape_argument,
+    add_problem_arguments,
+    init_shape_from_args,
+    problem_from_args,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --exact: stop with an error once an exact number has more than D decimal "
              "digits (default 10000; the float path has no such limit)",
     )
+    add_init_shape_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -41,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
 
     problem = problem_from_args(args, exact=args.exact)
     max_digits = MAX_DIGITS if args.max_digits is None else args.max_digits
-    path = saddle_path(problem, max_saddles=args.max_saddles, max_digits=max_digits)
+    shape = None
+    if init_shape_from_args(args, problem.d) is not None:
+        # the entries as typed, so that exact mode reads "0.1" as 1/10
+        shape = [part.strip() for part in args.init_shape.split(",")]
+    path = saddle_path(problem, max_saddles=args.max_saddles, max_digits=max_digits,
+                       init_shape=shape)
     if args.json:
         print(json.dumps(path.to_dict()))
     else:
