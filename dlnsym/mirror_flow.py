@@ -58,11 +58,10 @@ def _beta_and_slope_float64(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
     edge: Any = 1.0,
 ) -> Any:
-    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  One
-    function for both (``np.where`` for the branches, the back-end's ``exp`` passed in) was
-    measured: the eager branches made the 30-digit run of example A 15 % slower, so the
-    scalar form keeps its lazy ``if``.  Where every ``4Λ|s| > 40`` (awake coordinates at
-    large Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
+    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  The two
+    are kept apart because ``np.where`` evaluates both branches eagerly, which the scalar
+    form, with its lazy ``if``, avoids on the mp path.  Where every ``4Λ|s| > 40`` (awake
+    coordinates at large Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
     s = base + offset
     a = np.abs(s)
     b = np.abs(base)
