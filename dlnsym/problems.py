@@ -54,6 +54,24 @@ class Problem:
         Whether entries are exact rationals.
     name : str
         Where the problem came from (file name or example name), for messages and plots.
+
+    Parameters
+    ----------
+    X, y, exact, name
+        As the attributes.  Build a problem with :func:`as_problem` (which validates the
+        data), :func:`read_problem` or :func:`example` rather than directly.
+
+    Examples
+    --------
+    >>> from dlnsym import example
+    >>> problem = example("A")
+    >>> problem.n, problem.d, problem.exact
+    (3, 6, True)
+    >>> problem.loss([0] * 6)                         # L(0) = ‖y‖²/2n
+    Fraction(193, 300)
+    >>> H, c = problem.gram()
+    >>> c[0], 1 / max(abs(ci) for ci in c)            # ‖c‖∞ at coordinate 0; t₁ = 1/‖c‖∞
+    (Fraction(199, 150), Fraction(150, 199))
     """
 
     X: np.ndarray

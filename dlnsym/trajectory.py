@@ -209,6 +209,24 @@ class Trajectory(TrajectoryExport):
         End of the integrated interval (``t_max``, or where the run was interrupted).
     stats : dict
         ``accepted``/``rejected`` steps and ``seconds`` of the run.
+
+    Parameters
+    ----------
+    problem, log_inv_alpha, dps, interrupted, stats, jump_levels, jump_times
+        As the attributes.
+    integrator, checkpoints, samples
+        The integrator of the run, its checkpoints (for dense evaluation) and the samples
+        ``(t̃, s_hi, s_lo)``.  A trajectory is built by :func:`~dlnsym.simulate.simulate`,
+        not directly.
+
+    Examples
+    --------
+    >>> from dlnsym import example, simulate
+    >>> tr = simulate(example("A"), log_inv_alpha=100)
+    >>> tr.dps is None, tr.beta.shape[1]
+    (True, 6)
+    >>> [round(t, 2) for t in tr.jump_times]          # the limit: 0.75, 1.49, 1.78, 3.67, 9.98
+    [0.75, 1.48, 1.78, 3.68, 9.89]
     """
 
     def __init__(

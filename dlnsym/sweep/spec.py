@@ -134,6 +134,22 @@ class SweepSpec:
     grid : dict of str to tuple
         Each key's values, in the order given.
     run : RunOptions
+
+    Parameters
+    ----------
+    family, seed, trials, grid, run
+        As the attributes; :func:`load_spec` builds and validates them from a TOML file or
+        a dict.
+
+    Examples
+    --------
+    >>> from dlnsym import load_spec
+    >>> spec = load_spec({"family": "sparse", "seed": 1, "trials": 2,
+    ...                   "grid": {"d": 40, "delta": [0.25, 0.5], "rho": 0.2}})
+    >>> spec.family, spec.trials, spec.grid["delta"]
+    ('sparse', 2, (0.25, 0.5))
+    >>> len(spec.cells()), len(spec.instances())
+    (2, 4)
     """
 
     family: str
