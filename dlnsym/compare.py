@@ -480,10 +480,12 @@ def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
 
     Examples
     --------
+    Drawing takes a second or two (Matplotlib), so the doctest does not run it:
+
     >>> import tempfile
     >>> from dlnsym import example
     >>> study = convergence_study(example("A"), [30, 300])
-    >>> plot_convergence(study, Path(tempfile.mkdtemp()) / "convergence.png").name
+    >>> plot_convergence(study, Path(tempfile.mkdtemp()) / "convergence.png").name  # doctest: +SKIP
     'convergence.png'
     """
     from matplotlib.figure import Figure
