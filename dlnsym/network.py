@@ -6,7 +6,7 @@
     u_i(0) = √2·α^{λ_i},  v(0) = 0,   β = u ⊙ v,
 
 with the shape ``λ = 1`` (the paper's ``u(0) = √2·α·1``) unless ``init_shape`` says otherwise
-(theory page, "Shaped initialisation").
+(theory page §6).
 
 This is the model the mirror flow of :mod:`dlnsym.simulate` is *derived* from (theory §2), so
 integrating it directly is an independent check of that reduction: at ``t = Λ·t̃`` its β must

@@ -215,8 +215,8 @@ def check_weighted_min_l1(problem: Problem, path: SaddlePath, weights: Sequence)
       (relative to ``1 + ‖β_K‖∞``);
     * dual certificate ``s = s_K``, exactly: ``|s_i| ≤ w_i``, ``s_i = w_i·sign(β_K,i)`` on the
       support and ``s ∈ range(Xᵀ)``; then every β' with ``Xβ' = y`` has
-      ``Σ w_i|β'_i| ≥ ⟨s, β'⟩ = ⟨s, β_K⟩ = Σ w_i|β_K,i|`` (the theory page, "Shaped
-      initialisation"; proved symbolically by ``derive_shaped``).
+      ``Σ w_i|β'_i| ≥ ⟨s, β'⟩ = ⟨s, β_K⟩ = Σ w_i|β_K,i|`` (the theory page §6;
+      proved symbolically by ``derive_shaped``).
     """
     beta = [rational(v) for v in path.saddles[-1]]
     w = [rational(v) for v in weights]

@@ -1,10 +1,11 @@
 """The mirror-flow derivation for a shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0``.
 
 Per coordinate, with a shape ``λ_i > 0`` (``λ_i = 1`` is the paper's initialisation), every
-step proved by SymPy (theory page §2–§3, "Shaped initialisation"):
+step proved by SymPy (theory page §6):
 
-* ``u_i² − v_i² = 2α^{2λ_i}``: the per-coordinate scale of :func:`derive_general` is
-  ``α_i = α^{λ_i}`` and ``β_{0,i} = 0``, so the potential is the hyperbolic entropy at scale
+* ``u_i² − v_i² = 2α^{2λ_i}``: the per-coordinate scale of
+  :func:`~dlnsym.symbolic.general_init.derive_general` is ``α_i = α^{λ_i}`` and
+  ``β_{0,i} = 0``, so the potential is the hyperbolic entropy at scale
   ``α^{λ_i}``, ``φ(β) = ½[β·arcsinh(β/α^{2λ}) − sqrt(β² + α^{4λ}) + α^{2λ}]``, and
   ``β_i = α^{2λ_i}·sinh(2θ_i)``;
 * with ``Λ = ln(1/α)`` and ``s = θ/Λ``:
@@ -85,7 +86,7 @@ def potential_limit_step(claimed: sp.Expr) -> Step:
     Parameters
     ----------
     claimed : sympy.Expr
-        The claimed limit, in the symbols ``beta`` and ``lambda_i`` (:data:`shape`).
+        The claimed limit, in the symbols ``beta`` and ``lambda_i`` (``shape`` in this module).
 
     Returns
     -------
@@ -122,7 +123,7 @@ def derive_shaped() -> Derivation:
     Returns
     -------
     Derivation
-        ``.potential`` is in ``beta``, ``alpha`` and ``lambda_i`` (the shape, :data:`shape`):
+        ``.potential`` is in ``beta``, ``alpha`` and ``lambda_i`` (the shape):
         ``½[β·arcsinh(β/α^{2λ}) − sqrt(β² + α^{4λ}) + α^{2λ}]``; ``.conjugate`` is
         ``(α^{2λ}/2)(cosh 2θ − 1)``; ``.extras`` has ``gradient``, ``beta_of_theta``,
         ``beta_of_s`` and ``log_domain``.  Cached: it takes a few seconds.
