@@ -117,7 +117,7 @@ def test_json_potential_is_theory_hyperbolic_entropy(json_output):
     f = sp.lambdify((alpha, beta), pot, "mpmath")
     with mp.workdps(50):
         for a, b in ((mp.mpf("0.1"), mp.mpf("0.37")), (mp.mpf("1e-5"), mp.mpf(-3))):
-            want = (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2  # THEORY §2
+            want = (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2  # the theory page §2
             assert abs(f(a, b) - want) < mp.mpf(10) ** -40
 
 

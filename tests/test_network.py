@@ -17,7 +17,7 @@ ONE_D = as_problem([[1], [2]], [1, 1], exact=True)
 
 
 def _time_to_reach(theta: mpmath.mpf, alpha: mpmath.mpf) -> mpmath.mpf:
-    """Original time at which θ = ½·arcsinh(β/α²) reaches ``theta`` in d = 1 (THEORY.md §2):
+    """Original time at which θ = ½·arcsinh(β/α²) reaches ``theta`` in d = 1 (the theory page §2):
     dθ/dt = c − H·α²·sinh(2θ), so t(θ) = ∫₀^θ dφ / (c − H·α²·sinh 2φ)."""
     H, c = mpmath.mpf(5) / 2, mpmath.mpf(3) / 2
     nodes = [theta * f for f in (0, 0.5, 0.8, 0.9, 0.95, 0.98, 1)]
@@ -104,7 +104,7 @@ def _max_errors(net, mirror) -> tuple[float, float]:
 
 
 def test_network_agrees_with_mirror_flow_through_three_jumps():
-    """THEORY.md §2: β = u⊙v of the network is the mirror-flow β at t = Λ·t̃.
+    """the theory page §2: β = u⊙v of the network is the mirror-flow β at t = Λ·t̃.
 
     At dps = 30 the mirror flow promises 10^−(dps−10) relative to 1 + |β| (its contract); the
     network is far more accurate (see the slow test), so the bound is the mirror flow's.

@@ -1,7 +1,7 @@
-"""Tests of dlnsym.symbolic: the SymPy derivation of the mirror flow (THEORY.md §2–§3).
+"""Tests of dlnsym.symbolic: the SymPy derivation of the mirror flow (the theory page §2–§3).
 
-Expected values come from THEORY.md (typed in here, evaluated with mpmath) or from an
-independent numerical integration of the (u, v) gradient flow, never from the derivation.
+Expected values come from the theory page (docs/theory.md, typed in here, evaluated with mpmath)
+or from an independent numerical integration of the (u, v) gradient flow, never from the derivation.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _evaluate(expr: sp.Expr, values: dict[str, object], dps: int = 60) -> mp.mpf
     return mp.mpf(str(sp.N(expr.subs(subs), dps)))
 
 
-# THEORY §2, typed in from the note, evaluated by mpmath
+# the theory page §2, typed in, evaluated by mpmath
 def theory_phi(b, a):
     return (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2
 
@@ -115,7 +115,7 @@ def test_unprovable_statement_is_not_verified():
     assert ok is False and "could not" in reason
 
 
-# ---------------------------------------------------------------- values against THEORY
+# ---------------------------------------------------------------- values against the theory page
 def test_potential_equals_theory_to_40_digits(special):
     with mp.workdps(60):
         for a, b in _random_points(12, seed=1):
@@ -205,7 +205,7 @@ def test_limits_numerically_at_tiny_alpha(special):
 
 # ---------------------------------------------------------------- general initialisation
 def test_general_reduces_to_special(general):
-    """u0 = √2 α, v0 = 0 must give THEORY's φ_α (checked against mpmath, not the code)."""
+    """u0 = √2 α, v0 = 0 must give the theory page's φ_α (checked against mpmath, not the code)."""
     assert general.step("reduces_to_special_case").verified
     with mp.workdps(60):
         for a, b in _random_points(4, seed=5):
