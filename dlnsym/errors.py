@@ -75,3 +75,5 @@ class ConjectureError(ParameterError):
                  original: BaseException | None = None) -> None:
         super().__init__(message)
         self.conjecture, self.problem, self.original = conjecture, problem, original
+        if original is not None:
+            self.__cause__ = original
