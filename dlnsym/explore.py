@@ -34,7 +34,8 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -608,6 +609,35 @@ class _Search:
         return bool(verdict)
 
 
+@contextmanager
+def _no_local_constants() -> Iterator[None]:
+    """Run hypothesis without the integer constants it collects from the source of the
+    *local* modules imported in the process (it substitutes them for a few draws).
+
+    Which modules count as local depends on the working directory and on what the process
+    has imported, so with them a seed would not reproduce the same instances in another
+    process, and hypothesis would write a cache of them into ``./.hypothesis``.  This swaps
+    hypothesis's private collector for an empty set (hypothesis ≥ 6.131); if that function
+    is not there, the search runs unchanged.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+
+        original = providers._get_local_constants
+    except (ImportError, AttributeError):  # pragma: no cover (another hypothesis)
+        yield
+        return
+    empty = Constants()
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def _instance_text(problem: Problem) -> str:
     """``X = [[1, -2], [0, 3]], y = [1, 0]`` with exact entries."""
     X = "[" + ", ".join("[" + ", ".join(_exact_str(v) for v in row) + "]"
@@ -625,7 +655,7 @@ def explore(
     conjecture: str | Conjecture | Callable[..., bool],
     *,
     family: str = "integer",
-    trials: int = 200,
+    trials: int = 500,
     seed: int | None = None,
     max_d: int = 6,
     max_n: int | None = None,
@@ -648,7 +678,7 @@ def explore(
         ``"orthogonal"``, ``"ties"``.
     trials : int
         How many instances (not counting rejected degenerate ones) to try before concluding
-        that there is no counterexample (default 200).
+        that there is no counterexample (default 500).
     seed : int, optional
         The search is deterministic given the seed; default a fresh random one, reported in
         the result.
@@ -732,7 +762,8 @@ def explore(
 
     interrupted = False
     try:
-        run()
+        with _no_local_constants():
+            run()
     except _Counterexample:
         pass
     except _Abort as abort:

@@ -384,3 +384,17 @@ def test_cli_no_counterexample_and_list():
 ])
 def test_cli_errors_are_one_line(args, fragments):
     assert_one_line_error(run_cli("explore", *args), *fragments)
+
+
+def test_the_search_writes_no_files_and_ignores_local_constants(tmp_path, monkeypatch):
+    """hypothesis would cache the constants of local modules in ./.hypothesis and draw some
+    entries from them, so that a seed would depend on the working directory."""
+    first = explore("monotone-active-set", trials=50, seed=5, progress=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "local_constants_module.py").write_text("A, B, C = -4, 3, 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    __import__("local_constants_module")
+    again = explore("monotone-active-set", trials=50, seed=5, progress=False)
+    assert not any(tmp_path.glob(".hypothesis"))
+    assert np.array_equal(again.problem.X, first.problem.X)
+    assert (again.tried, again.shrink_calls) == (first.tried, first.shrink_calls)

@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a built-in conjecture (see --list)")
     parser.add_argument("--family", default="integer", metavar="F",
                         help=f"instance family: {', '.join(FAMILIES)} (default integer)")
-    parser.add_argument("--trials", type=int, default=200, metavar="N",
-                        help="instances to try (default 200; degenerate ones not counted)")
+    parser.add_argument("--trials", type=int, default=500, metavar="N",
+                        help="instances to try (default 500; degenerate ones not counted)")
     parser.add_argument("--seed", type=int, default=None, metavar="S",
                         help="seed of the search (default: a random one, printed)")
     parser.add_argument("--max-d", type=int, default=6, metavar="D",
