@@ -191,8 +191,8 @@ def test_the_checks_do_not_trust_the_path():
     wrong_t1 = _tampered(path, times=[path.times[0], path.times[1] * 2, path.times[2] * 2])
     assert not CONJECTURES["first-jump-time"].predicate(problem, wrong_t1)
     assert not CONJECTURES["kkt-at-saddles"].predicate(problem, wrong_t1)
-    # another minimiser of L with a larger ℓ1 norm: (0, 1) + t(1, −2) fits y too? no, X is
-    # invertible here, so use a wide problem where the minimisers form a line
+    # a minimiser of L with a larger ℓ1 norm in place of β_K (X above is invertible, so take a
+    # wide problem, whose minimisers form a line)
     wide = as_problem([[1, 1, 0], [0, 1, 1]], [1, 1], exact=True)
     wpath = saddle_path(wide)
     assert CONJECTURES["min-l1-endpoint"].predicate(wide, wpath)
