@@ -7,14 +7,18 @@ The public API:
 * simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
   :func:`simulate_network` (the (u, v) flow itself)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
+* conjectures: :func:`explore` searches exact instance families for a counterexample and
+  shrinks it (hypothesis) → :class:`ExploreResult`; built-in claims in
+  :data:`dlnsym.explore.CONJECTURES`
 * sweeps over instance families on Dask: :func:`sweep` of a :class:`SweepSpec`
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`ExactBudgetError`, :class:`IntegrationError` (:mod:`dlnsym.errors`)
+  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`ConjectureError`
+  (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
-``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
+``saddle_path``, ``simulate``, ``compare`` and ``explore`` are both functions and module names; the
 package attribute is the function, the module is reached with ``from dlnsym.compare import …``.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 from dlnsym.compare import compare
 from dlnsym.errors import (
+    ConjectureError,
     DegenerateProblemError,
     DlnsymError,
     ExactBudgetError,
@@ -29,6 +34,7 @@ from dlnsym.errors import (
     ParameterError,
     ProblemError,
 )
+from dlnsym.explore import ExploreResult, explore
 from dlnsym.integrate.driver import IntegrationError
 from dlnsym.network import simulate_network
 from dlnsym.problems import Problem, as_problem, example, read_problem
@@ -40,9 +46,11 @@ from dlnsym.trajectory import Trajectory
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConjectureError",
     "DegenerateProblemError",
     "DlnsymError",
     "ExactBudgetError",
+    "ExploreResult",
     "IntegrationError",
     "MaxSaddlesError",
     "ParameterError",
@@ -54,6 +62,7 @@ __all__ = [
     "as_problem",
     "compare",
     "example",
+    "explore",
     "load_spec",
     "read_problem",
     "saddle_path",

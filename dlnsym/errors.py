@@ -9,6 +9,8 @@ into a one-line message and exit status 2.  The integrator's
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DlnsymError(Exception):
     """Base class of every error dlnsym raises on purpose.
@@ -151,3 +153,25 @@ class ExactBudgetError(DlnsymError, ArithmeticError):
     def __init__(self, message: str, digits: int = 0) -> None:
         super().__init__(message)
         self.digits = digits
+
+
+class ConjectureError(ParameterError):
+    """A conjecture's predicate raised (or returned something other than True or False) on an
+    instance: the conjecture, not the instance, is at fault.
+
+    Attributes
+    ----------
+    conjecture : str
+        Its name.
+    problem : dlnsym.problems.Problem
+        The instance it failed on.
+    original : BaseException or None
+        What the predicate raised (also the ``__cause__``).
+    """
+
+    def __init__(self, message: str, conjecture: str, problem: Any,
+                 original: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.conjecture, self.problem, self.original = conjecture, problem, original
+        if original is not None:
+            self.__cause__ = original
