@@ -167,6 +167,17 @@ class ConjectureError(ParameterError):
         The instance it failed on.
     original : BaseException or None
         What the predicate raised (also the ``__cause__``).
+
+    Examples
+    --------
+    >>> from dlnsym import ConjectureError, explore
+    >>> def broken(problem, path):
+    ...     return 1 / 0
+    >>> try:
+    ...     explore(broken, trials=1, seed=0, progress=False)
+    ... except ConjectureError as err:
+    ...     print(err.conjecture, type(err.original).__name__)
+    broken ZeroDivisionError
     """
 
     def __init__(self, message: str, conjecture: str, problem: Any,

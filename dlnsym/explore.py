@@ -81,6 +81,14 @@ class Conjecture:
         Whether the predicate takes the simulated trajectory as a third argument.
     describe : callable or None
         Same arguments as the predicate; one line saying what fails on a counterexample.
+
+    Examples
+    --------
+    >>> from dlnsym import example, saddle_path
+    >>> claim = Conjecture("at-most-three-jumps", lambda problem, path: path.n_jumps <= 3,
+    ...                    claim="Algorithm 1 makes at most three jumps")
+    >>> claim.predicate(None, saddle_path(example("A")))  # example A makes five
+    False
     """
 
     name: str
@@ -485,6 +493,14 @@ class ExploreResult:
         Wall-clock time of the whole search.
     interrupted : bool
         Whether Ctrl-C stopped the search (what was found until then is kept).
+
+    Examples
+    --------
+    >>> result = explore("monotone-active-set", seed=0, progress=False)
+    >>> result.found, result.problem.d, result.path.n_jumps
+    (True, 2, 2)
+    >>> result.description
+    'd = 2, n = 2: coordinate 0 leaves the active set at jump 2 (t_2 = 6)'
     """
 
     conjecture: str

@@ -87,7 +87,6 @@ KNOWN_GAPS = frozenset({
     "dlnsym.sweep.store.read_results",
     "dlnsym.sweep.store.to_frame",
     "dlnsym.symbolic.demo_summary",
-    "dlnsym.symbolic.derive_mirror_flow",
     "dlnsym.symbolic.general_init.potential_for_init",
     "dlnsym.symbolic.steps.Derivation",
     "dlnsym.symbolic.steps.Proof",

@@ -27,6 +27,8 @@ import functools
 
 import sympy as sp
 
+from dlnsym.errors import ParameterError
+
 from .general_init import beta0, derive_general, u0, v0
 from .mirror_flow import (
     Lam,
@@ -94,6 +96,11 @@ def potential_limit_step(claimed: sp.Expr) -> Step:
         ``verified`` is True exactly when SymPy's limits agree with ``claimed`` in all three
         cases.
 
+    Raises
+    ------
+    ParameterError
+        ``claimed`` is not a SymPy expression.
+
     Examples
     --------
     >>> from dlnsym.symbolic.mirror_flow import beta
@@ -102,6 +109,9 @@ def potential_limit_step(claimed: sp.Expr) -> Step:
     >>> potential_limit_step(sp.Abs(beta)).verified
     False
     """
+    if not isinstance(claimed, sp.Expr):
+        raise ParameterError(f"claimed must be a SymPy expression in beta and lambda_i, got "
+                             f"{type(claimed).__name__}; build it e.g. as shape*sp.Abs(beta)")
     pot = theory_potential(beta, sp.exp(-Lam * shape))  # φ at scale α^λ with α = e^{−Λ}
     cases = [(label, b, claimed.subs(beta, b))
              for label, b in (("beta = p > 0", p), ("beta = -p < 0", -p), ("beta = 0", 0))]
