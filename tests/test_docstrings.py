@@ -49,9 +49,6 @@ KNOWN_GAPS = frozenset({
     "dlnsym.integrate.radau.RadauTableau",
     "dlnsym.integrate.radau.float64_beta_level",
     "dlnsym.integrate.radau.radau_tableau",
-    "dlnsym.io.atomic_write",
-    "dlnsym.io.check_writable_dir",
-    "dlnsym.io.check_writable_file",
     "dlnsym.mirror_flow.FlowValue",
     "dlnsym.mirror_flow.FrozenJacobian",
     "dlnsym.mirror_flow.MirrorFlow",
@@ -68,12 +65,6 @@ KNOWN_GAPS = frozenset({
     "dlnsym.plotting.relevant_coordinates",
     "dlnsym.plotting.save_figure",
     "dlnsym.plotting.simulate_figure1",
-    "dlnsym.simulate.DemoRuns",
-    "dlnsym.simulate.check_init_shape",
-    "dlnsym.simulate.default_t_max",
-    "dlnsym.simulate.default_tol",
-    "dlnsym.simulate.demo_runs",
-    "dlnsym.simulate.working_dps",
     "dlnsym.sweep.driver.default_workers",
     "dlnsym.sweep.instances.build_problem",
     "dlnsym.sweep.instances.path_summary",
@@ -95,9 +86,6 @@ KNOWN_GAPS = frozenset({
     "dlnsym.symbolic.steps.latex_text",
     "dlnsym.symbolic.steps.prove_all",
     "dlnsym.symbolic.steps.prove_zero",
-    "dlnsym.trajectory.TrajectoryExport",
-    "dlnsym.trajectory.check_times",
-    "dlnsym.trajectory.is_real",
 })
 
 _SECTION = re.compile(r"^(\w[\w ]*)\n-{3,}$", re.M)
