@@ -25,8 +25,6 @@ import dlnsym
 
 #: qualified names still missing a section (shrink this list; never add to it)
 KNOWN_GAPS = frozenset({
-    "dlnsym.compare.ConvergenceStudy",
-    "dlnsym.compare.PathComparison",
     "dlnsym.constrained_ls.Dormancy",
     "dlnsym.constrained_ls.ExactSystem",
     "dlnsym.constrained_ls.FloatSystem",
