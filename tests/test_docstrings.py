@@ -25,10 +25,6 @@ import dlnsym
 
 #: qualified names still missing a section (shrink this list; never add to it)
 KNOWN_GAPS = frozenset({
-    "dlnsym.constrained_ls.Dormancy",
-    "dlnsym.constrained_ls.ExactSystem",
-    "dlnsym.constrained_ls.FloatSystem",
-    "dlnsym.constrained_ls.solve_on_cone",
     "dlnsym.integrate.backend.ArbBackend",
     "dlnsym.integrate.backend.Backend",
     "dlnsym.integrate.backend.FloatBackend",
