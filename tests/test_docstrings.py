@@ -25,19 +25,6 @@ import dlnsym
 
 #: qualified names still missing a section (shrink this list; never add to it)
 KNOWN_GAPS = frozenset({
-    "dlnsym.integrate.controller.ErrorNorm",
-    "dlnsym.integrate.controller.StepSizeController",
-    "dlnsym.integrate.driver.Checkpoint",
-    "dlnsym.integrate.driver.ConvertingFlow",
-    "dlnsym.integrate.driver.ConvertingIntegrator",
-    "dlnsym.integrate.driver.Integrator",
-    "dlnsym.integrate.driver.RunResult",
-    "dlnsym.integrate.radau.CollocationPolynomial",
-    "dlnsym.integrate.radau.NewtonSolver",
-    "dlnsym.integrate.radau.RadauStep",
-    "dlnsym.integrate.radau.RadauTableau",
-    "dlnsym.integrate.radau.float64_beta_level",
-    "dlnsym.integrate.radau.radau_tableau",
     "dlnsym.network.NetworkTrajectory",
     "dlnsym.network.network_lambda",
     "dlnsym.symbolic.demo_summary",
