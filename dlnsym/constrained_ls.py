@@ -108,7 +108,42 @@ class _Support:
 class ExactSystem(_Support):
     """Exact rational back end: ``H``, ``c`` as object arrays of ``flint.fmpq``.
 
-    Comparisons are exact: every tolerance is 0.
+    Comparisons are exact: every tolerance is 0.  Solves on the support ``P`` are
+    ``fmpq_mat`` solves of ``H_PP β_P = c_P``.
+
+    Parameters
+    ----------
+    H : ndarray of fmpq, shape (d, d)
+        The Gram matrix ``XᵀX/n``.
+    c : ndarray of fmpq, shape (d,)
+        ``Xᵀy/n``, so that ``L(β) = ½βᵀHβ − cᵀβ + ‖y‖²/2n``.
+    yy : fmpq
+        The constant ``‖y‖²/2n`` (the loss at ``β = 0``).
+
+    Attributes
+    ----------
+    support : ndarray of int
+        The support ``P`` (coordinates free to be nonzero), in insertion order.
+    boundary : ndarray of int
+        ``{i : |s_i| = 1}`` as last given to :func:`solve_on_cone`.
+
+    Examples
+    --------
+    ``X = I``, ``y = (2, 1)`` (n = 2): ``H = I/2``, ``c = (1, ½)``, ``L(0) = 5/4``.  From
+    ``β = 0`` the dual ``s`` moves with velocity ``−g = c`` and coordinate 0 reaches 1 at
+    ``Δ = 1`` (the first jump time):
+
+    >>> import numpy as np
+    >>> from flint import fmpq
+    >>> H = np.array([[fmpq(1, 2), fmpq(0)], [fmpq(0), fmpq(1, 2)]], dtype=object)
+    >>> system = ExactSystem(H, np.array([fmpq(1), fmpq(1, 2)], dtype=object), fmpq(5, 4))
+    >>> beta = np.array([fmpq(0), fmpq(0)], dtype=object)
+    >>> g = system.gradient(beta)
+    >>> g.tolist(), system.loss()
+    ([-1, -1/2], 5/4)
+    >>> delta, hitting = system.next_jump(-g, np.array([fmpq(0), fmpq(0)], dtype=object))
+    >>> delta, hitting.tolist()
+    (1, [0])
     """
 
     exact = True
@@ -234,6 +269,22 @@ class FloatSystem(_Support):
 
     Every test is scale-free: under ``X → aX, y → by`` the path maps to ``β → (b/a)β``,
     ``t → t/(ab)`` up to rounding (module docstring).
+
+    Examples
+    --------
+    The first saddle of ``X = I``, ``y = (2, 1)``: coordinate 0 enters at ``t = 1`` and
+    ``β₁ = (2, 0)`` (up to rounding) with loss ``L(β₁) = ¼``:
+
+    >>> system = FloatSystem(np.eye(2), np.array([2.0, 1.0]))
+    >>> beta, s = np.zeros(2), np.zeros(2)
+    >>> g = system.gradient(beta)
+    >>> delta, hitting = system.next_jump(-g, s)
+    >>> s += delta * -g
+    >>> g = solve_on_cone(system, s, beta, g, system.land(s, -g, hitting))
+    >>> float(delta), beta.round(12).tolist(), system.support.tolist(), system.loss()
+    (1.0, [2.0, 0.0], [0], 0.25)
+    >>> system.cholesky_factor.round(6).tolist()      # R with RᵀR = H_PP = [½]
+    [[0.707107]]
     """
 
     exact = False
@@ -605,6 +656,17 @@ class Dormancy:
         ``‖x_i‖``.
     refresh : float
         Refresh after this many ``d`` awake rows of work.
+
+    Examples
+    --------
+    At the start every coordinate is awake and the gradient is ``Xᵀ(r/n)`` in full:
+
+    >>> X = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]])
+    >>> dormancy = Dormancy(np.ascontiguousarray(X.T), np.linalg.norm(X, axis=0))
+    >>> dormancy.all_awake, dormancy.awake.tolist()
+    (True, [0, 1, 2])
+    >>> dormancy.gradient(np.array([-1.0, -0.5])).tolist()
+    [-1.0, -0.5, -2.5]
     """
 
     #: Relative slack of the wake test ``m_i ≤ D·(1 + SLACK)`` (rounding in ``s_i``, far
@@ -792,7 +854,35 @@ def solve_on_cone(
     ------
     DegenerateProblemError
         The minimiser is not unique (dependent columns among the coordinates that could be
-        nonzero).
+        nonzero); its ``coordinates`` name them.
+
+    Examples
+    --------
+    ``X = I``, ``y = (2, 1)`` in exact arithmetic, at the first jump (``t = 1``,
+    ``s = (1, ½)``): only coordinate 0 may be nonzero, and the saddle is ``β₁ = (2, 0)``
+    with gradient ``(0, −½)``:
+
+    >>> import numpy as np
+    >>> from flint import fmpq
+    >>> H = np.array([[fmpq(1, 2), fmpq(0)], [fmpq(0), fmpq(1, 2)]], dtype=object)
+    >>> system = ExactSystem(H, np.array([fmpq(1), fmpq(1, 2)], dtype=object), fmpq(5, 4))
+    >>> beta = np.array([fmpq(0), fmpq(0)], dtype=object)
+    >>> s = np.array([fmpq(1), fmpq(1, 2)], dtype=object)
+    >>> g = solve_on_cone(system, s, beta, system.gradient(beta), np.array([0]))
+    >>> beta.tolist(), g.tolist(), system.loss()
+    ([2, 0], [0, -1/2], 1/4)
+
+    Two equal columns (``H`` all ones) both on the boundary: the minimiser is not unique.
+
+    >>> ones = np.array([[fmpq(1), fmpq(1)], [fmpq(1), fmpq(1)]], dtype=object)
+    >>> system = ExactSystem(ones, np.array([fmpq(1), fmpq(1)], dtype=object), fmpq(1))
+    >>> beta = np.array([fmpq(0), fmpq(0)], dtype=object)
+    >>> s = np.array([fmpq(1), fmpq(1)], dtype=object)
+    >>> try:
+    ...     solve_on_cone(system, s, beta, system.gradient(beta), np.array([0, 1]))
+    ... except DegenerateProblemError as err:
+    ...     print(err.coordinates)
+    (0, 1)
     """
     system.boundary = candidates
     while True:

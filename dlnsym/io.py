@@ -43,16 +43,51 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
 
     The temporary file lives in the same directory, so the final ``os.replace`` is atomic on
     POSIX and Windows.  If the body raises (including ``KeyboardInterrupt``) the temporary file
-    is removed and ``path`` is left as it was.  An :class:`OSError` of the file system (no
-    such directory, permission, disk full, target is a directory) names ``path`` as its
-    ``filename``, not the temporary file.
+    is removed and ``path`` is left as it was.  Missing parent directories are created.
 
+    Parameters
+    ----------
+    path : path-like
+        The file to write (replaced if it exists).
+    mode : str
+        Mode of :func:`open` for the temporary file: ``"w"`` (text) or ``"wb"`` (binary).
+
+    Yields
+    ------
+    file object
+        The open temporary file; write to it in the ``with`` body.  On a normal exit it is
+        flushed, synced to disk, given the usual permissions ``0o666 & ~umask`` and moved
+        onto ``path``.
+
+    Raises
+    ------
+    OSError
+        A file-system error (no such directory, permission, disk full, a file where a
+        directory should be, target is a directory), with ``path`` (or its directory) as
+        ``filename``, never the temporary file.
+    BaseException
+        Whatever the body raises (``KeyboardInterrupt`` included) propagates unchanged,
+        after the temporary file has been removed.
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> with atomic_write(d / "x.txt") as fh:
     ...     _ = fh.write("hello")
     >>> (d / "x.txt").read_text()
     'hello'
+
+    A body that fails leaves the old content and no temporary file:
+
+    >>> try:
+    ...     with atomic_write(d / "x.txt") as fh:
+    ...         _ = fh.write("half")
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> (d / "x.txt").read_text(), [f.name for f in d.iterdir()]
+    ('hello', ['x.txt'])
     """
     target = Path(path)
     with _naming(target.parent):  # e.g. a file where the directory should be
@@ -135,6 +170,21 @@ def check_writable_dir(path: str | os.PathLike[str], what: str = "files to") -> 
     ------
     ParameterError
         Empty path, ``path`` or an ancestor that is not a directory, or no write access.
+
+    Examples
+    --------
+    A directory that does not exist yet is fine (nothing is created):
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_writable_dir(d / "figures" / "A", "the figures to") == d / "figures" / "A"
+    True
+    >>> (d / "figures").exists()
+    False
+    >>> check_writable_dir("", "the figures to")
+    Traceback (most recent call last):
+        ...
+    dlnsym.errors.ParameterError: cannot write the figures to an empty path; give a directory name
     """
     target = _nonempty(path, what, "directory")
     _check_dir(target, target, what)
@@ -162,6 +212,18 @@ def check_writable_file(path: str | os.PathLike[str], what: str = "the file") ->
     ------
     ParameterError
         Empty path, ``path`` is a directory, or its directory cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_writable_file(d / "out" / "path.json") == d / "out" / "path.json"
+    True
+    >>> try:
+    ...     check_writable_file(d, "the figure")
+    ... except ParameterError as err:
+    ...     print(str(err).endswith("it is a directory"))
+    True
     """
     target = _nonempty(path, f"{what} to", "file")
     if target.is_dir():

@@ -210,7 +210,35 @@ def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:
 class FlowValue:
     """The field evaluated at ``s = base + offset``: ``β(s)``, ``β'(s)``, ``f(s) = c − Hβ``.
 
-    ``s`` is the rounded sum, for uses that do not need the extra precision.
+    ``s`` is the rounded sum, for uses that do not need the extra precision.  Returned by
+    :meth:`MirrorFlow.evaluate`.
+
+    Attributes
+    ----------
+    base, offset : ndarray (offset may be the scalar 0)
+        The point, kept as an unrounded sum (a step's start and its increment).
+    s : ndarray, shape (d,)
+        ``base + offset``, rounded.
+    beta : ndarray, shape (d,)
+        ``β_i(s) = sign(s_i)·½·e^{2Λ(|s_i| − 1)}·(1 − e^{−4Λ|s_i|})``.
+    slope : ndarray, shape (d,)
+        ``β'_i(s) = Λ·e^{2Λ(|s_i| − 1)}·(1 + e^{−4Λ|s_i|})``.
+    f : ndarray, shape (d,)
+        ``f(s) = c − Hβ(s)``.
+
+    Examples
+    --------
+    ``X = I``, ``y = (2, 1)`` (so ``H = I/2``, ``c = (1, ½)``) at Λ = 10 and ``s = (1, 0)``:
+    ``β₀ = ½(1 − e^{−40})``, ``β'₀ = Λ(1 + e^{−40})``, ``β'₁ = 2Λe^{−2Λ}``:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, FloatBackend())
+    >>> value = flow.evaluate(np.array([1.0, 0.0]))
+    >>> value.beta.tolist(), value.f.tolist()
+    ([0.5, 0.0], [0.75, 0.5])
+    >>> float(value.slope[0]), bool(np.isclose(value.slope[1], 20 * np.exp(-20)))
+    (10.0, True)
     """
 
     base: np.ndarray
@@ -234,6 +262,35 @@ class FrozenJacobian:
     is similar to the
     symmetric ``−D^{½}H_AA D^{½}``, whose eigen-decomposition (:meth:`eigh`) serves every
     ``h`` and every eigenvalue ``γ`` of the Radau matrix at once.
+
+    Parameters
+    ----------
+    H : ndarray of float64, shape (d, d)
+        The Gram matrix.
+    slope : ndarray of float64, shape (d,)
+        ``β'(s)`` at the start of the step.
+    column_max : ndarray of float64, shape (d,)
+        ``‖H_{:,i}‖_∞`` per column.
+
+    Attributes
+    ----------
+    H, slope, column_max
+        As the parameters.
+
+    Examples
+    --------
+    Built by :meth:`MirrorFlow.frozen_jacobian`.  With ``X = I``, ``y = (2, 1)`` at Λ = 10
+    and ``s = (1, 0)``, ``J = −H·diag(β') ≈ diag(−5, −2·10⁻⁸)``: coordinate 1 is dormant
+    and only column 0 is kept in the Newton matrices:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, FloatBackend())
+    >>> jac = flow.frozen_jacobian(flow.evaluate(np.array([1.0, 0.0])))
+    >>> jac.dense().round(6).tolist()
+    [[-5.0, -0.0], [-0.0, -0.0]]
+    >>> jac.awake(1.0, 1e-3).tolist()
+    [0]
     """
 
     H: np.ndarray
@@ -291,6 +348,57 @@ class MirrorFlow:
     log_inv_alpha : float or mpf
         Λ, already in the back-end's number type.
     backend : Backend
+        The arithmetic (:class:`~dlnsym.integrate.backend.FloatBackend`,
+        :class:`~dlnsym.integrate.backend.MpBackend` or
+        :class:`~dlnsym.integrate.backend.ArbBackend`); build an mp flow inside
+        ``backend.precision()``.
+    negligible_beta : float
+        ``|β_i|`` at or below it counts as 0 in ``f = c − Hβ`` (:meth:`kept`); 0 keeps
+        every coordinate.
+    shape : array-like, optional
+        The initialisation shape ``λ`` (box edges ``λ_i``; ``None``: all ones).
+
+    Attributes
+    ----------
+    problem : Problem
+    backend : Backend
+    lam : float or mpf
+        Λ in the back-end's numbers.
+    H, c, X, y : ndarray
+        The data in the back-end's numbers.
+    d : int
+        Number of coordinates.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``log_inv_alpha`` is not a number the back-end can convert (e.g. ``None``, text).
+    AttributeError
+        If ``problem`` is not a :class:`~dlnsym.problems.Problem` (it has no ``gram``).
+
+    Examples
+    --------
+    The flow of ``X = I``, ``y = (2, 1)`` at Λ = 10; ``L(β) = ‖Xβ − y‖²/2n`` and
+    ``dL/dt̃ = −Σ β'_i f_i²`` at ``s = (1, 0)``, where ``β ≈ (½, 0)`` and
+    ``f = (¾, ½)``:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, FloatBackend())
+    >>> value = flow.evaluate(np.array([1.0, 0.0]))
+    >>> float(flow.loss(value.beta)), round(float(flow.loss_rate(value)), 6)
+    (0.8125, -5.625)
+
+    On the mp back end, β far below the float64 range is kept (``β₀ ≈ ½e^{−1000}`` at
+    ``s₀ = ½``, Λ = 1000):
+
+    >>> from dlnsym.integrate.backend import MpBackend
+    >>> mp = MpBackend(30)
+    >>> with mp.precision():
+    ...     flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), mp.scalar(1000), mp)
+    ...     beta = flow.evaluate(mp.array(np.array([0.5, 0.0]))).beta
+    ...     print(mpmath.nstr(beta[0], 6))
+    2.53798e-435
     """
 
     def __init__(

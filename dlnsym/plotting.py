@@ -74,15 +74,56 @@ def coordinate_color(rank: int) -> str:
     """Colour of the ``rank``-th coordinate drawn in a figure.
 
     Cycles through the seven colours of :data:`PALETTE` other than black, which the figures
-    keep for losses.  Figures number the coordinates they show in order (not by index), so
-    that coordinates such as 1 and 9 never share a colour.
+    keep for losses: ``PALETTE[rank mod 7]``.  Figures number the coordinates they show in
+    order (not by index), so that coordinates such as 1 and 9 never share a colour.
+
+    Parameters
+    ----------
+    rank : int
+        Position of the coordinate among those drawn (0 for the first).
+
+    Returns
+    -------
+    str
+        A hex colour of :data:`PALETTE`.
+
+    Raises
+    ------
+    TypeError
+        If ``rank`` is not an integer.
+
+    Examples
+    --------
+    >>> coordinate_color(0), coordinate_color(1)
+    ('#0072B2', '#E69F00')
+    >>> coordinate_color(7) == coordinate_color(0)       # black is skipped
+    True
     """
     return PALETTE[rank % (len(PALETTE) - 1)]
 
 
 @contextlib.contextmanager
 def okabe_ito() -> Iterator[None]:
-    """Context in which new axes cycle through :data:`PALETTE` (for figures drawn elsewhere)."""
+    """Context in which new axes cycle through :data:`PALETTE` (for figures drawn elsewhere).
+
+    Sets Matplotlib's ``axes.prop_cycle`` inside the ``with`` block and restores it after.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    Nothing
+        Exceptions of the body propagate, after the settings are restored.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with okabe_ito():
+    ...     mpl.rcParams["axes.prop_cycle"].by_key()["color"][:3]
+    ['#0072B2', '#E69F00', '#009E73']
+    """
     with mpl.rc_context({"axes.prop_cycle": mpl.cycler(color=PALETTE)}):
         yield
 
@@ -90,10 +131,32 @@ def okabe_ito() -> Iterator[None]:
 def figure_format(path: str | os.PathLike[str]) -> str:
     """The matplotlib format for ``path`` ("png", "pdf" or "svg").
 
+    The extension decides, in any case (``.PDF`` is PDF).
+
+    Parameters
+    ----------
+    path : path-like
+        The file a figure is to be written to.
+
+    Returns
+    -------
+    str
+        ``"png"``, ``"pdf"`` or ``"svg"``.
+
     Raises
     ------
     ParameterError
         Any other extension; the message lists the accepted ones.
+
+    Examples
+    --------
+    >>> figure_format("figure1.png"), figure_format("paper/fig.PDF")
+    ('png', 'pdf')
+    >>> try:
+    ...     figure_format("figure1.jpg")
+    ... except ParameterError as err:
+    ...     print(str(err).split(": ")[1])
+    give the file name one of the extensions .pdf, .png, .svg
     """
     target = Path(path)
     fmt = _FORMATS.get(target.suffix.lower())
@@ -108,8 +171,40 @@ def figure_format(path: str | os.PathLike[str]) -> str:
 def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
     """Save ``fig`` atomically; the format follows the extension (.png, .pdf, .svg).
 
-    Returns the path written.  Raises :class:`~dlnsym.errors.ParameterError` for any other
-    extension.
+    The figure is written through :func:`dlnsym.io.atomic_write`, so an interrupted save
+    never leaves a half-written file.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to save.
+    path : path-like
+        The file to write (missing directories are created).
+    dpi : int
+        Resolution of a PNG (dots per inch).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ParameterError
+        For an extension other than ``.png``, ``.pdf`` or ``.svg`` (before anything is
+        written).
+    OSError
+        If the file cannot be written (naming ``path``, :func:`~dlnsym.io.atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1))
+    >>> out = save_figure(fig, Path(tempfile.mkdtemp()) / "blank.png", dpi=20)
+    >>> out.name, out.read_bytes()[1:4]
+    ('blank.png', b'PNG')
     """
     target = Path(path)
     fmt = figure_format(target)
@@ -123,7 +218,43 @@ def plot_convergence(study: ConvergenceStudy, path: str | os.PathLike[str]) -> P
 
     Jump-time errors ``|t̂_k − t_k|`` against ``Λ`` with a ``1/Λ`` guide, and the plateau
     error; this is :func:`dlnsym.compare.plot_convergence` drawn under :func:`okabe_ito`.
-    Returns the path written (PNG, PDF or SVG by extension).
+
+    Parameters
+    ----------
+    study : ConvergenceStudy
+        From :func:`dlnsym.compare.convergence_study`.
+    path : path-like
+        The file to write (PNG, PDF or SVG by extension), atomically.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ParameterError
+        If the extension is not ``.png``, ``.pdf`` or ``.svg`` (checked before drawing).
+    OSError
+        If the file cannot be written.
+
+    Examples
+    --------
+    Drawing and saving take a second or more (Matplotlib's text rendering), so that line is
+    not run as a doctest; a bad extension is refused at once, before anything is drawn:
+
+    >>> import tempfile
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.compare import convergence_study
+    >>> study = convergence_study(as_problem([[1]], [1]), [30, 300])
+    >>> plot_convergence(study, Path(tempfile.mkdtemp()) / "conv.svg").name  # doctest: +SKIP
+    'conv.svg'
+    >>> try:
+    ...     plot_convergence(study, "conv.jpg")
+    ... except ParameterError as err:
+    ...     print(str(err)[:34])
+    cannot save a figure as 'conv.jpg'
     """
     from dlnsym.compare import plot_convergence as _plot
 
@@ -184,6 +315,31 @@ def plot_saddle_path(
     Returns
     -------
     Figure
+        The figure of ``axes`` (left: ``L(β_k)`` as a staircase with the jump times
+        ``t_k`` marked; right: the coordinates ``β_k,i`` that are ever nonzero).
+
+    Raises
+    ------
+    ParameterError
+        If ``t_end`` does not exceed the last jump time ``t_K``.
+
+    Examples
+    --------
+    Example A jumps five times, the first at ``t₁ = 150/199``:
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"))
+    >>> fig = plot_saddle_path(path)
+    >>> type(fig).__name__, len(fig.axes)
+    ('Figure', 2)
+    >>> [line.get_xdata()[0] for line in fig.axes[0].lines][:2] == [150 / 199, 19125 / 12863]
+    True
+    >>> try:
+    ...     plot_saddle_path(path, t_end=5)
+    ... except ParameterError as err:
+    ...     print(str(err)[:39])
+    t_end = 5.0 must exceed the last jump t
     """
     if axes is None:
         axes = tuple(Figure(figsize=(10, 3.8), layout="constrained").subplots(1, 2))
@@ -222,11 +378,33 @@ def plot_active_sets(
     ax : Axes, optional
         Where to draw; a new figure by default.
     t_end : float, optional
-        Right end of the time axis (default 1.15 × the last jump time).
+        Right end of the time axis (default 1.15 × the last jump time); jumps at or after
+        it are not drawn.
 
     Returns
     -------
     Figure
+        The figure of ``ax``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``t_end`` is not a number (``float(t_end)`` fails).  A ``t_end`` at or before the
+        first jump is not refused: it gives a diagram without rows.
+
+    Examples
+    --------
+    Example A's saddles use five of its six coordinates (β₅ stays 0), three of them up to
+    ``t̃ = 2`` (after its jumps at ``t₁ = 150/199``, ``t₂ ≈ 1.487`` and ``t₃ ≈ 1.780``):
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"))
+    >>> fig = plot_active_sets(path)
+    >>> type(fig).__name__, len(fig.axes[0].get_yticks())
+    ('Figure', 5)
+    >>> len(plot_active_sets(path, t_end=2.0).axes[0].get_yticks())
+    3
     """
     t_end = _default_t_end(path) if t_end is None else float(t_end)
     edges, betas, _ = _limit_steps(path, t_end)
@@ -268,6 +446,43 @@ def relevant_coordinates(
     each saddle coordinate times how long it lasts; ``t_end`` defaults to 1.15 × the last jump
     time); coordinates never active on the path come after, by ``max |β_i(t̃)|`` over
     ``trajectories``, then by index.
+
+    Parameters
+    ----------
+    path : SaddlePath
+        The limit (Algorithm 1).
+    count : int
+        How many coordinates, in ``1 … d``.
+    trajectories : sequence of Trajectory
+        Simulations that break ties among coordinates with equal weight on the path.
+    t_end : float, optional
+        Upper end of the integral (default 1.15 × the last jump time).
+
+    Returns
+    -------
+    list of int
+        ``count`` coordinate indices (0-based), most relevant first.
+
+    Raises
+    ------
+    ParameterError
+        If ``count`` is not in ``1 … d``.
+
+    Examples
+    --------
+    On example A the weights ``∫|β°_i|`` are ≈ 6.26, 0.17, 1.21, 6.69, 1.34 and 0 for
+    coordinates 0…5:
+
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"))
+    >>> relevant_coordinates(path)
+    [3, 0, 4]
+    >>> relevant_coordinates(path, 6)
+    [3, 0, 4, 2, 1, 5]
+    >>> relevant_coordinates(path, 7)
+    Traceback (most recent call last):
+        ...
+    dlnsym.errors.ParameterError: count must lie in 1..d = 6, got 7
     """
     d = path.problem.d
     if not 1 <= count <= d:
@@ -335,6 +550,29 @@ def plot_figure1(
     Returns
     -------
     Figure
+        Three axes: loss, ``|β_i|``, and the trajectory in coordinate space (a 3-D axes for
+        three coordinates).
+
+    Raises
+    ------
+    ParameterError
+        If no trajectory is given, a trajectory has a different number of coordinates than
+        the path's problem, or ``coordinates`` is not 1 to 3 indices in ``0 … d−1``.
+
+    Examples
+    --------
+    A short float64 run of example A at Λ = 8, through its first three jumps:
+
+    >>> import numpy as np
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import example, saddle_path, simulate
+    >>> A = example("A")
+    >>> tr = simulate(A, log_inv_alpha=8, t_max=2.0, at=np.linspace(0, 2, 41))
+    >>> fig = plot_figure1(saddle_path(A), tr)
+    >>> type(fig).__name__, [ax.name for ax in fig.axes]
+    ('Figure', ['rectilinear', 'rectilinear', '3d'])
+    >>> [ax.name for ax in plot_figure1(saddle_path(A), tr, coordinates=[0, 1]).axes]
+    ['rectilinear', 'rectilinear', 'rectilinear']
     """
     trajectories = _as_list(trajectory)
     d = path.problem.d
@@ -423,6 +661,26 @@ def simulate_figure1(
     Returns
     -------
     Figure
+        As :func:`plot_figure1`.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`dlnsym.simulate.simulate` (e.g. a Λ that is not positive) and
+        :func:`plot_figure1` (e.g. an empty ``log_inv_alphas``).
+    DlnsymError
+        As :func:`dlnsym.saddle_path.saddle_path` when ``path`` is not given (e.g.
+        :class:`~dlnsym.errors.DegenerateProblemError`).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import example
+    >>> fig = simulate_figure1(example("A"), [8.0], t_max=2.0, samples=41)
+    >>> type(fig).__name__, fig.axes[0].get_xlim()
+    ('Figure', (np.float64(0.0), np.float64(2.0)))
+    >>> print(fig.axes[0].lines[0].get_label())
+    $\\Lambda = 8$
     """
     from dlnsym.saddle_path import saddle_path
     from dlnsym.simulate import simulate
@@ -515,6 +773,36 @@ def plot_phase_diagram(results: Any, path: str | os.PathLike[str] | None = None)
     Returns
     -------
     Figure
+        Two heat maps (each with its colour bar: four axes in all).
+
+    Raises
+    ------
+    ParameterError
+        A bad extension of ``path`` (checked first), a results file that cannot be read
+        (:func:`dlnsym.sweep.store.read_results`), or no finished rows with recovery data and
+        both δ and ρ (:func:`dlnsym.sweep.phase.phase_table`).
+
+    Examples
+    --------
+    A tiny sweep of the sparse family, run in this process (no Dask cluster): 2 × 2 cells of
+    2 instances with ``d = 8``.  Drawing computes the Donoho–Tanner curve at 400 values of δ
+    (a numerical maximisation each, over a second), so that line is not run as a doctest:
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from dlnsym import load_spec
+    >>> from dlnsym.sweep.instances import run_chunk
+    >>> from dlnsym.sweep.store import to_frame
+    >>> spec = load_spec({"family": "sparse", "trials": 2,
+    ...                   "grid": {"d": 8, "delta": [0.5, 1.0], "rho": [0.25, 0.5]}})
+    >>> results = to_frame(run_chunk(spec.instances()))
+    >>> fig = plot_phase_diagram(results)                    # doctest: +SKIP
+    >>> type(fig).__name__, len(fig.axes)                    # doctest: +SKIP
+    ('Figure', 4)
+    >>> try:
+    ...     plot_phase_diagram(results, "phase.jpg")
+    ... except ParameterError as err:
+    ...     print(str(err)[:35])
+    cannot save a figure as 'phase.jpg'
     """
     import pandas as pd
 

@@ -112,7 +112,38 @@ GUARD_DIGITS = 8
 
 
 def working_dps(dps: int, log_inv_alpha: Any) -> int:
-    """Digits carried on the mp path: ``dps + ⌈log10(2Λ)⌉ + GUARD_DIGITS``."""
+    """Digits carried on the mp path: ``dps + ⌈log10(2Λ)⌉ + GUARD_DIGITS``.
+
+    Since ``β_i = α^{2λ_i}·sinh(2Λs_i)``, ``s`` must be resolved to ``10^−dps/2Λ`` for β to
+    have ``dps`` digits: ``⌈log10(2Λ)⌉`` digits are added (none when ``2Λ ≤ 1``), plus
+    :data:`GUARD_DIGITS` = 8.
+
+    Parameters
+    ----------
+    dps : int
+        Significant digits asked for.
+    log_inv_alpha : real or mpf
+        ``Λ = ln(1/α) > 0``.
+
+    Returns
+    -------
+    int
+        The working precision in decimal digits (for ``mpmath.mp.dps``).
+
+    Raises
+    ------
+    TypeError
+        If ``log_inv_alpha`` is negative (its logarithm is complex) or not a number.
+    OverflowError
+        If ``log_inv_alpha`` is 0.
+
+    Examples
+    --------
+    >>> working_dps(20, 1000)          # 20 + ⌈log10 2000⌉ + 8
+    32
+    >>> working_dps(20, 10**6)         # 20 + ⌈log10 2e6⌉ + 8
+    35
+    """
     return int(dps) + max(0, math.ceil(float(mpmath.log10(2 * log_inv_alpha)))) + GUARD_DIGITS
 
 
@@ -122,6 +153,30 @@ def default_tol(dps: int | None) -> float | mpmath.mpf:
     The accuracy contract asks ``10^−(dps−10)`` for the global error relative to ``1 + |β|``;
     measured global errors on example A are below the local tolerance, so two digits of slack
     remain.
+
+    Parameters
+    ----------
+    dps : int or None
+        Significant digits of the mp path; ``None`` for the float64 path.
+
+    Returns
+    -------
+    float or mpf
+        :data:`FLOAT_TOL` (``1e-11``) for ``None``, else the mpf ``10^−(dps−8)``.
+
+    Raises
+    ------
+    ValueError
+        If ``dps`` is a string that is not a whole number.
+    TypeError
+        If ``dps`` is neither ``None`` nor convertible by :class:`int`.
+
+    Examples
+    --------
+    >>> default_tol(None)
+    1e-11
+    >>> default_tol(20)
+    mpf('9.9999999999999998e-13')
     """
     return FLOAT_TOL if dps is None else mpmath.mpf(10) ** (-(int(dps) - 8))
 
@@ -281,8 +336,36 @@ def _check_jump_levels(levels: Any) -> list[float] | None:
 
 
 def default_t_max(path: Any, name: str = "t_max") -> float:
-    """The default end of a run: :data:`T_MAX_FACTOR` × the last jump time ``t_K`` of
-    Algorithm 1's ``path``; a ParameterError asking for ``name`` when there is no jump."""
+    """The default end of a run: ``t_max = T_MAX_FACTOR · t_K = 1.2 · t_K``.
+
+    ``t_K`` is the last jump time of Algorithm 1's ``path``, so the run ends on the last
+    plateau, past every jump.
+
+    Parameters
+    ----------
+    path : SaddlePath
+        Algorithm 1 on the problem (:func:`dlnsym.saddle_path.saddle_path`).
+    name : str
+        The argument that messages ask for (``"t_max"``; the CLI says ``"--t-max"``).
+
+    Returns
+    -------
+    float
+        ``1.2 · t_K``.
+
+    Raises
+    ------
+    ParameterError
+        If the path has no jump (``∇L(0) = 0``: the flow does not move), asking for ``name``.
+
+    Examples
+    --------
+    Example A's last jump is at ``t₅ = 13971921800/1399630519 ≈ 9.9826``:
+
+    >>> from dlnsym import example, saddle_path
+    >>> round(default_t_max(saddle_path(example("A"))), 6)
+    11.979094
+    """
     if path.n_jumps == 0:
         raise ParameterError(
             f"∇L(0) = 0: the flow does not move and Algorithm 1 has no jump; give {name}"
@@ -299,8 +382,41 @@ def _limit_path(problem: Problem, shape: np.ndarray | None = None) -> Any:
 
 
 def check_init_shape(init_shape: Any, d: int) -> np.ndarray | None:
-    """``init_shape`` as a float64 vector of ``d`` positive finite numbers, or ``None``
-    (all ones, the paper's initialisation); a :class:`ParameterError` otherwise."""
+    """Validate the initialisation shape λ (``u_i(0) = √2·α^λ_i``) of a problem with ``d``
+    coordinates.
+
+    Parameters
+    ----------
+    init_shape : sequence of real or str, or None
+        ``d`` positive finite numbers (numbers, decimal strings or Fractions); ``None`` for
+        all ones, the paper's initialisation.
+    d : int
+        The number of coordinates of the problem.
+
+    Returns
+    -------
+    ndarray of float64, shape (d,), or None
+        The vector; ``None`` when it is ``None`` or all ones (the standard initialisation,
+        which takes the faster code path).
+
+    Raises
+    ------
+    ParameterError
+        If ``init_shape`` is nested or ragged, has an entry that is not a number, does not
+        have ``d`` entries, or has an entry that is not positive and finite.
+
+    Examples
+    --------
+    >>> check_init_shape([1, 2, "0.5"], 3)
+    array([1. , 2. , 0.5])
+    >>> check_init_shape([1, 1, 1], 3) is None
+    True
+    >>> try:
+    ...     check_init_shape([1, 2], 3)
+    ... except ParameterError as err:
+    ...     print(str(err)[:43])
+    init_shape has 2 entries, the problem d = 3
+    """
     if init_shape is None:
         return None
     want = f"d = {d} positive numbers λ_i (u_i(0) = √2·α^λ_i), e.g. [1, 2, …]"
@@ -533,7 +649,25 @@ def simulate(
 
 @dataclass
 class DemoRuns:
-    """Example A at several Λ: the trajectories, the limit path and a printable summary."""
+    """Example A at several Λ: the trajectories, the limit path and a printable summary.
+
+    Returned by :func:`demo_runs`; ``str()`` of it is the summary.
+
+    Attributes
+    ----------
+    trajectories : dict of float to Trajectory
+        One float64 simulation per Λ, keyed by Λ.
+    path : SaddlePath
+        Algorithm 1 on the problem.
+    summary : str
+        Table of detected jump times ``t̂_k`` against ``t_k``, errors and run costs.
+
+    Examples
+    --------
+    >>> runs = demo_runs(lambdas=[100])
+    >>> isinstance(runs, DemoRuns), list(runs.trajectories), runs.path.n_jumps
+    (True, [100.0], 5)
+    """
 
     trajectories: dict[float, Trajectory]
     path: Any
@@ -555,6 +689,34 @@ def demo_runs(
     ``summary`` tabulates the detected jump times ``t̂_k`` against Algorithm 1's ``t_k``, the
     errors ``t̂_k − t_k`` and ``Λ·(t̂_k − t_k)`` (which the theory expects to settle to a
     constant ``c_k``), and the cost of each run.
+
+    Parameters
+    ----------
+    problem : Problem, optional
+        The problem (default: example A).
+    path : SaddlePath, optional
+        Algorithm 1 on ``problem``, if already computed.
+    lambdas : sequence of float
+        The values of ``Λ = ln(1/α)``.
+
+    Returns
+    -------
+    DemoRuns
+        The trajectories (keyed by Λ as float), the path and the summary.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`simulate` (e.g. a Λ that is not positive), or if the path has no jump.
+
+    Examples
+    --------
+    At Λ = 100 the first jump of example A comes ``≈ 0.33/Λ`` early
+    (``t₁ = 150/199 ≈ 0.753769``):
+
+    >>> runs = demo_runs(lambdas=[100])
+    >>> print(runs.summary.splitlines()[2])
+         100  1     0.753769     0.750485   -3.284e-03    -0.328
     """
     problem = example("A") if problem is None else problem
     path = _limit_path(problem) if path is None else path

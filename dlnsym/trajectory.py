@@ -36,20 +36,79 @@ __all__ = ["Trajectory", "TrajectoryExport", "check_times", "is_real"]
 
 
 def is_real(value: Any) -> bool:
-    """A real number — not a bool (``True`` would silently be 1, and ``True < 0.5`` holds)."""
+    """Whether ``value`` is a real number — and not a bool.
+
+    ``True`` would silently count as 1 (and ``True < 0.5`` holds), so argument checks use
+    this instead of ``isinstance(value, numbers.Real)``.  NumPy scalars and
+    :class:`~fractions.Fraction` count; strings do not (they are parsed elsewhere).
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        ``isinstance(value, numbers.Real)`` and ``value`` is neither a ``bool`` nor a
+        ``numpy.bool_``.
+
+    Raises
+    ------
+    Nothing
+        Every object is accepted.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> import numpy as np
+    >>> is_real(0.5), is_real(np.float32(2)), is_real(Fraction(150, 199))
+    (True, True, True)
+    >>> is_real(True), is_real(np.bool_(True)), is_real("1"), is_real(1j)
+    (False, False, False, False)
+    """
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
 def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[float]:
-    """``times`` (a number or a flat sequence of numbers or decimal strings) as floats in
-    ``[0, t_end]``, in the order given, duplicates kept.
+    """Validate sample times: ``times`` as floats in ``[0, t_end]``, in the order given.
 
-    Raises :class:`~dlnsym.errors.ParameterError` naming the first entry that is not a number
-    (a bool, a nested list, ``None``, text), or the first time that is not finite or lies
-    outside ``[0, t_end]``: ``"time {t} is outside " + outside``.
+    ``times`` may be one number or a flat sequence of numbers or decimal strings; duplicates
+    are kept and nothing is sorted.
 
+    Parameters
+    ----------
+    times : real, str or sequence of them
+        The times to check.
+    t_end : float
+        The largest allowed time (the end of the run).
+    name : str
+        The argument's name, used in messages (e.g. ``"at"``).
+    outside : str
+        What messages say the range is, completing ``"time {t} is outside " + outside``.
+
+    Returns
+    -------
+    list of float
+        The times, in the order given.
+
+    Raises
+    ------
+    ParameterError
+        If ``times`` is nested (shape with more than one dimension), if an entry is not a
+        number (a bool, ``None``, a list, text that does not parse as a number), or if a time
+        is not finite or lies outside ``[0, t_end]`` (the first offending entry is named).
+
+    Examples
+    --------
     >>> check_times([0.5, "1", 0.5], 2.0, name="at", outside="[0, 2]")
     [0.5, 1.0, 0.5]
+    >>> check_times(1, 2.0, name="at", outside="[0, 2]")
+    [1.0]
+    >>> check_times([3.0], 2.0, name="at", outside="the run [0, 2]")
+    Traceback (most recent call last):
+        ...
+    dlnsym.errors.ParameterError: time 3.0 is outside the run [0, 2]
     """
     items = np.atleast_1d(np.asarray(times, dtype=object))
     if items.ndim != 1:
@@ -80,9 +139,43 @@ class TrajectoryExport:
     formats.
 
     A mixin: it has no constructor and no state of its own.  The class using it provides the
-    attributes annotated below, with the meaning documented in :class:`Trajectory`: ``s``,
-    ``beta`` (one row per time) and ``loss`` are float64 arrays when ``dps`` is ``None``, and
-    object arrays of ``mpf`` otherwise.
+    attributes below, with the meaning documented in :class:`Trajectory`: ``s``, ``beta``
+    (one row per time) and ``loss`` are float64 arrays when ``dps`` is ``None``, and object
+    arrays of ``mpf`` otherwise.
+
+    Attributes
+    ----------
+    problem : Problem
+        The problem simulated (its ``name`` is exported).
+    log_inv_alpha : float or mpf
+        ``Λ = ln(1/α)``.
+    dps : int or None
+        Significant digits of the mp path; ``None`` on the float64 path.
+    t : ndarray, shape (m,)
+        Sample times in accelerated time ``t̃``.
+    s, beta : ndarray, shape (m, d)
+        Mirror variable and ``β`` at each sample time.
+    loss : ndarray, shape (m,)
+        ``L(β(t̃))`` at each sample time.
+    jump_times : list of float
+        Detected jump times ``t̂_k``.
+    jump_levels : list of float or None
+        The loss levels whose crossings define the jump times.
+    interrupted : bool
+        Whether the run was stopped early (Ctrl-C).
+    t_end : float
+        The time the run reached.
+
+    Examples
+    --------
+    :class:`Trajectory` is one:
+
+    >>> from dlnsym import Trajectory, example, simulate
+    >>> issubclass(Trajectory, TrajectoryExport)
+    True
+    >>> tr = simulate(example("A"), log_inv_alpha=100, t_max=1.0, at=[0.25, 0.5])
+    >>> tr.beta_float().shape, sorted(tr.to_json())[:4]
+    ((2, 6), ['beta', 'dps', 'interrupted', 'jump_levels'])
     """
 
     problem: Problem

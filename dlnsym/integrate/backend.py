@@ -30,7 +30,30 @@ __all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
 
 
 class Backend:
-    """Interface of an arithmetic back-end (see the module docstring)."""
+    """Interface of an arithmetic back-end (see the module docstring).
+
+    Subclasses implement :meth:`scalar`, :meth:`exp`, :meth:`expm1`, :meth:`log`,
+    :meth:`all_finite` and :meth:`precision`; the rest has generic implementations on
+    object arrays.
+
+    Attributes
+    ----------
+    name : str
+        Short name (``"float64"``, ``"mpmath"``, ``"arb"``).
+    eps : float, mpf or arb
+        Unit round-off of the working precision.
+
+    Examples
+    --------
+    The base class only declares the interface:
+
+    >>> issubclass(FloatBackend, Backend), issubclass(MpBackend, Backend)
+    (True, True)
+    >>> Backend().scalar(1)
+    Traceback (most recent call last):
+        ...
+    NotImplementedError
+    """
 
     name: str
     #: unit round-off of the working precision
@@ -144,9 +167,35 @@ _FLOAT_SAFE = (2.0**-960, 2.0**960)
 
 
 def ldexp(m: Any, k: int) -> Any:
-    """``m·2^k`` in float64 for any integer ``k``, 0 or ±inf out of range, silently
-    (``np.ldexp`` takes 32-bit exponents only; beyond ``±2200`` the result is 0 or ±inf
-    anyway)."""
+    """``m·2^k`` in float64 for any integer ``k``, 0 or ±inf out of range, silently.
+
+    ``np.ldexp`` takes 32-bit exponents only; ``k`` is clipped to ``±2200``, beyond which
+    the result is 0 or ±inf anyway.  It undoes the scaling of :meth:`Backend.to_float`.
+
+    Parameters
+    ----------
+    m : float or ndarray of float64
+        Mantissas.
+    k : int
+        The power of two (any size).
+
+    Returns
+    -------
+    float or ndarray of float64
+        ``m·2^k``; ``m`` itself when ``k = 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``int(k)`` fails (e.g. ``k = None``); a non-integral ``k`` is truncated.
+
+    Examples
+    --------
+    >>> ldexp(np.array([1.0, 3.0]), -3)
+    array([0.125, 0.375])
+    >>> ldexp(1.0, 5000), ldexp(1.0, -5000)
+    (np.float64(inf), np.float64(0.0))
+    """
     if k == 0:  # the float64 path, and most residuals: no scaling to do
         return m
     with np.errstate(over="ignore"):
@@ -178,7 +227,29 @@ def _exp(x: float) -> float:
 
 class FloatBackend(Backend):
     """float64 with LAPACK (``getrf``/``getrs``); scalars are Python floats (``math``
-    functions are ~20× cheaper than numpy's on a single number)."""
+    functions are ~20× cheaper than numpy's on a single number).
+
+    Takes no parameters.
+
+    Attributes
+    ----------
+    name : str
+        ``"float64"``.
+    eps : float
+        ``2⁻⁵²`` (NumPy's float64 machine epsilon).
+    digits : int
+        17, the decimal digits of the coefficients it is given.
+
+    Examples
+    --------
+    >>> backend = FloatBackend()
+    >>> backend.name, backend.eps == 2.0**-52
+    ('float64', True)
+    >>> backend.exp(1000.0)                    # inf on overflow, no exception
+    inf
+    >>> backend.to_float(np.array([1.0, 2.0]))  # already float64: exponent 0
+    (array([1., 2.]), 0)
+    """
 
     name = "float64"
     eps = float(np.finfo(float).eps)
@@ -219,6 +290,32 @@ class MpBackend(Backend):
     """mpmath at ``dps`` decimal digits, vectors as numpy object arrays of ``mpf``.
 
     mpf has an unbounded exponent, so ``β = e^{−2·10⁶}`` is an ordinary number here.
+
+    Parameters
+    ----------
+    dps : int
+        Decimal digits (``mpmath.mp.dps`` inside :meth:`precision`).
+
+    Attributes
+    ----------
+    name : str
+        ``"mpmath"``.
+    dps, digits : int
+        The decimal digits.
+    eps : mpf
+        ``2^(1 − prec)`` at the working precision ``prec`` (bits).
+
+    Examples
+    --------
+    Numbers far below the float64 range cross to float64 as a mantissa and a common power
+    of two (:meth:`Backend.to_float`):
+
+    >>> backend = MpBackend(30)
+    >>> with backend.precision():
+    ...     tiny = backend.array(["1e-400", "2e-400"])
+    ...     m, k = backend.to_float(tiny)
+    ...     print(k, bool(ldexp(m[0], k) == 0.0), mpmath.nstr(backend.from_float(m, k)[1], 6))
+    -1327 True 2.0e-400
     """
 
     name = "mpmath"
@@ -271,6 +368,35 @@ class ArbBackend(Backend):
     the accepted state is kept as mid-points (:meth:`point`); the Newton corrections are
     float64 numbers, exact balls of radius 0 (:mod:`dlnsym.integrate.radau`).  A radius
     then only accumulates the rounding errors of one step, far below what is compared.
+
+    Parameters
+    ----------
+    dps : int
+        Decimal digits; the working precision is the same number of bits as
+        ``mpmath.workdps(dps)`` sets.
+
+    Attributes
+    ----------
+    name : str
+        ``"arb"``.
+    dps, digits : int
+        The decimal digits.
+    prec : int
+        Working precision in bits (``flint.ctx.prec`` inside :meth:`precision`).
+    eps : arb
+        ``2^(1 − prec)``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> backend = ArbBackend(30)
+    >>> backend.prec
+    103
+    >>> with backend.precision():
+    ...     third = backend.scalar(Fraction(1, 3))
+    ...     product = backend.matmul(backend.array([[1, 2], [3, 4]]), backend.array([1, 1]))
+    >>> [float(v) for v in product], third.rad() == 0      # mid-points: radius 0
+    ([3.0, 7.0], True)
     """
 
     name = "arb"

@@ -88,7 +88,32 @@ ScaledNorm = Callable[[np.ndarray, int], float]
 
 @dataclass(frozen=True)
 class ErrorNorm:
-    """``err(δ) = max_i |δ_i| / (atol + rtol·|Δ_i|)``, see the module docstring."""
+    """``err(δ) = max_i |δ_i| / (atol + rtol·|Δ_i|)``, see the module docstring.
+
+    ``Δ`` is the size of the step's increment (``h·(|c| + |H||β|)``); :meth:`bind` fixes it
+    for one step and returns the norm as a function.
+
+    Parameters
+    ----------
+    atol : float or mpf
+        Absolute tolerance on ``s`` (``tol/max(1, 2Λ)``).
+    rtol : float or mpf
+        Round-off floor relative to the increment (a small multiple of the unit round-off).
+
+    Attributes
+    ----------
+    atol, rtol
+        As the parameters.
+
+    Examples
+    --------
+    With ``rtol = 0`` the norm is ``max_i |δ_i|/atol``; ``k`` scales ``δ`` by ``2^k``:
+
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> norm = ErrorNorm(atol=1e-3, rtol=0.0).bind(np.array([1.0, 2.0]), FloatBackend())
+    >>> norm(np.array([1e-4, -2e-3])), norm(np.array([1e-4, -2e-3]), 1)
+    (2.0, 4.0)
+    """
 
     atol: Any
     rtol: Any
@@ -122,6 +147,28 @@ class StepSizeController:
     predictive : bool
         Use Gustafsson's predictive controller after accepted steps: it follows the trend
         of the error constant from one accepted step to the next (module docstring).
+
+    Attributes
+    ----------
+    exponent : float
+        ``1/(order + 1)``.
+    predictive : bool
+        As the parameter.
+
+    Examples
+    --------
+    With an estimate of order 3, an accepted error ``10⁻⁴`` grows the step by
+    ``0.9·(10⁻⁴)^{−1/4} = 9`` (within the clip ``[0.2, 64]``); a rejected one
+    shrinks it; a failed Newton iteration (``inf``) halves it; an error at its rounding
+    level (``0``) grows it by ``FAC_QUIET = 8``:
+
+    >>> controller = StepSizeController(3)
+    >>> round(controller.propose(1e-4, 0.1, True), 12)
+    0.9
+    >>> round(controller.propose(2.0, 0.1, False), 6), controller.propose(float("inf"), 0.1, False)
+    (0.075681, 0.05)
+    >>> round(controller.propose(0.0, 0.1, True), 12)
+    0.8
     """
 
     SAFETY = 0.9

@@ -76,7 +76,45 @@ class Checkpoint:
     it and that step's collocation polynomial (which starts the Newton
     iteration of a shorter step from here, :meth:`Integrator.states_at`).  The state is a
     double-word sum so that float64 resolves ``|s| − 1`` to far below ``ε``, see
-    :func:`dlnsym.mirror_flow.beta_and_slope`."""
+    :func:`dlnsym.mirror_flow.beta_and_slope`.
+
+    Attributes
+    ----------
+    t : float or mpf
+        Time of the state.
+    hi, lo : ndarray
+        The state ``s = hi + lo``.
+    h : float or mpf
+        The accepted step that left this state (the last checkpoint of a run: the next
+        step proposed).
+    polynomial : CollocationPolynomial or None
+        That step's collocation polynomial (``None`` for the last checkpoint).
+
+    Examples
+    --------
+    Every accepted step of :meth:`Integrator.run` leaves one, plus one at the end (here
+    ``X = I``, ``y = (2, 1)`` at Λ = 10, integrated to ``t̃ = 3``):
+
+    >>> import numpy as np
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm, StepSizeController
+    >>> from dlnsym.integrate.radau import RadauStep, radau_tableau
+    >>> from dlnsym.mirror_flow import MirrorFlow
+    >>> backend = FloatBackend()
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, backend)
+    >>> integrator = Integrator(RadauStep(flow, radau_tableau(7, backend)),
+    ...                         ErrorNorm(atol=5e-12, rtol=1e-14), StepSizeController(7),
+    ...                         beta_wake=1e-13)
+    >>> zero = np.zeros(2)
+    >>> with backend.precision():
+    ...     run = integrator.run(0.0, (zero, zero.copy()), 3.0, h0=1e-3, stops=[1.0, 2.0, 3.0])
+    >>> first = run.checkpoints[0]
+    >>> first.t, first.h, first.polynomial.stages.shape      # 7 stages, d = 2
+    (0.0, 0.001, (7, 2))
+    >>> len(run.checkpoints) == run.accepted + 1, run.checkpoints[-1].t
+    (True, 3.0)
+    """
 
     t: Any
     hi: np.ndarray
@@ -91,6 +129,41 @@ class RunResult:
 
     ``outputs`` are ``(t, hi, lo)`` at the requested stops (and at every step when asked);
     ``checkpoints`` one per accepted step; ``interrupted`` is set by Ctrl-C.
+
+    Attributes
+    ----------
+    outputs : list of (t, hi, lo)
+        The states at the output times, ``s = hi + lo``.
+    checkpoints : list of Checkpoint
+        One per accepted step, and one at the end.
+    accepted, rejected : int
+        Step counts.
+    interrupted : bool
+        Whether Ctrl-C ended the run early.
+
+    Examples
+    --------
+    ``X = I``, ``y = (2, 1)`` at Λ = 10: at ``t̃ = 2`` coordinate 0 has jumped to 2 (at
+    ``t̃ ≈ 1``), coordinate 1 is still on its way (it jumps at ``t̃ ≈ 2``):
+
+    >>> import numpy as np
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm, StepSizeController
+    >>> from dlnsym.integrate.radau import RadauStep, radau_tableau
+    >>> from dlnsym.mirror_flow import MirrorFlow
+    >>> backend = FloatBackend()
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, backend)
+    >>> integrator = Integrator(RadauStep(flow, radau_tableau(7, backend)),
+    ...                         ErrorNorm(atol=5e-12, rtol=1e-14), StepSizeController(7),
+    ...                         beta_wake=1e-13)
+    >>> zero = np.zeros(2)
+    >>> with backend.precision():
+    ...     run = integrator.run(0.0, (zero, zero.copy()), 3.0, h0=1e-3, stops=[1.0, 2.0, 3.0])
+    >>> [t for t, _, _ in run.outputs], run.interrupted
+    ([1.0, 2.0, 3.0], False)
+    >>> [flow.evaluate(hi, lo).beta.round(4).tolist() for _, hi, lo in run.outputs]
+    [[0.4, 0.0], [2.0, 0.3333], [2.0, 0.9999]]
     """
 
     outputs: list[tuple[Any, np.ndarray, np.ndarray]] = field(default_factory=list)
@@ -110,8 +183,51 @@ class Integrator:
     norm : ErrorNorm
         Weighted error norm (see :mod:`dlnsym.integrate.controller`).
     controller : StepSizeController
+        Proposes the step sizes.
     beta_wake : number
         Level below which a coordinate counts as dormant for :meth:`MirrorFlow.wake_cap`.
+
+    Attributes
+    ----------
+    stepper, norm, controller, beta_wake
+        As the parameters.
+    flow : MirrorFlow
+        ``stepper.flow``.
+
+    Raises
+    ------
+    IntegrationError
+        From :meth:`run`, when the step size falls below ``H_MIN_ULPS`` units of round-off
+        of the time reached.
+
+    Examples
+    --------
+    :func:`dlnsym.simulate.simulate` builds one; by hand, for ``X = I``, ``y = (2, 1)`` at
+    Λ = 10 with 7-stage Radau IIA:
+
+    >>> import numpy as np
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm, StepSizeController
+    >>> from dlnsym.integrate.radau import RadauStep, radau_tableau
+    >>> from dlnsym.mirror_flow import MirrorFlow
+    >>> backend = FloatBackend()
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, backend)
+    >>> integrator = Integrator(RadauStep(flow, radau_tableau(7, backend)),
+    ...                         ErrorNorm(atol=5e-12, rtol=1e-14), StepSizeController(7),
+    ...                         beta_wake=1e-13)
+    >>> zero = np.zeros(2)
+    >>> with backend.precision():
+    ...     run = integrator.run(0.0, (zero, zero.copy()), 3.0, h0=1e-3, stops=[1.0, 2.0, 3.0])
+    >>> run.accepted > 0, [t for t, _, _ in run.outputs]
+    (True, [1.0, 2.0, 3.0])
+
+    Dense output from the checkpoints, with the same error control:
+
+    >>> with backend.precision():
+    ...     states = integrator.states_at(run.checkpoints, [0.5, 1.5])
+    >>> [flow.evaluate(hi, lo).beta.round(4).tolist() for hi, lo in states]
+    [[0.0, 0.0], [1.9996, 0.0034]]
     """
 
     #: a step shorter than this many units of round-off of the time reached means failure
@@ -266,6 +382,45 @@ class ConvertingFlow(MirrorFlow):
     (exact both ways at equal precision); ``loss_rate`` and the data are those of
     :class:`MirrorFlow` on ``backend``.  Used for the evaluations a
     :class:`~dlnsym.trajectory.Trajectory` makes at its samples and checkpoints.
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+    log_inv_alpha : float or mpf
+        Λ in ``backend``'s numbers.
+    backend : Backend
+        The reporting back-end (e.g. :class:`~dlnsym.integrate.backend.MpBackend`).
+    inner : MirrorFlow
+        The same flow on the computing back-end (e.g.
+        :class:`~dlnsym.integrate.backend.ArbBackend`).
+    export : callable
+        One number of ``inner``'s back-end → one of ``backend`` (e.g.
+        :meth:`~dlnsym.integrate.backend.ArbBackend.to_mpf`).
+
+    Attributes
+    ----------
+    inner : MirrorFlow
+        As the parameter.
+
+    Examples
+    --------
+    Computed in Arb, reported as mpf (what :func:`dlnsym.simulate.simulate` does at
+    ``dps`` digits); ``β₀ = ½e^{−1000}`` at ``s₀ = ½``, Λ = 1000:
+
+    >>> import mpmath
+    >>> import numpy as np
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import ArbBackend, MpBackend
+    >>> problem = as_problem([[1, 0], [0, 1]], [2, 1])
+    >>> arb, mp = ArbBackend(30), MpBackend(30)
+    >>> with arb.precision():
+    ...     inner = MirrorFlow(problem, arb.scalar(1000), arb)
+    >>> with mp.precision():
+    ...     flow = ConvertingFlow(problem, mp.scalar(1000), mp, inner, ArbBackend.to_mpf)
+    ...     beta = flow.evaluate(mp.array(np.array([0.5, 0.0]))).beta
+    ...     print(type(beta[0]).__name__, mpmath.nstr(beta[0], 6))
+    mpf 2.53798e-435
     """
 
     def __init__(
@@ -327,6 +482,46 @@ class ConvertingIntegrator(Integrator):
         :class:`ConvertingFlow`.
     export : callable
         One inner number → the reporting back-end's number.
+
+    Attributes
+    ----------
+    inner : Integrator
+        As the parameter.
+    flow : MirrorFlow
+        As the parameter (the field in the reporting numbers).
+
+    Raises
+    ------
+    IntegrationError
+        From :meth:`run`, as :class:`Integrator`.
+
+    Examples
+    --------
+    Arb inside, mpmath outside (``X = I``, ``y = (2, 1)``, Λ = 10, 30 digits, 7 stages);
+    ``s₀(1) = 0.98884282…`` as :func:`dlnsym.simulate.simulate` finds it on either path:
+
+    >>> import mpmath
+    >>> import numpy as np
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import ArbBackend, MpBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm, StepSizeController
+    >>> from dlnsym.integrate.radau import RadauStep, radau_tableau
+    >>> problem = as_problem([[1, 0], [0, 1]], [2, 1])
+    >>> arb, mp = ArbBackend(30), MpBackend(30)
+    >>> with arb.precision():
+    ...     inner_flow = MirrorFlow(problem, arb.scalar(10), arb)
+    ...     inner = Integrator(RadauStep(inner_flow, radau_tableau(7, arb)),
+    ...                        ErrorNorm(atol=arb.scalar("5e-20"), rtol=16 * arb.eps),
+    ...                        StepSizeController(7), beta_wake=arb.scalar("1e-22"))
+    >>> with mp.precision():
+    ...     flow = ConvertingFlow(problem, mp.scalar(10), mp, inner_flow, ArbBackend.to_mpf)
+    ...     integrator = ConvertingIntegrator(inner, flow, ArbBackend.to_mpf)
+    ...     zero = mp.array(np.zeros(2))
+    ...     run = integrator.run(mp.scalar(0), (zero, zero), mp.scalar(1), h0=mp.scalar("0.1"),
+    ...                          stops=[mp.scalar(1)])
+    ...     t, hi, lo = run.outputs[0]
+    ...     print(type(t).__name__, type(hi[0]).__name__, mpmath.nstr(hi[0] + lo[0], 8))
+    mpf mpf 0.98884282
     """
 
     def __init__(self, inner: Integrator, flow: MirrorFlow, export: Callable[[Any], Any]) -> None:

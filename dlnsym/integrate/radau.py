@@ -266,6 +266,37 @@ class RadauTableau:
     ``gammas`` are the eigenvalues of ``A`` that are solved for: the real one first, then one
     of each conjugate pair.  ``T_keep`` holds the matching columns of ``T`` (pairs doubled),
     so that ``Z = Re(T_keep·W_keep)``; ``T_inv_keep`` the matching rows of ``T^{-1}``.
+
+    Attributes
+    ----------
+    s : int
+        Number of stages (odd); the method has order ``2s − 1``.
+    c : ndarray, shape (s,)
+        Nodes (``c_s = 1``).
+    A : ndarray, shape (s, s)
+        The Runge–Kutta matrix (its last row is ``b``).
+    gammas : ndarray of complex128, shape ((s + 1)/2,)
+        Eigenvalues of ``A`` solved for: the real ``γ̃`` first, then one of each pair.
+    T_keep : ndarray of complex128, shape (s, (s + 1)/2)
+        Matching columns of ``T`` (``A = T·Γ·T^{-1}``), conjugate-pair columns doubled.
+    T_inv_keep : ndarray of complex128, shape ((s + 1)/2, s)
+        Matching rows of ``T^{-1}``.
+    gamma_real : float, mpf or arb
+        The real eigenvalue ``γ̃`` of ``A``.
+    e : ndarray, shape (s,)
+        Error weights ``e = (b̂ − b)ᵀ·A^{-1}`` of the embedded estimate.
+
+    Examples
+    --------
+    Three stages (order 5): nodes ``(4 ∓ √6)/10`` and 1, rows of ``A`` summing to the
+    nodes, real eigenvalue ``γ̃ = 1/3.6378…``:
+
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> tableau = radau_tableau(3, FloatBackend())
+    >>> tableau.c.round(6).tolist(), bool(np.allclose(tableau.A.sum(axis=1), tableau.c))
+    ([0.155051, 0.644949, 1.0], True)
+    >>> round(1 / tableau.gamma_real, 6), tableau.gammas.shape
+    (3.637834, (2,))
     """
 
     s: int
@@ -288,7 +319,39 @@ def radau_tableau(s: int, backend: Backend) -> RadauTableau:
 
     The coefficients are computed for the back-end's digits rounded up to a multiple of 16,
     so that runs at nearby precisions (the mp path adds ``log10(2Λ)`` digits) share one
-    cached computation."""
+    cached computation.  The nodes ``c_i`` are the zeros of
+    ``d^{s−1}/dx^{s−1} [x^{s−1}(x − 1)^s]`` and ``A`` solves ``Σ_j A_ij c_j^{q−1} = c_i^q/q``,
+    ``q = 1 … s``, in certified ball arithmetic.
+
+    Parameters
+    ----------
+    s : int
+        Number of stages: odd and positive.
+    backend : Backend
+        The arithmetic of ``c``, ``A``, ``e`` and ``gamma_real``.
+
+    Returns
+    -------
+    RadauTableau
+
+    Raises
+    ------
+    ValueError
+        If ``s`` is even or not positive.
+
+    Examples
+    --------
+    >>> from dlnsym.integrate.backend import FloatBackend, MpBackend
+    >>> radau_tableau(1, FloatBackend()).A.tolist()      # one stage: implicit Euler
+    [[1.0]]
+    >>> tableau = radau_tableau(5, MpBackend(30))
+    >>> type(tableau.c[-1]).__name__, tableau.c[-1] == 1
+    ('mpf', True)
+    >>> radau_tableau(4, FloatBackend())
+    Traceback (most recent call last):
+        ...
+    ValueError: Radau IIA stages must be odd and positive, got 4
+    """
     raw = _radau_coefficients(s, 16 * -(-backend.digits // 16))
     return RadauTableau(
         s=s,
@@ -314,8 +377,33 @@ def float64_beta_level(tol: Any, lam: float, H_row_sum: float) -> Any:
 
         level = 10^−3·tol / (2Λ·e·ρ·H_row_sum)
 
-    — about ``tol/10`` at Λ = 10⁶ (so that the wake level ``tol/1000`` is the lower), and
-    ``10^−13·tol`` at Λ = 10¹²."""
+    — about ``tol/5`` at Λ = 10⁶ (so that the wake level ``tol/1000`` is the lower), and
+    ``2·10^−13·tol`` at Λ = 10¹²  (for ``H_row_sum = 1``).
+
+    Parameters
+    ----------
+    tol : float or mpf
+        The local tolerance on ``2Λ|δs|``.
+    lam : float
+        ``Λ`` (times the largest initialisation shape ``λ_i``, if shaped).
+    H_row_sum : float
+        ``max_j Σ_i |H_ji|``.
+
+    Returns
+    -------
+    float or mpf
+        The level (the type of ``tol``).
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``lam`` is 0.
+
+    Examples
+    --------
+    >>> f"{float64_beta_level(1e-11, 1e6, 1.0):.3g}", f"{float64_beta_level(1e-11, 1e12, 1.0):.3g}"
+    ('2.07e-12', '2.07e-24')
+    """
     rho = 4 * lam * FloatBackend.eps + 1e-13
     return tol * (1e-3 / (2 * lam * math.e * rho * max(H_row_sum, 1e-300)))
 
@@ -324,7 +412,31 @@ def float64_beta_level(tol: Any, lam: float, H_row_sum: float) -> Any:
 class CollocationPolynomial:
     """The collocation polynomial ``u`` of an accepted step of size ``h`` (float64):
     ``u(0) = 0`` and ``u(c_i·h) = stages[i]``, the stage increments (``u(h) = stages[-1]``).
-    It starts the Newton iteration of a later step (:meth:`RadauStep.predict`)."""
+    It starts the Newton iteration of a later step (:meth:`RadauStep.predict`).
+
+    Attributes
+    ----------
+    h : float or mpf
+        The step size.
+    stages : ndarray of float64, shape (s, d)
+        The stage increments ``Z_i = u(c_i·h)``.
+
+    Examples
+    --------
+    From :meth:`RadauStep.polynomial`; at ``s = 0`` of ``X = I``, ``y = (2, 1)`` the field
+    is ``c = (1, ½)`` and β stays negligible over a step of 0.1, so ``u(h) ≈ h·c``:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm
+    >>> backend = FloatBackend()
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, backend)
+    >>> step = RadauStep(flow, radau_tableau(7, backend))
+    >>> outcome = step.attempt(flow.evaluate(np.zeros(2)), 0.1, ErrorNorm(5e-12, 1e-14))
+    >>> polynomial = step.polynomial(0.1, outcome)
+    >>> polynomial.h, polynomial.stages.shape, polynomial.stages[-1].round(6).tolist()
+    (0.1, (7, 2), [0.1, 0.05])
+    """
 
     h: Any
     stages: np.ndarray
@@ -413,6 +525,39 @@ class NewtonSolver:
     ``O(|A|·d)`` per eigenvalue; the decomposition ``O(|A|³)`` once per Jacobian.
 
     With a plain matrix ``J`` (float64) the inverses are formed densely.
+
+    Parameters
+    ----------
+    J : FrozenJacobian or ndarray of float64
+        The Jacobian at the start of the step.
+    h : float
+        The step size.
+    gammas : ndarray of complex128
+        The kept eigenvalues of the Radau matrix (:attr:`RadauTableau.gammas`).
+
+    Attributes
+    ----------
+    hg : ndarray of complex128
+        ``h·γ_k``.
+    awake, dormant : ndarray of int
+        The kept and dropped columns (structured Jacobian only).
+
+    Examples
+    --------
+    ``J ≈ diag(−5, −2·10⁻⁸)`` (``X = I``, ``y = (2, 1)``, Λ = 10, ``s = (1, 0)``): the
+    dormant column is dropped, and ``(I − hγ̃J)^{-1}`` is ``1/(1 + 5hγ̃)`` on the awake
+    coordinate, 1 on the dormant one — as the dense inverse gives:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, FloatBackend())
+    >>> value = flow.evaluate(np.array([1.0, 0.0]))
+    >>> gammas = radau_tableau(3, FloatBackend()).gammas
+    >>> solver = NewtonSolver(flow.frozen_jacobian(value), 0.1, gammas)
+    >>> solver.awake.tolist(), solver.solve_real(np.array([1.0, 1.0])).round(6).tolist()
+    ([0], [0.879164, 1.0])
+    >>> NewtonSolver(flow.jacobian(value), 0.1, gammas).solve_real(np.ones(2)).round(6).tolist()
+    [0.879164, 1.0]
     """
 
     def __init__(self, J: FrozenJacobian | np.ndarray, h: float, gammas: np.ndarray) -> None:
@@ -478,6 +623,31 @@ class RadauStep:
         its β, in the working-precision Newton iterations, from float64 at the current
         iterate (:meth:`solve`), so that only the awake coordinates cost working-precision
         ``exp`` calls.  See :func:`float64_beta_level` for a safe level.
+
+    Attributes
+    ----------
+    flow : MirrorFlow
+    tab : RadauTableau
+    kappa : float
+        ``newton_tol``.
+    max_iterations : int
+    contraction : float
+        Largest ratio of successive Newton corrections in the last solve.
+
+    Examples
+    --------
+    One step of 0.1 from ``s = 0`` for ``X = I``, ``y = (2, 1)`` at Λ = 10 (β still
+    negligible, so ``s(h) ≈ h·c = (0.1, 0.05)``), well within the tolerance:
+
+    >>> from dlnsym import as_problem
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.integrate.controller import ErrorNorm
+    >>> backend = FloatBackend()
+    >>> flow = MirrorFlow(as_problem([[1, 0], [0, 1]], [2, 1]), 10.0, backend)
+    >>> step = RadauStep(flow, radau_tableau(7, backend))
+    >>> outcome = step.attempt(flow.evaluate(np.zeros(2)), 0.1, ErrorNorm(5e-12, 1e-14))
+    >>> outcome.error < 1, outcome.stages[-1].round(6).tolist()
+    (True, [0.1, 0.05])
     """
 
     def __init__(

@@ -42,7 +42,30 @@ TASKS_PER_WORKER = 8
 
 
 def default_workers() -> int:
-    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    """The cores this process may run on (its CPU affinity where the OS tells it).
+
+    ``len(os.sched_getaffinity(0))`` where the OS has it (Linux), else ``os.cpu_count()``
+    (1 if unknown).  It is the default size of the local Dask cluster of :func:`sweep`, so a
+    job limited to some cores by a batch system or ``taskset`` starts no more workers than
+    it may use.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Raises
+    ------
+    Nothing
+        Falls back to ``os.cpu_count()``, then to 1.
+
+    Examples
+    --------
+    >>> import os
+    >>> n = default_workers()
+    >>> isinstance(n, int) and 1 <= n <= (os.cpu_count() or n)
+    True
+    """
     with contextlib.suppress(AttributeError):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

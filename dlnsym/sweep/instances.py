@@ -44,7 +44,32 @@ def build_problem(instance: Instance) -> tuple[Problem, np.ndarray | None]:
     """The instance's data and its planted signal ``w*`` (``None`` for integer, orthogonal).
 
     The arithmetic is the run's (``run.exact``); integer data are exact either way and are
-    converted to float64 for a float run.
+    converted to float64 for a float run.  The data are drawn from the instance's own
+    ``seed`` (:func:`~dlnsym.sweep.spec.instance_seed`), so they are the same on any worker.
+
+    Parameters
+    ----------
+    instance : Instance
+        One instance of :meth:`~dlnsym.sweep.spec.SweepSpec.instances`.
+
+    Returns
+    -------
+    problem : Problem
+        The data (X, y).
+    signal : ndarray or None
+        The planted ``w*`` (entries in ``{−1, 0, 1}``) for the families gaussian and sparse;
+        ``None`` for integer and orthogonal.
+
+    Raises
+    ------
+    ProblemError
+        As the generators of :mod:`dlnsym.problems`, should the data be malformed.
+    AttributeError
+        If ``instance`` is not an :class:`~dlnsym.sweep.spec.Instance`.
+
+    Examples
+    --------
+    In the sparse family ``y = X w*`` holds exactly, with ``k = 2`` nonzero entries in ``w*``:
 
     >>> from dlnsym.sweep.spec import load_spec
     >>> inst = load_spec({"family": "sparse", "grid": {"n": 5, "d": 8, "k": 2}}).instances()[0]
@@ -82,6 +107,37 @@ def _count_leaving(path: SaddlePath) -> tuple[int, int]:
 def path_summary(path: SaddlePath, signal: np.ndarray | None, recovery_tol: float
                  ) -> dict[str, Any]:
     """The saddle-path columns of a row (see the module notes).
+
+    ``n_jumps = K``, ``n_saddles = K + 1``, ``leaving_steps``, ``leaving_coordinates``,
+    ``support_size = |supp β_K|``, ``l1 = ‖β_K‖₁``, ``final_loss = L(β_K)``,
+    ``last_jump_time = t_K``; with a signal also ``recovery_error = ‖β_K − w*‖∞`` and
+    ``recovered = recovery_error ≤ recovery_tol``.
+
+    Parameters
+    ----------
+    path : SaddlePath
+        Algorithm 1's output.
+    signal : ndarray or None
+        The planted ``w*`` (entries in ``{−1, 0, 1}``), or ``None``.
+    recovery_tol : float
+        Largest ``‖β_K − w*‖∞`` that counts as recovery.
+
+    Returns
+    -------
+    dict
+        Column name → value (Python ints, floats and a bool).
+
+    Raises
+    ------
+    AttributeError
+        If ``path`` is not a :class:`~dlnsym.saddle_path.SaddlePath`.
+    ValueError
+        If ``signal`` does not have ``d`` entries (``zip(..., strict=True)``).
+
+    Examples
+    --------
+    Example A's last saddle is ``(179/306, −371/459, 0, 97/153, 0, 0)`` after five jumps;
+    coordinates 1 and 4 leave the support at the steps 2 → 3 and 3 → 4:
 
     >>> import dlnsym
     >>> s = path_summary(dlnsym.saddle_path(dlnsym.example("A")), None, 1e-6)
@@ -156,6 +212,31 @@ def instance_columns(instance: Instance) -> dict[str, Any]:
 def run_instance(instance: Instance) -> dict[str, Any]:
     """Build and run one instance; its row (status ``"ok"``, ``"degenerate"`` or ``"error"``).
 
+    Algorithm 1 runs in the arithmetic of ``instance.run`` (and, with ``run.simulate``, a
+    simulation at ``instance.log_inv_alpha`` is compared with the path).
+
+    Parameters
+    ----------
+    instance : Instance
+        One instance of :meth:`~dlnsym.sweep.spec.SweepSpec.instances`.
+
+    Returns
+    -------
+    dict
+        The row: the instance's identifying columns, the :func:`path_summary` columns (and
+        the simulation's ``max_jump_time_error`` and ``plateau_error``), ``status``,
+        ``message`` (the exception's, or ``""``), ``seconds`` and ``finished_at`` (UTC).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C (also inside the integrator); any other exception becomes a row of status
+        ``"degenerate"`` (:class:`~dlnsym.errors.DegenerateProblemError`) or ``"error"``.
+
+    Examples
+    --------
+    One nonzero entry among 16 is recovered from 12 noiseless measurements:
+
     >>> from dlnsym.sweep.spec import load_spec
     >>> spec = load_spec({"family": "sparse", "grid": {"n": 12, "d": 16, "k": 1}})
     >>> row = run_instance(spec.instances()[0])
@@ -184,7 +265,35 @@ def run_instance(instance: Instance) -> dict[str, Any]:
 
 
 def run_chunk(instances: Sequence[Instance]) -> list[dict[str, Any]]:
-    """The rows of several instances, run in turn (one Dask task)."""
+    """The rows of several instances, run in turn (one Dask task).
+
+    Parameters
+    ----------
+    instances : sequence of Instance
+        The instances of one task.
+
+    Returns
+    -------
+    list of dict
+        One :func:`run_instance` row per instance, in order.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C; failures of single instances are rows, as in :func:`run_instance`.
+
+    Examples
+    --------
+    Run in this process, no Dask needed.  Integer data with ``n = 2``, ``d = 3`` and
+    entries in ``{−1, 0, 1}`` often repeat a column, which makes the instance degenerate in
+    exact arithmetic:
+
+    >>> from dlnsym.sweep.spec import load_spec
+    >>> spec = load_spec({"family": "integer", "trials": 3, "run": {"exact": True},
+    ...                   "grid": {"n": 2, "d": 3, "bound": 1}})
+    >>> [row["status"] for row in run_chunk(spec.instances())]
+    ['ok', 'degenerate', 'ok']
+    """
     return [run_instance(instance) for instance in instances]
 
 

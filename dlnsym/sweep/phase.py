@@ -41,6 +41,11 @@ def weak_threshold(delta: Any) -> np.ndarray:
     ndarray
         ρ_W at each δ (same shape).
 
+    Raises
+    ------
+    ParameterError
+        If some δ is not in the open interval (0, 1) (NaN included).
+
     Examples
     --------
     >>> round(float(weak_threshold(0.5)), 4)
@@ -84,7 +89,25 @@ def phase_table(results: pd.DataFrame | str | os.PathLike[str], value: str
     Raises
     ------
     ParameterError
-        No such column, or no ``ok`` row with a value and both δ and ρ.
+        No such column, or no ``ok`` row with a value and both δ and ρ; or, for a path, as
+        :func:`~dlnsym.sweep.store.read_results`.
+
+    Examples
+    --------
+    A tiny sweep of the sparse family, run in this process (no Dask cluster).  With
+    ``d = 8``: at δ = 1 (n = d) every signal is recovered, at δ = ½ the denser signals
+    (ρ = ½, k = 2 of n = 4) are not:
+
+    >>> from dlnsym import load_spec
+    >>> from dlnsym.sweep.instances import run_chunk
+    >>> from dlnsym.sweep.store import to_frame
+    >>> spec = load_spec({"family": "sparse", "trials": 2,
+    ...                   "grid": {"d": 8, "delta": [0.5, 1.0], "rho": [0.25, 0.5]}})
+    >>> results = to_frame(run_chunk(spec.instances()))
+    >>> phase_table(results, "recovered").to_numpy().tolist()
+    [[1.0, 1.0], [0.0, 1.0]]
+    >>> phase_table(results, "n_saddles").to_numpy().tolist()
+    [[3.0, 3.0], [5.0, 7.0]]
     """
     import pandas as pd
 

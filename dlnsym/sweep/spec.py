@@ -112,6 +112,19 @@ class Instance:
         The sweep's seed, the trial number and the instance's seed (:func:`instance_seed`).
     key : str
         Identifies the row of the instance in a results table (a hash of all of the above).
+
+    Examples
+    --------
+    Built by :meth:`SweepSpec.instances`, never by hand:
+
+    >>> from dlnsym import load_spec
+    >>> spec = load_spec({"family": "sparse", "trials": 2, "grid": {"d": 8, "delta": 0.5,
+    ...                                                           "rho": 0.5}})
+    >>> first, second = spec.instances()
+    >>> first.data, first.grid, first.trial, second.trial
+    ({'d': 8, 'n': 4, 'k': 2}, {'d': 8, 'delta': 0.5, 'rho': 0.5}, 0, 1)
+    >>> first.seed != second.seed, len(first.key)
+    (True, 20)
     """
 
     family: str
@@ -226,6 +239,33 @@ def instance_seed(spec_seed: int, family: str, data: dict[str, Any], trial: int)
     ``SeedSequence(spec_seed, spawn_key=(*h, trial)).generate_state(2)`` with ``h`` the words of
     ``sha256(canonical JSON of {"family": family, **data})``; the two 32-bit words make one
     integer, of which the low 63 bits are kept (so that it fits a signed 64-bit column).
+
+    Parameters
+    ----------
+    spec_seed : int
+        The sweep's seed (non-negative).
+    family : str
+        The instance family.
+    data : dict
+        The generator's values (JSON-serialisable; key order does not matter).
+    trial : int
+        The trial number in the cell (non-negative).
+
+    Returns
+    -------
+    int
+        A seed in ``[0, 2⁶³)``.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` holds a value that JSON cannot encode.
+    ValueError
+        If ``spec_seed`` or ``trial`` is negative (NumPy's ``SeedSequence`` refuses it).
+
+    Examples
+    --------
+    The seed depends on the data values, not on the order they are given in:
 
     >>> a = instance_seed(0, "sparse", {"n": 20, "d": 50, "k": 3}, trial=1)
     >>> a == instance_seed(0, "sparse", {"d": 50, "k": 3, "n": 20}, trial=1)

@@ -68,6 +68,33 @@ _FORMATS = (".parquet", ".pq", ".csv")
 def to_frame(rows: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Rows (dicts, or a frame read back from a file) as a table with exactly :data:`COLUMNS`.
 
+    Missing columns are filled with missing values (``<NA>``/NaN/NaT), unknown ones dropped,
+    and every column is cast to its dtype in :data:`COLUMNS` (nullable integers and
+    booleans, float64, strings, UTC timestamps), so that tables from different runs, files
+    and formats concatenate and compare alike.
+
+    Parameters
+    ----------
+    rows : iterable of dict, or DataFrame
+        Rows as :func:`~dlnsym.sweep.instances.run_instance` returns them, or a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`COLUMNS`, in order, with a fresh ``RangeIndex``.
+
+    Raises
+    ------
+    ValueError
+        If a value cannot be converted to its column's type (e.g. text in ``n``).
+    TypeError
+        Likewise, for values pandas cannot convert at all.
+
+    Examples
+    --------
+    >>> frame = to_frame([{"instance": "a", "n": 3, "recovered": None, "extra": 1}])
+    >>> frame.shape, frame.dtypes["n"], frame.loc[0, "recovered"]
+    ((1, 33), Int64Dtype(), <NA>)
     >>> to_frame([{"instance": "a", "n": 3, "recovered": None}]).dtypes["n"]
     Int64Dtype()
     """
@@ -97,10 +124,33 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
     """A results table written by :func:`dlnsym.sweep` (Parquet or CSV, by extension),
     together with any part files a killed sweep left beside it (duplicates dropped).
 
+    Parameters
+    ----------
+    path : path-like
+        The ``out`` of the sweep (``.parquet``, ``.pq`` or ``.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per instance, with the columns and dtypes of :data:`COLUMNS`.
+
     Raises
     ------
     ParameterError
         No such file, an unknown extension, or a file that is not a results table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "results.csv"
+    >>> write_table(to_frame([{"instance": "a", "status": "ok", "n": 3}]), out)
+    >>> read_results(out)[["instance", "status", "n"]].values.tolist()
+    [['a', 'ok', 3]]
+    >>> try:
+    ...     read_results(out.with_name("missing.csv"))
+    ... except ParameterError as err:
+    ...     print(str(err)[:19])
+    no sweep results at
     """
     store = ResultStore(Path(path))
     frame = store.load()
@@ -117,6 +167,30 @@ class ResultStore:
     ----------
     path : Path
         ``.parquet``/``.pq`` (Parquet) or ``.csv``.
+
+    Attributes
+    ----------
+    path : Path
+        The results file.
+    parts : Path
+        The directory of part files, ``path`` with ``.parts`` appended to its name.
+
+    Raises
+    ------
+    ParameterError
+        If the extension of ``path`` is not ``.parquet``, ``.pq`` or ``.csv``.
+
+    Examples
+    --------
+    Rows arrive as part files and are consolidated into ``path``:
+
+    >>> import tempfile
+    >>> store = ResultStore(Path(tempfile.mkdtemp()) / "results.parquet")
+    >>> store.append([{"instance": "a", "status": "ok"}, {"instance": "b", "status": "ok"}])
+    >>> store.finished() == {"a", "b"}, store.path.exists(), len(list(store.parts.iterdir()))
+    (True, False, 1)
+    >>> len(store.consolidate()), store.path.exists(), store.parts.exists()
+    (2, True, False)
     """
 
     def __init__(self, path: Path) -> None:
