@@ -73,12 +73,44 @@ _MAX_STEPS = 2_000_000
 def network_lambda(alpha: Any = None, log_inv_alpha: Any = None) -> tuple[mpmath.mpf, mpmath.mpf]:
     """``(α, Λ)`` from exactly one of ``alpha`` and ``log_inv_alpha = Λ = ln(1/α)``.
 
-    Both are returned as mpmath ``mpf`` at the current mpmath precision.  ``alpha`` may be an
-    ``mpf``, a number or a string such as ``"1e-1000"``; it must lie in (0, 1) so that Λ > 0.
+    Both are returned as mpmath ``mpf`` at the current mpmath precision (``mpmath.mp.dps``;
+    :func:`simulate_network` calls it inside ``mpmath.workdps``), so an ``α`` far below the
+    float64 range, such as ``1e-1000``, is represented exactly enough.
 
+    Parameters
+    ----------
+    alpha : mpf, int, float, Fraction or str, optional
+        The initialisation scale ``α ∈ (0, 1)`` (so that Λ > 0).  A string such as
+        ``"1e-1000"`` is parsed by mpmath at the current precision, a ``Fraction`` is
+        rounded once; a float is taken at its binary value.
+    log_inv_alpha : mpf, int, float, Fraction or str, optional
+        ``Λ = ln(1/α) > 0`` instead of ``alpha``.
+
+    Returns
+    -------
+    alpha : mpf
+        ``α`` (``e^{−Λ}`` when ``log_inv_alpha`` was given).
+    log_inv_alpha : mpf
+        ``Λ`` (``−ln α`` when ``alpha`` was given).
+
+    Raises
+    ------
+    ParameterError
+        Neither or both of ``alpha`` and ``log_inv_alpha`` given; a value that is not a real
+        number or not finite; ``alpha`` outside (0, 1) or ``log_inv_alpha ≤ 0``.
+
+    Examples
+    --------
     >>> a, lam = network_lambda(alpha="1e-1000")
     >>> round(float(lam), 9)              # 1000·ln 10
     2302.585092994
+    >>> a, lam = network_lambda(log_inv_alpha=2)
+    >>> a                                 # e^{−2}, at the current 15 digits
+    mpf('0.1353352832366127')
+    >>> network_lambda(alpha=2)
+    Traceback (most recent call last):
+    ...
+    dlnsym.errors.ParameterError: alpha must lie in (0, 1) so that Λ = ln(1/α) > 0, got 2
     """
     if (alpha is None) == (log_inv_alpha is None):
         raise ParameterError(
@@ -123,6 +155,7 @@ class NetworkTrajectory(TrajectoryExport):
     Attributes
     ----------
     problem : Problem
+        The problem integrated (as resolved from ``X``, ``y``).
     log_inv_alpha : mpf
         Λ = ln(1/α).
     dps : int
@@ -148,6 +181,24 @@ class NetworkTrajectory(TrajectoryExport):
         The shape λ of the initialisation ``u_i(0) = √2·α^{λ_i}`` (``None``: all ones).
     interrupted : bool
         Always ``False`` (the network run is not interruptible); kept for the export format.
+
+    Examples
+    --------
+    Built by :func:`simulate_network`; here for ``X = I``, ``y = (2, 1)``, whose limit path
+    (Λ → ∞) jumps at ``t̃ = 1`` and ``t̃ = 2``, at the small scale ``Λ = 3`` (0.2 s):
+
+    >>> import mpmath, numpy as np
+    >>> tr = simulate_network(np.eye(2), [2, 1], log_inv_alpha=3, dps=10, at=[0, 1, 2.4])
+    >>> tr.t                                # accelerated times of the samples
+    array([0. , 1. , 2.4])
+    >>> [round(t, 2) for t in tr.jump_times]  # near 1 and 2 already at Λ = 3
+    [1.08, 1.94]
+    >>> tr.beta.shape, tr.dps, tr.t_end
+    ((3, 2), 10, 2.4)
+    >>> tr.s[1]                             # s = θ/Λ at t̃ = 1: near (1, 1/2), the limit
+    array([mpf('0.9629750091189635'), mpf('0.4962962014178629')], dtype=object)
+    >>> mpmath.nstr(tr.u[2, 0]**2 - tr.v[2, 0]**2, 6)   # conserved: 2α² = 2e^{−6}
+    '0.0049575'
     """
 
     problem: Problem
