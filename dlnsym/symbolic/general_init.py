@@ -62,6 +62,29 @@ def derive_general() -> Derivation:
 
     ``.potential`` is in ``beta``, ``alpha`` (the per-coordinate scale α_i) and ``beta0``;
     ``.extras["potential_uv"]`` is the same potential written in ``u_0`` and ``v_0``.
+
+    Returns
+    -------
+    Derivation
+        14 steps, from the gradient flow to ``reduces_to_special_case`` (the paper's
+        initialisation); ``.conjugate`` is the shifted ``φ_{α_i}*(θ + θ₀)``; ``.extras`` has
+        ``gradient``, ``hessian``, ``potential_uv``, ``beta_of_theta`` and
+        ``scale_squared``.  Cached: the first call (which also runs
+        :func:`~dlnsym.symbolic.mirror_flow.derive_special`) takes a second or two.
+
+    Raises
+    ------
+    Nothing
+        A step SymPy cannot prove is kept with ``verified = False`` and its reason, not
+        raised.
+
+    Examples
+    --------
+    >>> d = derive_general()
+    >>> d.potential - derive_special().potential     # the linear shift: ∇φ(β₀) = 0
+    -beta*asinh(beta0/alpha**2)/2
+    >>> d.step("reduces_to_special_case").verified
+    True
     """
     steps: list[Step] = []
     half = sp.Rational(1, 2)
@@ -209,7 +232,21 @@ def potential_for_init(u_0: Real, v_0: Real) -> sp.Expr:
     expression in ``beta``.
 
     ``φ(β) = ½[β·arcsinh(β/α²) − sqrt(β² + α⁴) + α²] − ½·arcsinh(β₀/α²)·β`` with
-    ``α² = |u₀² − v₀²|/2`` and ``β₀ = u₀·v₀``.
+    ``α² = |u₀² − v₀²|/2`` and ``β₀ = u₀·v₀``: ``extras["potential_uv"]`` of
+    :func:`derive_general` at these values (its first call takes a second or two; cached).
+
+    Parameters
+    ----------
+    u_0, v_0 : real number or SymPy expression
+        The initial values ``u(0)``, ``v(0)`` of the coordinate, with ``|u_0| ≠ |v_0|``.
+        Exact values (integers, ``Rational``, ``sqrt(2)/10``) give an exact potential; a
+        float gives float coefficients.
+
+    Returns
+    -------
+    sympy.Expr
+        φ in the real symbol ``beta`` (``Symbol("beta", real=True)``); ``φ(0) = 0`` and
+        ``φ'(β₀) = 0``.
 
     Raises
     ------

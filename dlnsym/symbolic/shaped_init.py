@@ -138,6 +138,12 @@ def derive_shaped() -> Derivation:
         ``(α^{2λ}/2)(cosh 2θ − 1)``; ``.extras`` has ``gradient``, ``beta_of_theta``,
         ``beta_of_s`` and ``log_domain``.  Cached: it takes a few seconds.
 
+    Raises
+    ------
+    Nothing
+        A step SymPy cannot prove is kept with ``verified = False`` and its reason, not
+        raised.
+
     Examples
     --------
     >>> d = derive_shaped()

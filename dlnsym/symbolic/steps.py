@@ -22,12 +22,45 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from dlnsym.errors import ParameterError
+
 __all__ = ["Step", "Derivation", "Proof", "prove_zero", "prove_all", "latex_text"]
 
 
 class Proof(tuple):
     """``(proved, reason)`` — unpacks like a pair — plus ``residuals``: the expressions that
-    SymPy showed to be identically zero (used by the numerical spot check)."""
+    SymPy showed to be identically zero (used by the numerical spot check).
+
+    Returned by :func:`prove_zero` and :func:`prove_all`; a derivation step is built from it
+    (its ``proved`` becomes :attr:`Step.verified`, its ``reason`` :attr:`Step.reason`).
+
+    Parameters
+    ----------
+    proved : bool
+        Whether SymPy proved the claim (stored as ``bool(proved)``).
+    reason : str
+        How it was proved, or why it could not be.
+    residuals : iterable of sympy.Expr, optional
+        The expressions shown to be identically zero (none when nothing was proved).
+
+    Attributes
+    ----------
+    residuals : tuple of sympy.Expr
+        As given; ``proof[0]`` and ``proof[1]`` are ``proved`` and ``reason``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> u, v = sp.symbols("u v", real=True)
+    >>> proof = prove_zero((u**2 + v**2)**2 - (u**2 - v**2)**2 - 4*(u*v)**2)
+    >>> proved, reason = proof
+    >>> proved, reason
+    (True, 'expand of lhs - rhs gives 0')
+    >>> proof.residuals
+    (-4*u**2*v**2 - (u**2 - v**2)**2 + (u**2 + v**2)**2,)
+    >>> proof.also((u**2 + v**2).is_nonnegative, "; u^2 + v^2 >= 0 by assumptions")
+    (True, 'expand of lhs - rhs gives 0; u^2 + v^2 >= 0 by assumptions')
+    """
 
     residuals: tuple[sp.Expr, ...]
 
@@ -57,6 +90,27 @@ class Step:
         True only when SymPy proved the statement (see the module docstring).
     reason : str
         How SymPy proved it, or, when ``verified`` is False, why it could not.
+    residuals : tuple of sympy.Expr, default ()
+        The expressions SymPy showed to be 0 (:attr:`Proof.residuals`), which
+        :meth:`spot_check` evaluates; not part of :meth:`as_dict`.
+
+    Examples
+    --------
+    Step 3 of the derivation, ``(u² + v²)² = (u² − v²)² + 4(uv)²``, built by hand from its
+    proof (the derivations build their steps the same way):
+
+    >>> import sympy as sp
+    >>> u, v = sp.symbols("u v", real=True)
+    >>> lhs, rhs = (u**2 + v**2)**2, (u**2 - v**2)**2 + 4*(u*v)**2
+    >>> proved, reason = proof = prove_zero(lhs - rhs)
+    >>> step = Step("sum_of_squares", sp.Eq(lhs, rhs, evaluate=False),
+    ...             "Expand both sides.", proved, reason, proof.residuals)
+    >>> step.verified, step.reason
+    (True, 'expand of lhs - rhs gives 0')
+    >>> print(step.latex())
+    \\left(u^{2} + v^{2}\\right)^{2} = 4 u^{2} v^{2} + \\left(u^{2} - v^{2}\\right)^{2}
+    >>> step.spot_check()          # 50-digit evaluation at 3 random points: an extra, no proof
+    0.0
     """
 
     name: str
@@ -122,6 +176,30 @@ class Derivation:
     steps : list[Step]
     extras : dict
         Further derived expressions (``gradient``, ``hessian``, ``beta_of_theta``, …).
+
+    Examples
+    --------
+    The derivations (:func:`~dlnsym.symbolic.derive_mirror_flow`) take seconds; a one-step
+    derivation built by hand shows the interface:
+
+    >>> import sympy as sp
+    >>> alpha = sp.Symbol("alpha", positive=True)
+    >>> beta = sp.Symbol("beta", real=True)
+    >>> phi = (beta*sp.asinh(beta/alpha**2) - sp.sqrt(beta**2 + alpha**4) + alpha**2) / 2
+    >>> metric = 1 / (2*sp.sqrt(beta**2 + alpha**4))
+    >>> ok, how = proof = prove_zero(sp.diff(phi, beta, 2) - metric)
+    >>> d = Derivation("phi'' is the metric", phi, None,
+    ...                [Step("metric", sp.Eq(sp.Derivative(phi, (beta, 2)), metric,
+    ...                                      evaluate=False), "Differentiate twice.", ok, how,
+    ...                      proof.residuals)])
+    >>> d.all_verified, d.step("metric").reason
+    (True, 'together, then cancel of lhs - rhs gives 0')
+    >>> print(d.to_markdown().splitlines()[2])
+    1 of 1 steps proved by SymPy.
+    >>> d.step("potential")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no step named 'potential'; steps are ['metric']"
     """
 
     title: str
@@ -222,8 +300,31 @@ _TEXT_ESCAPES = {
 def latex_text(text: str) -> str:
     """Escape prose for LaTeX, leaving ``$ … $`` segments (already LaTeX) untouched.
 
+    Used by :meth:`Derivation.to_latex` for titles, explanations and reasons.  Outside the
+    ``$ … $`` segments the nine special characters ``\\ & % # _ { } ~ ^`` are escaped
+    (``$`` only occurs as a delimiter; an unpaired ``$`` is left as it is).
+
+    Parameters
+    ----------
+    text : str
+        Prose with inline mathematics between ``$`` signs.
+
+    Returns
+    -------
+    str
+        ``text`` safe to put in a LaTeX document body.
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a ``str``.
+
+    Examples
+    --------
     >>> latex_text("50% of $x_1$ & more")
     '50\\\\% of $x_1$ \\\\& more'
+    >>> print(latex_text(r"step_name: $\\dot u = -v g$"))
+    step\\_name: $\\dot u = -v g$
     """
     parts = re.split(r"(\$[^$]*\$)", text)
     out = []
@@ -266,7 +367,53 @@ def prove_zero(expr: sp.Expr | sp.MatrixBase, prefer: str | None = None) -> Proo
     ``rewrite(log)`` first.  Each is an exact symbolic rewriting: no numbers are involved.
     ``prefer`` names a strategy (a prefix of its label) to try first, to save time.
     A matrix is zero when every entry is.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or sympy.MatrixBase
+        Typically ``lhs - rhs`` of a claimed equation.  Anything :func:`sympy.sympify`
+        turns into an expression (a number, a string) is accepted.
+    prefer : str, optional
+        A prefix of a strategy label (``"expand"``, ``"together"``, ``"simplify"``,
+        ``"factor radicands"``, ``"rewrite(exp)"``, ``"rewrite(log)"``): the matching
+        strategies go first.  A prefix that matches none changes nothing.
+
+    Returns
+    -------
+    Proof
+        ``(True, "<strategy> of lhs - rhs gives 0")`` with ``residuals = (expr,)`` (for a
+        matrix: its entries), or ``(False, "SymPy could not reduce lhs - rhs to 0 (left
+        with …)")`` naming what ``simplify`` left.  ``False`` means "not proved", not
+        "nonzero".
+
+    Raises
+    ------
+    ParameterError
+        ``expr`` is not a SymPy expression or matrix and cannot be converted into one, or
+        ``prefer`` is not a string.  An exception inside a strategy is not raised: that
+        strategy counts as failed.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> prove_zero(sp.cosh(x)**2 - sp.sinh(x)**2 - 1, prefer="rewrite(exp)")
+    (True, 'rewrite(exp), then simplify of lhs - rhs gives 0')
+    >>> prove_zero(sp.sqrt(x**2) - x)          # false for x < 0: |x| is left
+    (False, 'SymPy could not reduce lhs - rhs to 0 (left with -x + Abs(x))')
+    >>> prove_zero(sp.Matrix([(x + 1)**2 - x**2 - 2*x - 1, 0]))
+    (True, 'entrywise expand of lhs - rhs gives 0 gives 0')
     """
+    if prefer is not None and not isinstance(prefer, str):
+        raise ParameterError(f"prefer must be a strategy label (a str) or None, got {prefer!r}")
+    if not isinstance(expr, sp.MatrixBase):
+        try:
+            expr = sp.sympify(expr)
+        except sp.SympifyError:
+            expr = None
+        if not isinstance(expr, sp.Expr):
+            raise ParameterError("prove_zero needs a SymPy expression or matrix (e.g. lhs - rhs), "
+                                 "got something SymPy cannot convert")
     if isinstance(expr, sp.MatrixBase):
         hows = []
         for entry in expr:
@@ -287,7 +434,51 @@ def prove_zero(expr: sp.Expr | sp.MatrixBase, prefer: str | None = None) -> Proo
 
 
 def prove_all(checks: Iterable[tuple[str, sp.Expr]], prefer: str | None = None) -> Proof:
-    """Prove several expressions zero; the labels go into the reason."""
+    """Prove several expressions zero; the labels go into the reason.
+
+    Each expression goes through :func:`prove_zero`; the first one not proved ends the
+    attempt, so a step that needs several identities is verified only when all hold.
+
+    Parameters
+    ----------
+    checks : iterable of (str, sympy.Expr)
+        ``(label, expression)`` pairs; the label says what the expression is (e.g.
+        ``"d/dbeta(potential) - mirror map"``).
+    prefer : str, optional
+        Passed to every :func:`prove_zero` call.
+
+    Returns
+    -------
+    Proof
+        Proved: the reasons ``"<label>: <how>"`` joined by ``"; "`` and all residuals (an
+        empty ``checks`` is vacuously proved, reason ``""``).  Not proved: the label and the
+        reason of the first failure.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`prove_zero`, for an expression or ``prefer``.
+    TypeError or ValueError
+        An item of ``checks`` is not a ``(label, expression)`` pair.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a = sp.Symbol("alpha", positive=True)
+    >>> b = sp.Symbol("beta", real=True)
+    >>> grad = sp.asinh(b / a**2) / 2                    # the mirror map ∇φ_α
+    >>> proved, reason = prove_all([
+    ...     ("gradient at 0", grad.subs(b, 0)),
+    ...     ("derivative - metric", sp.diff(grad, b) - 1 / (2*sp.sqrt(b**2 + a**4)))])
+    >>> proved
+    True
+    >>> for part in reason.split("; "):
+    ...     print(part)
+    gradient at 0: expand of lhs - rhs gives 0
+    derivative - metric: together, then cancel of lhs - rhs gives 0
+    >>> prove_all([("gradient at 0", grad.subs(b, 0)), ("wrong", grad - b)])[1]
+    'wrong: SymPy could not reduce lhs - rhs to 0 (left with -beta + asinh(beta/alpha**2)/2)'
+    """
     reasons, residuals = [], []
     for label, expr in checks:
         proof = prove_zero(expr, prefer)
