@@ -287,10 +287,10 @@ def simulate_network(
     Examples
     --------
     >>> from dlnsym.problems import example
-    >>> tr = simulate_network(example("A"), log_inv_alpha=4, t_max=0.5, dps=20, at=[0.5])
+    >>> tr = simulate_network(example("A"), log_inv_alpha=4, t_max=0.25, dps=20, at=[0.25])
     >>> float(tr.beta[0, 0]) > 0
     True
-    >>> shaped = simulate_network(example("A"), log_inv_alpha=4, t_max=0.5, dps=20, at=[0],
+    >>> shaped = simulate_network(example("A"), log_inv_alpha=4, t_max=0.25, dps=20, at=[0],
     ...                           init_shape=[1, 2, 1, 1, 1, 1])
     >>> float(shaped.u[0, 1] / shaped.u[0, 0])          # √2·α² / √2·α = α = e^{−4}
     0.01831563888873418
