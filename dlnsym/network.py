@@ -57,9 +57,9 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from dlnsym.errors import DegenerateProblemError, ParameterError
+from dlnsym.errors import ParameterError
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.trajectory import TrajectoryExport
+from dlnsym.trajectory import TrajectoryExport, default_jump_levels, mid_levels
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -231,7 +231,7 @@ def simulate_network(
     if not isinstance(guard_digits, int | np.integer) or guard_digits < 0:
         raise ParameterError(f"guard_digits must be a non-negative integer, got {guard_digits!r}")
     if jump_levels is None:
-        jump_levels = _default_levels(problem)
+        jump_levels = default_jump_levels(problem)
     start = time.perf_counter()
     with mpmath.workdps(int(dps + guard_digits)):
         alpha_, lam = network_lambda(alpha, log_inv_alpha)
@@ -269,16 +269,6 @@ def simulate_network(
             t_end=float(t_end),
             stats=stats | {"seconds": time.perf_counter() - start},
         )
-
-
-def _default_levels(problem: Problem) -> list[float] | None:
-    """Algorithm 1's plateau losses ``L(β_k)``, or None for a degenerate problem."""
-    from dlnsym.saddle_path import saddle_path
-
-    try:
-        return [float(v) for v in saddle_path(problem).losses]
-    except DegenerateProblemError:
-        return None
 
 
 def _output_times(at: Any, t_max: mpmath.mpf) -> list[mpmath.mpf] | None:
@@ -383,8 +373,8 @@ class _DenseFlow:
         knot_loss = [self._loss_at(t) for t in knots]
         out: list[mpmath.mpf] = []
         i = 0
-        for upper, lower in zip(levels, levels[1:], strict=False):
-            mid = mpmath.mpf(upper + lower) / 2
+        for mid_level in mid_levels(levels):
+            mid = mpmath.mpf(mid_level)
             while i < len(knots) and knot_loss[i] > mid:
                 i += 1
             if i == len(knots):
