@@ -6,12 +6,15 @@ The public API:
 * Algorithm 1: :func:`saddle_path` → :class:`SaddlePath`
 * simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
   :func:`simulate_network` (the (u, v) flow itself)
+* gradient descent with a step size: :func:`gradient_descent` → :class:`GDTrajectory`
+  (float64 in log-coordinates or mpmath)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
 * sweeps over instance families on Dask: :func:`sweep` of a :class:`SweepSpec`
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`ExactBudgetError`, :class:`IntegrationError` (:mod:`dlnsym.errors`)
+  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`DivergenceError`
+  (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
 ``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
@@ -23,12 +26,14 @@ from __future__ import annotations
 from dlnsym.compare import compare
 from dlnsym.errors import (
     DegenerateProblemError,
+    DivergenceError,
     DlnsymError,
     ExactBudgetError,
     MaxSaddlesError,
     ParameterError,
     ProblemError,
 )
+from dlnsym.gradient_descent import GDTrajectory, gradient_descent
 from dlnsym.integrate.driver import IntegrationError
 from dlnsym.network import simulate_network
 from dlnsym.problems import Problem, as_problem, example, read_problem
@@ -41,8 +46,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DegenerateProblemError",
+    "DivergenceError",
     "DlnsymError",
     "ExactBudgetError",
+    "GDTrajectory",
     "IntegrationError",
     "MaxSaddlesError",
     "ParameterError",
@@ -54,6 +61,7 @@ __all__ = [
     "as_problem",
     "compare",
     "example",
+    "gradient_descent",
     "load_spec",
     "read_problem",
     "saddle_path",

@@ -53,3 +53,22 @@ class ExactBudgetError(DlnsymError, ArithmeticError):
     def __init__(self, message: str, digits: int = 0) -> None:
         super().__init__(message)
         self.digits = digits
+
+
+class DivergenceError(DlnsymError, ArithmeticError):
+    """Gradient descent diverged: the loss blew up or stopped being finite (step size too
+    large).
+
+    Attributes
+    ----------
+    step : int
+        The step at which the loss first exceeded the divergence level (1-based).
+    bound : float
+        The stability bound on the step size from Algorithm 1's saddles
+        (:func:`dlnsym.gradient_descent.step_size_bound`), NaN when unknown.
+    """
+
+    def __init__(self, message: str, step: int = 0, bound: float = float("nan")) -> None:
+        super().__init__(message)
+        self.step = step
+        self.bound = bound
