@@ -522,8 +522,11 @@ class _MpRun(_Run):
     def step(self, state: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
         p, q, _, r = state
         with self._precision():
-            x = self.gamma * (self.XT_n @ r)          # γg, g = Xᵀ(Xβ − y)/n
-            self.max_x = max(self.max_x, float(max(abs(xi) for xi in x)))
+            # γg, g = Xᵀ(Xβ − y)/n (the array first: mpf * ndarray would try to convert it)
+            x = (self.XT_n @ r) * self.gamma
+            top = max(abs(xi) for xi in x)
+            if top > self.max_x:
+                self.max_x = float(top)
             p, q = p * (1 - x), q * (1 + x)            # p ← p(1 − γg), q ← q(1 + γg)
             beta = (p - q) * (p + q) / 4               # β = u⊙v = (p² − q²)/4
             r = self.X @ beta - self.y
@@ -556,9 +559,10 @@ def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class _FloatRun(_Run):
     """``(S, D)`` in float64 double-word sums (module notes).
 
-    State: ``(S_hi, S_lo, D_hi, D_lo, sign_p, sign_q, β, r)``; ``sign_p``, ``sign_q`` are
-    the signs of ``p = u + v`` and ``q = u − v`` (±1.0), flipped by a step with
-    ``1 − γg < 0`` or ``1 + γg < 0``.
+    State: ``(SD_hi, SD_lo, sign_p, sign_q, β, r)``: rows 0 and 1 of the (2, d) arrays are
+    ``S`` and ``D`` (their sum is ``SD_hi + SD_lo``, kept apart by :func:`_two_sum`);
+    ``sign_p``, ``sign_q`` are the signs of ``p = u + v`` and ``q = u − v`` (±1.0), flipped
+    by a step with ``1 − γg < 0`` or ``1 + γg < 0``.
     """
 
     def __init__(self, problem: Problem, lam: mpmath.mpf, gamma: mpmath.mpf,
@@ -575,47 +579,48 @@ class _FloatRun(_Run):
             self.L_hi = np.array([float(v) for v in two_lam])
             self.L_lo = np.array([float(v - mpmath.mpf(h)) for v, h in
                                   zip(two_lam, self.L_hi, strict=True)])
-        zero, one = np.zeros(problem.d), np.ones(problem.d)
+        d = problem.d
+        one = np.ones(d)
         r = -self.y
-        self.state = (zero, zero, zero, zero, one, one, zero, r)
+        self.state = (np.zeros((2, d)), np.zeros((2, d)), one, one, np.zeros(d), r)
         self.loss0 = float(r @ r) / (2 * self.n)
 
     def step(self, state: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
-        S_hi, S_lo, D_hi, D_lo, sign_p, sign_q, _, r = state
+        SD_hi, SD_lo, sign_p, sign_q, _, r = state
         x = self.gamma * (self.XT_n @ r)                 # γg, g = Xᵀ(Xβ − y)/n
-        top = float(np.max(np.abs(x)))
+        top = float(np.abs(x).max())
         if top > self.max_x:
             self.max_x = top
         if top < 1:
-            dD = -2 * np.arctanh(x)                      # ln|1 − γg| − ln|1 + γg|
-            dS = np.log1p(-x * x)                        # ln|1 − γg| + ln|1 + γg|
+            inc = np.empty_like(SD_hi)
+            np.log1p(-x * x, out=inc[0])                 # dS = ln|1 − γg| + ln|1 + γg|
+            np.arctanh(x, out=inc[1])
+            inc[1] *= -2                                 # dD = ln|1 − γg| − ln|1 + γg|
         else:
-            dD, dS, sign_p, sign_q = _large_steps(x, sign_p, sign_q)
-        S_hi, e = _two_sum(S_hi, dS)
-        S_lo = S_lo + e
-        D_hi, e = _two_sum(D_hi, dD)
-        D_lo = D_lo + e
-        beta = self._beta(S_hi, S_lo, D_hi, D_lo)
+            inc, sign_p, sign_q = _large_steps(x, sign_p, sign_q)
+        SD_hi, err = _two_sum(SD_hi, inc)
+        SD_lo = SD_lo + err
+        beta = self._beta(SD_hi, SD_lo)
         r = self.X @ beta - self.y
-        return (S_hi, S_lo, D_hi, D_lo, sign_p, sign_q, beta, r), float(r @ r) / (2 * self.n)
+        return (SD_hi, SD_lo, sign_p, sign_q, beta, r), float(r @ r) / (2 * self.n)
 
-    def _exponent(self, S_hi: np.ndarray, S_lo: np.ndarray, D_hi: np.ndarray,
-                  D_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _exponent(self, SD_hi: np.ndarray, SD_lo: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(sign D, |D|, E = S + |D| − 2λΛ)``, the large terms cancelled first."""
-        sign = np.sign(D_hi)
-        abs_d = np.abs(D_hi) + sign * D_lo
-        E = (np.abs(D_hi) - self.L_hi) + ((sign * D_lo - self.L_lo) + (S_hi + S_lo))
-        return sign, abs_d, E
+        sign = np.sign(SD_hi[1])
+        abs_hi = np.abs(SD_hi[1])
+        lo = sign * SD_lo[1]
+        E = (abs_hi - self.L_hi) + ((lo - self.L_lo) + (SD_hi[0] + SD_lo[0]))
+        return sign, abs_hi + lo, E
 
-    def _beta(self, S_hi: np.ndarray, S_lo: np.ndarray, D_hi: np.ndarray,
-              D_lo: np.ndarray) -> np.ndarray:
+    def _beta(self, SD_hi: np.ndarray, SD_lo: np.ndarray) -> np.ndarray:
         """``β = sign(D)·½·e^{E}·(1 − e^{−2|D|})``, ``E = S + |D| − 2λΛ``."""
-        sign, abs_d, E = self._exponent(S_hi, S_lo, D_hi, D_lo)
-        return sign * 0.5 * np.exp(E) * -np.expm1(-2 * abs_d)
+        sign, abs_d, E = self._exponent(SD_hi, SD_lo)
+        return sign * np.exp(E) * (-0.5 * np.expm1(-2 * abs_d))
 
     def record(self, state: tuple[Any, ...]) -> tuple[Any, Any, Any, Any, Any]:
-        S_hi, S_lo, D_hi, D_lo, sign_p, sign_q, beta, r = state
-        sign, abs_d, E = self._exponent(S_hi, S_lo, D_hi, D_lo)
+        SD_hi, SD_lo, sign_p, sign_q, beta, r = state
+        sign, abs_d, E = self._exponent(SD_hi, SD_lo)
         # e^{P} ± e^{Q} = e^{S/2}·(e^{D/2} ± e^{−D/2}) scaled by α^λ/√2:
         # "cosh" part e^{E/2}(1 + e^{−|D|})/√2, "sinh" part sign(D)·e^{E/2}(1 − e^{−|D|})/√2
         half = np.exp(E / 2) / math.sqrt(2)
@@ -639,8 +644,8 @@ class _FloatRun(_Run):
 
 
 def _large_steps(x: np.ndarray, sign_p: np.ndarray, sign_q: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(dD, dS, sign_p, sign_q)`` when some ``|γg_i| ≥ 1``: ``ln|1 ∓ x|`` by cases, and the
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``([dS, dD], sign_p, sign_q)`` when some ``|γg_i| ≥ 1``: ``ln|1 ∓ x|`` by cases, and the
     sign of ``p`` (``q``) flips where ``1 − x < 0`` (``1 + x < 0``).  ``x = ±1`` makes ``p``
     or ``q`` exactly 0: ``dS = −inf``, and the loss turns NaN (a DivergenceError)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -650,4 +655,5 @@ def _large_steps(x: np.ndarray, sign_p: np.ndarray, sign_q: np.ndarray
         # |x| > 1: ln|1 − x| − ln|1 + x| = −sign(x)·ln((|x| + 1)/(|x| − 1))
         dD = np.where(small, -2 * np.arctanh(safe), -np.sign(x) * np.log1p(2 / (ax - 1)))
         dS = np.where(small, np.log1p(-safe * safe), np.log(ax - 1) + np.log1p(ax))
-    return dD, dS, np.where(x > 1, -sign_p, sign_p), np.where(x < -1, -sign_q, sign_q)
+    return (np.stack([dS, dD]), np.where(x > 1, -sign_p, sign_p),
+            np.where(x < -1, -sign_q, sign_q))
