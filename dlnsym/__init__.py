@@ -17,8 +17,9 @@ The public API:
   (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
-``saddle_path``, ``simulate`` and ``compare`` are both functions and module names; the
-package attribute is the function, the module is reached with ``from dlnsym.compare import …``.
+``saddle_path``, ``simulate``, ``gradient_descent`` and ``compare`` are both functions and
+module names; the package attribute is the function, the module is reached with
+``from dlnsym.compare import …``.
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ With ``p = u + v`` and ``q = u − v`` the step is *multiplicative*::
 
 so from ``p(0) = q(0) = √2·α^λ`` (per coordinate, dropping the index)::
 
-    p_k² = 2α^{2λ}·e^{2P_k},  P_k = Σ_{j<k} ln|1 − γg(j)|,
-    q_k² = 2α^{2λ}·e^{2Q_k},  Q_k = Σ_{j<k} ln|1 + γg(j)|,
+    p_k² = 2α^{2λ}·e^{2P_k},  P_k = Σ_{j<k} ln abs(1 − γg(j)),
+    q_k² = 2α^{2λ}·e^{2Q_k},  Q_k = Σ_{j<k} ln abs(1 + γg(j)),
 
     β_k = (α^{2λ}/2)·(e^{2P_k} − e^{2Q_k}) = α^{2λ}·e^{S_k}·sinh(D_k),
-    D = P − Q = Σ −2·artanh(γg),   S = P + Q = Σ ln(1 − γ²g²)     (while |γg| < 1).
+    D = P − Q = Σ −2·artanh(γg),   S = P + Q = Σ ln(1 − γ²g²)     (while abs(γg) < 1).
 
 β involves ``p²`` and ``q²``, so the signs of ``p`` and ``q`` (which flip when ``|γg| > 1``)
 do not enter it; they enter ``u = (p + q)/2`` and ``v = (p − q)/2``.  ``D`` is the discrete
@@ -43,7 +43,7 @@ Algorithm 1 lifted to the network (theory §4, "Saddles of F").  At a saddle whe
 gradient descent along its support only if ``γ < 2/λ_max(∇²F)``, i.e.
 :func:`step_size_bound`::
 
-    γ < 1 / max_k λ_max(diag|β_k|^{½} · H · diag|β_k|^{½}),
+    γ < 1 / max_k λ_max(diag(abs(β_k))^{½} · H · diag(abs(β_k))^{½}),
 
 (0.615 for example A, set by its fourth saddle).  Beyond it the iteration leaves the saddle
 along its support, oscillates, and may blow up: a loss above ``MAX_LOSS_FACTOR × L(0)`` or not
@@ -60,11 +60,12 @@ Two arithmetic paths
   largest relative error of β over all steps is 1e-27 (Λ = 5), 9e-19 (Λ = 20) and 1e-8
   (Λ = 50) for ``(u, v)``, against 2e-28, 3e-28 and 2e-27 for ``(p, q)``.  The products keep
   the relative accuracy of ``p`` and ``q`` (k roundings after k steps) whatever Λ, since
-  ``mpf`` has an unbounded exponent.
+  ``mpf`` has an unbounded exponent.  A step costs ≈ 0.3 ms at 30 digits on example A
+  (``O(nd)`` mpf operations).
 * **float64 in log-coordinates** (``dps=None``): α underflows, so the state is ``(S, D)``
   (each a double-word sum, so that Λ = 10⁶ loses no digits to accumulation) and::
 
-      β = sign(D)·½·e^{E}·(1 − e^{−2|D|}),    E = S + |D| − 2λΛ,
+      β = sign(D)·½·e^{E}·(1 − e^{−2·abs(D)}),    E = S + abs(D) − 2λΛ,
 
   with ``−expm1(−2|D|)`` for the last factor, ``E`` computed from the double-word parts
   and ``2λΛ`` (itself double-word, from Λ at 30 digits), so nothing overflows, underflows
@@ -196,7 +197,7 @@ def step_size_bound(path: Any) -> float:
     """The largest step size for which every saddle of ``path`` attracts gradient descent
     along its support (module notes, "Stability")::
 
-        γ_max = 1 / max_k λ_max(diag|β_k|^{½} · H · diag|β_k|^{½})
+        γ_max = 1 / max_k λ_max(diag(abs(β_k))^{½} · H · diag(abs(β_k))^{½})
 
     (``inf`` when every saddle is 0, i.e. ``∇L(0) = 0``).
 
