@@ -372,7 +372,9 @@ def gradient_descent(
     try:
         run = runner(problem, lam, gamma, lam_shape, dps)
         start = time.perf_counter()
-        run.iterate(steps, record_every, mid_levels(jump_levels), report)
+        # a diverging float run overflows e^E on its way to a DivergenceError: no warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            run.iterate(steps, record_every, mid_levels(jump_levels), report)
         seconds = time.perf_counter() - start
     finally:
         if isinstance(report, _Bar):
@@ -456,6 +458,8 @@ class _Run:
                     report(k)
         except KeyboardInterrupt:
             self.interrupted = True
+            # a crossing found in the step that Ctrl-C cut short belongs to a later iterate
+            self.jumps = [t for t in self.jumps if t <= k * scale]
             if self.records[-1][0] != k:
                 self.records.append((k, state))
         self.done = k

@@ -330,3 +330,15 @@ def test_cli_table_with_alpha_and_dps():
 ])
 def test_cli_errors_are_one_line(args, fragment):
     assert_one_line_error(run_cli("gd", "--example", "A", *args), fragment)
+
+
+def test_progress_bar_and_record_every_larger_than_steps():
+    tr = gradient_descent(A, log_inv_alpha=5, step_size=0.1, steps=1500, record_every=10_000,
+                          progress=True)
+    assert tr.k.tolist() == [0, 1500] and not tr.interrupted
+
+
+@pytest.mark.filterwarnings("error")
+def test_divergence_far_beyond_the_bound_warns_nothing():
+    with pytest.raises(DivergenceError, match="at step 3"):
+        gradient_descent(A, log_inv_alpha=5, step_size=50, steps=100)
