@@ -9,16 +9,19 @@ The public API:
 * gradient descent with a step size: :func:`gradient_descent` → :class:`GDTrajectory`
   (float64 in log-coordinates or mpmath)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
+* conjectures: :func:`explore` searches exact instance families for a counterexample and
+  shrinks it (hypothesis) → :class:`ExploreResult`; built-in claims in
+  :data:`dlnsym.explore.CONJECTURES`
 * sweeps over instance families on Dask: :func:`sweep` of a :class:`SweepSpec`
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`DivergenceError`
-  (:mod:`dlnsym.errors`)
+  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`ConjectureError`,
+  :class:`DivergenceError` (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
-``saddle_path``, ``simulate``, ``gradient_descent`` and ``compare`` are both functions and
-module names; the package attribute is the function, the module is reached with
+``saddle_path``, ``simulate``, ``gradient_descent``, ``compare`` and ``explore`` are both
+functions and module names; the package attribute is the function, the module is reached with
 ``from dlnsym.compare import …``.
 """
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from dlnsym.compare import compare
 from dlnsym.errors import (
+    ConjectureError,
     DegenerateProblemError,
     DivergenceError,
     DlnsymError,
@@ -34,6 +38,7 @@ from dlnsym.errors import (
     ParameterError,
     ProblemError,
 )
+from dlnsym.explore import ExploreResult, explore
 from dlnsym.gradient_descent import GDTrajectory, gradient_descent
 from dlnsym.integrate.driver import IntegrationError
 from dlnsym.network import simulate_network
@@ -46,10 +51,12 @@ from dlnsym.trajectory import Trajectory
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConjectureError",
     "DegenerateProblemError",
     "DivergenceError",
     "DlnsymError",
     "ExactBudgetError",
+    "ExploreResult",
     "GDTrajectory",
     "IntegrationError",
     "MaxSaddlesError",
@@ -62,6 +69,7 @@ __all__ = [
     "as_problem",
     "compare",
     "example",
+    "explore",
     "gradient_descent",
     "load_spec",
     "read_problem",

@@ -279,6 +279,25 @@ def fit_power_law(x: Sequence[float], err: Sequence[float]) -> float:
 
     Zero and NaN errors are left out (ln 0 is undefined).
 
+    Parameters
+    ----------
+    x : sequence of float
+        Positive abscissae (values of Λ).
+    err : sequence of float
+        The errors at those abscissae.
+
+    Returns
+    -------
+    float
+        The slope ``p``; NaN when fewer than two points are usable or all share one ``x``.
+
+    Raises
+    ------
+    IndexError
+        If ``x`` and ``err`` have different lengths (with at least two usable errors).
+
+    Examples
+    --------
     >>> round(fit_power_law([10, 100, 1000], [0.3, 0.03, 0.003]), 12)
     -1.0
     """
@@ -391,6 +410,22 @@ def convergence_study(
     Returns
     -------
     ConvergenceStudy
+        One :class:`PathComparison` per Λ (sorted, duplicates merged) and the fitted rates.
+
+    Raises
+    ------
+    ParameterError
+        If ``lambdas`` holds fewer than two distinct positive finite values, or as
+        :func:`compare` and :func:`~dlnsym.simulate.simulate`.
+
+    Examples
+    --------
+    Jump-time errors on example A fall like 1/Λ:
+
+    >>> from dlnsym import example
+    >>> study = convergence_study(example("A"), [30, 300])
+    >>> round(study.jump_slope, 1), study.first_order()
+    (-1.0, True)
     """
     lams = np.asarray(lambdas, dtype=float)
     if lams.ndim != 1 or lams.size < 2 or not np.all(np.isfinite(lams) & (lams > 0)):
@@ -422,8 +457,36 @@ def plot_convergence(study: ConvergenceStudy, path: str | Path) -> Path:
     panel keeps a linear error axis and says so.  Labels are matplotlib mathtext.
 
     The format follows the extension (``.png``, ``.pdf`` or ``.svg``); the file is written
-    atomically (:func:`dlnsym.plotting.save_figure`).  Returns the path written.  For the
-    house palette use :func:`dlnsym.plotting.plot_convergence`.
+    atomically (:func:`dlnsym.plotting.save_figure`).  For the house palette use
+    :func:`dlnsym.plotting.plot_convergence`.
+
+    Parameters
+    ----------
+    study : ConvergenceStudy
+        The study to draw (:func:`convergence_study`).
+    path : str or Path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ParameterError
+        If the extension is not ``.png``, ``.pdf`` or ``.svg``, or the file cannot be
+        written.
+
+    Examples
+    --------
+    Drawing takes a second or two (Matplotlib), so the doctest does not run it:
+
+    >>> import tempfile
+    >>> from dlnsym import example
+    >>> study = convergence_study(example("A"), [30, 300])
+    >>> plot_convergence(study, Path(tempfile.mkdtemp()) / "convergence.png").name  # doctest: +SKIP
+    'convergence.png'
     """
     from matplotlib.figure import Figure
 

@@ -157,6 +157,17 @@ class GDTrajectory(TrajectoryExport):
     stats : dict
         ``seconds``, ``max_abs_gamma_g`` (the largest ``|γg_i|`` met: above 1, a sign of
         ``1 ∓ γg`` flipped).
+
+    Examples
+    --------
+    >>> import dlnsym
+    >>> tr = dlnsym.gradient_descent(dlnsym.example("A"), log_inv_alpha=4, step_size=0.1,
+    ...                              steps=250, record_every=100)
+    >>> tr.k.tolist(), tr.time.tolist(), tr.t.tolist()     # t̃ = kγ/Λ
+    ([0, 100, 200, 250], [0.0, 10.0, 20.0, 25.0], [0.0, 2.5, 5.0, 6.25])
+    >>> sorted(set(tr.to_json()) - {"problem", "log_inv_alpha", "dps", "t", "s", "beta",
+    ...                             "loss", "jump_times", "jump_levels", "interrupted", "t_end"})
+    ['k', 'step_size', 'time', 'u', 'v']
     """
 
     problem: Problem
@@ -210,6 +221,11 @@ def step_size_bound(path: Any) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    AttributeError
+        ``path`` is not a :class:`~dlnsym.saddle_path.SaddlePath` (it has no ``saddles``).
 
     Examples
     --------

@@ -50,6 +50,21 @@ class JumpOrbit:
         ``max |g_i|`` over the surviving coordinates fell below ``tol``.
     residual : float
         That maximum at the end.
+
+    Parameters
+    ----------
+    tau, beta, free, limit, converged, residual
+        As the attributes; an orbit is built by :func:`jump_orbit`.
+
+    Examples
+    --------
+    The first jump of example A: coordinate 0 grows from its seed to ``β₁,₀ = 199/394``.
+
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"))
+    >>> orbit = jump_orbit(path.problem, path.saddles[0], path.duals[1])
+    >>> orbit.converged, orbit.free.tolist(), round(float(orbit.limit[0]), 6)
+    (True, [0], 0.505076)
     """
 
     tau: np.ndarray
@@ -99,6 +114,14 @@ def jump_orbit(
     ParameterError
         Wrong shapes, a nonzero ``β_k,i`` off the free set or of the wrong sign, or a
         non-positive ``seed``/``tol``/``floor``.
+
+    Examples
+    --------
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"), exact=False)
+    >>> orbit = jump_orbit(path.problem, path.saddles[0], path.duals[1])
+    >>> orbit.converged, bool(np.allclose(orbit.limit, path.saddles[1]))
+    (True, True)
     """
     H, c = problem.to_float().gram()
     b0 = np.asarray(beta_start, dtype=float)
@@ -156,6 +179,37 @@ def _embed(d: int, free: np.ndarray, alive: np.ndarray, sigma: np.ndarray,
 
 
 def path_orbits(path: SaddlePath, **kwargs: Any) -> list[JumpOrbit]:
-    """:func:`jump_orbit` for every jump ``β_k → β_{k+1}`` of a saddle path."""
+    """:func:`jump_orbit` for every jump ``β_k → β_{k+1}`` of a saddle path.
+
+    Parameters
+    ----------
+    path : SaddlePath
+        The path whose jumps to integrate (exact or float).
+    **kwargs
+        Passed to :func:`jump_orbit` (``seed``, ``tol``, ``floor``, ``tau_max``).
+
+    Returns
+    -------
+    list of JumpOrbit
+        One orbit per jump, in order.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`jump_orbit`.
+
+    Examples
+    --------
+    Every jump of example A ends at the next saddle, including the two where a coordinate
+    leaves the support:
+
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"), exact=False)
+    >>> orbits = path_orbits(path)
+    >>> all(o.converged for o in orbits)
+    True
+    >>> all(np.allclose(o.limit, path.saddles[k + 1]) for k, o in enumerate(orbits))
+    True
+    """
     return [jump_orbit(path.problem, path.saddles[k], path.duals[k + 1], **kwargs)
             for k in range(path.n_jumps)]

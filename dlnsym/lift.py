@@ -43,7 +43,29 @@ __all__ = [
 
 
 def rational(x: Any) -> sp.Rational:
-    """Exact SymPy rational of an int, ``Fraction``, float (its binary value) or Rational."""
+    """Exact SymPy rational of an int, ``Fraction``, float (its binary value) or Rational.
+
+    Parameters
+    ----------
+    x : int, Fraction, float, str or sympy.Rational
+        The number; a float is taken at its exact binary value, a string as ``Fraction``
+        reads it (``"3/10"``, ``"0.3"``).
+
+    Returns
+    -------
+    sympy.Rational
+        The same number, exactly.
+
+    Raises
+    ------
+    ParameterError
+        If ``x`` is not a rational number (``nan``, ``inf``, text that is not a number).
+
+    Examples
+    --------
+    >>> rational(0.5), rational(Fraction(1, 3)), rational("0.3")
+    (1/2, 1/3, 3/10)
+    """
     if isinstance(x, sp.Rational):
         return x
     try:
@@ -55,6 +77,24 @@ def rational(x: Any) -> sp.Rational:
 
 def lift(beta: Sequence[Any]) -> tuple[sp.Matrix, sp.Matrix]:
     """``(u, v)`` with ``u_i = sqrt|β_i|``, ``v_i = sign(β_i)·sqrt|β_i|`` (exact).
+
+    The lift of a saddle of Algorithm 1 is a critical point of ``F`` (the theory page,
+    "Saddles of F"), since ``u ⊙ v = β``.
+
+    Parameters
+    ----------
+    beta : sequence of rationals
+        The predictor β (ints, ``Fraction`` or SymPy rationals; floats at their binary value).
+
+    Returns
+    -------
+    u, v : sympy.Matrix, shape (d, 1)
+        The network weights, exact algebraic numbers.
+
+    Raises
+    ------
+    ParameterError
+        If an entry of ``beta`` is not a rational number.
 
     Examples
     --------
@@ -96,10 +136,27 @@ def network_loss(problem: Problem) -> tuple[sp.Expr, tuple[sp.Symbol, ...],
                                             tuple[sp.Symbol, ...]]:
     """``F(u, v) = (1/2n)·Σ_a (Σ_j X_aj u_j v_j − y_a)²`` as a SymPy polynomial.
 
+    Parameters
+    ----------
+    problem : Problem
+        The data; float entries are taken at their exact binary value.
+
     Returns
     -------
     F, u, v
         The polynomial and its symbols ``u0 … u{d−1}``, ``v0 … v{d−1}``.
+
+    Raises
+    ------
+    ParameterError
+        If an entry of ``X`` or ``y`` is not a rational number.
+
+    Examples
+    --------
+    >>> from dlnsym import example
+    >>> F, u, v = network_loss(example("A"))
+    >>> len(u), F.subs({w: 0 for w in (*u, *v)})     # F(0, 0) = L(0)
+    (6, 193/300)
     """
     return _polynomial(*_exact_data(problem))
 
@@ -121,24 +178,127 @@ def _matrices(problem: Problem) -> tuple[sp.Matrix, sp.Matrix]:
 
 
 def loss_gradient(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
-    """``∇L(β) = Xᵀ(Xβ − y)/n`` with SymPy rationals (independent of the flint back end)."""
+    """``∇L(β) = Xᵀ(Xβ − y)/n`` with SymPy rationals (independent of the flint back end).
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+    beta : sequence of rationals
+        The point β, of length ``d``.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, 1)
+        The gradient, exactly.
+
+    Raises
+    ------
+    ParameterError
+        If an entry is not a rational number.
+
+    Examples
+    --------
+    At the first saddle of example A the gradient vanishes on its support (coordinate 0):
+
+    >>> from dlnsym import example
+    >>> list(loss_gradient(example("A"), [Fraction(199, 394), 0, 0, 0, 0, 0]))[:3]
+    [0, 12863/29550, 5323/19700]
+    """
     X, y = _matrices(problem)
     return X.T * (X * sp.Matrix([rational(x) for x in beta]) - y) / problem.n
 
 
 def loss_hessian(problem: Problem) -> sp.Matrix:
-    """``H = ∇²L = XᵀX/n`` with SymPy rationals."""
+    """``H = ∇²L = XᵀX/n`` with SymPy rationals.
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, d)
+        The Hessian of ``L``, exactly.
+
+    Raises
+    ------
+    ParameterError
+        If an entry of ``X`` is not a rational number.
+
+    Examples
+    --------
+    >>> from dlnsym import example
+    >>> loss_hessian(example("A"))[0, 0]             # ((−1.4)² + 0.4² + (−2.4)²)/3
+    197/75
+    """
     X, _ = _matrices(problem)
     return X.T * X / problem.n
 
 
 def network_gradient(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
-    """``∇F`` at the lift of ``β``, ordered ``(∂/∂u_0 … ∂/∂u_{d−1}, ∂/∂v_0 …)``; exact."""
+    """``∇F`` at the lift of ``β``, ordered ``(∂/∂u_0 … ∂/∂u_{d−1}, ∂/∂v_0 …)``; exact.
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+    beta : sequence of rationals
+        The predictor to lift (:func:`lift`), of length ``d``.
+
+    Returns
+    -------
+    sympy.Matrix, shape (2d, 1)
+        The gradient of ``F``, expanded.
+
+    Raises
+    ------
+    ParameterError
+        If ``beta`` does not have ``d`` entries or an entry is not rational.
+
+    Examples
+    --------
+    The lift of a saddle is a critical point of ``F``:
+
+    >>> from dlnsym import example
+    >>> grad = network_gradient(example("A"), [Fraction(199, 394), 0, 0, 0, 0, 0])
+    >>> all(is_exact_zero(x) for x in grad)
+    True
+    """
     return _at(problem, beta, 1)
 
 
 def network_hessian(problem: Problem, beta: Sequence[Any]) -> sp.Matrix:
-    """``∇²F`` (2d × 2d, variables ordered u then v) at the lift of ``β``; exact."""
+    """``∇²F`` (2d × 2d, variables ordered u then v) at the lift of ``β``; exact.
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+    beta : sequence of rationals
+        The predictor to lift (:func:`lift`), of length ``d``.
+
+    Returns
+    -------
+    sympy.Matrix, shape (2d, 2d)
+        The Hessian of ``F``, expanded.
+
+    Raises
+    ------
+    ParameterError
+        If ``beta`` does not have ``d`` entries or an entry is not rational.
+
+    Examples
+    --------
+    At the first saddle of example A coordinate 1 is off the support with ``g_1 ≠ 0``: the
+    ``(u_1, v_1)`` block is ``[[0, g_1], [g_1, 0]]``, so the saddle is strict.
+
+    >>> from dlnsym import example
+    >>> hess = network_hessian(example("A"), [Fraction(199, 394), 0, 0, 0, 0, 0])
+    >>> hess.shape, hess[1, 1], hess[1, 7], hess[7, 7]
+    ((12, 12), 0, 12863/29550, 0)
+    """
     return _at(problem, beta, 2)
 
 
@@ -148,6 +308,27 @@ def is_exact_zero(expr: sp.Expr) -> bool:
     ``expand`` brings sums of ``q·sqrt(m)`` to a canonical form in which a nonzero number is
     never written as 0; if ``expand`` does not reach 0 literally the minimal polynomial
     decides (it is ``x`` exactly for 0).
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        An algebraic number built from rationals and square roots.
+
+    Returns
+    -------
+    bool
+        Whether ``expr`` equals 0.
+
+    Raises
+    ------
+    sympy.polys.polyerrors.NotAlgebraic
+        If ``expr`` is not algebraic (e.g. contains π), so that no minimal polynomial exists.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> is_exact_zero(sp.sqrt(2) * sp.sqrt(8) - 4), is_exact_zero(sp.sqrt(2) - sp.Rational(7, 5))
+    (True, False)
     """
     e = sp.expand(expr)
     if e == 0:

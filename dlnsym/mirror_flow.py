@@ -58,11 +58,10 @@ def _beta_and_slope_float64(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
     edge: Any = 1.0,
 ) -> Any:
-    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  One
-    function for both (``np.where`` for the branches, the back-end's ``exp`` passed in) was
-    measured: the eager branches made the 30-digit run of example A 15 % slower, so the
-    scalar form keeps its lazy ``if``.  Where every ``4Λ|s| > 40`` (awake coordinates at
-    large Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
+    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  The two
+    are kept apart because ``np.where`` evaluates both branches eagerly, which the scalar
+    form, with its lazy ``if``, avoids on the mp path.  Where every ``4Λ|s| > 40`` (awake
+    coordinates at large Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
     s = base + offset
     a = np.abs(s)
     b = np.abs(base)
@@ -120,6 +119,40 @@ def beta_and_slope(
     ``edge``: the box edge ``λ_i`` of a shaped initialisation ``u_i(0) = √2·α^{λ_i}``
     (scalar or one per coordinate, default 1), where ``β_i = α^{2λ_i}·sinh(2Λs_i)``: then
     ``E = e^{2Λ(|s|−λ_i)}`` in the formulas above (:class:`MirrorFlow`).
+
+    Parameters
+    ----------
+    base : ndarray, shape (d,)
+        The leading part of ``s`` (numbers of the back-end).
+    offset : 0 or ndarray, shape (d,) or (m, d)
+        The trailing part of ``s``, or several offsets, one per row.
+    lam : float or back-end scalar
+        ``Λ = ln(1/α)``.
+    backend : Backend
+        The arithmetic (:mod:`dlnsym.integrate.backend`).
+    slope : bool
+        Also return ``β'(s) = dβ/ds``.
+    edge : scalar or ndarray, shape (d,)
+        The box edges ``λ_i`` (default 1).
+
+    Returns
+    -------
+    beta, slope : ndarray
+        Of the shape of ``base + offset``; ``beta`` alone if not ``slope``.
+
+    Raises
+    ------
+    ValueError
+        If ``offset`` does not broadcast against ``base``.
+
+    Examples
+    --------
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> beta, slope = beta_and_slope(np.array([1.0, 0.5, -0.9]), 0, 50.0, FloatBackend())
+    >>> beta[0], float(slope[0])                     # β = ½ and β' = Λ on the box edge
+    (np.float64(0.5), 50.0)
+    >>> bool(abs(beta[2] + 0.5 * np.exp(-10)) < 1e-18)     # ½·e^{2Λ(|s| − 1)} inside
+    True
     """
     if isinstance(backend, FloatBackend):
         return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None, edge)
@@ -145,7 +178,14 @@ def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:
 
     Returns
     -------
-    Same shape as ``s``: a scalar for a scalar, else an ndarray (object dtype on the mp path).
+    float, mpf or ndarray
+        Same shape as ``s``: a scalar for a scalar, else an ndarray (object dtype on the mp
+        path).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an entry of ``s`` or Λ is not a real number.  The sign of Λ is not checked.
 
     Examples
     --------

@@ -3,7 +3,10 @@
 ::
 
     du/dt = −v ⊙ ∇L(u⊙v),   dv/dt = −u ⊙ ∇L(u⊙v),   ∇L(β) = Hβ − c,
-    u(0) = √2·α·1,  v(0) = 0,   β = u ⊙ v.
+    u_i(0) = √2·α^{λ_i},  v(0) = 0,   β = u ⊙ v,
+
+with the shape ``λ = 1`` (the paper's ``u(0) = √2·α·1``) unless ``init_shape`` says otherwise
+(theory page §7).
 
 This is the model the mirror flow of :mod:`dlnsym.simulate` is *derived* from (theory §2), so
 integrating it directly is an independent check of that reduction: at ``t = Λ·t̃`` its β must
@@ -16,11 +19,12 @@ Numerics
 * **Not stiff, but ill-conditioned.**  The Jacobian of the right-hand side has entries of size
   ``|∇L|`` and ``|β|·‖H‖``, all O(1), so an explicit method takes O(1) steps; but a plateau lasts
   ``Λ·(t_{k+1} − t_k)`` in original time, so the cost grows like ``Λ``.  The flow conserves
-  ``u_i² − v_i² = 2α²`` and, once ``|β_i| = O(1)``, that information sits ``2Λ/ln 10`` decimal
-  digits below the leading digit of ``u_i`` (``u_i − v_i = √2·α·e^{−θ_i}``).  A rounding error
-  ``δ`` in ``u_i`` shifts the conserved quantity by the relative amount ``δ/α²``, which changes
-  when coordinate ``i`` later leaves the active set.  We therefore integrate with
-  ``dps + ⌈2Λ/ln 10⌉ + 10`` digits to return ``dps`` correct ones.
+  ``u_i² − v_i² = 2α^{2λ_i}`` and, once ``|β_i| = O(1)``, that information sits
+  ``2Λλ_i/ln 10`` decimal digits below the leading digit of ``u_i``
+  (``u_i − v_i = √2·α^{λ_i}·e^{−θ_i}``).  A rounding error ``δ`` in ``u_i`` shifts the conserved
+  quantity by the relative amount ``δ/α^{2λ_i}``, which changes when coordinate ``i`` later
+  leaves the active set.  We therefore integrate with ``dps + ⌈2Λ·max_i λ_i/ln 10⌉ + 10``
+  digits to return ``dps`` correct ones.
 * **Method: explicit Taylor series, order N ≈ ½·ln(1/ε).**  The right-hand side is a cubic
   polynomial, so its Taylor coefficients follow exactly from Cauchy products (automatic
   differentiation, as in heyoka)::
@@ -57,9 +61,9 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from dlnsym.errors import ParameterError
+from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.trajectory import TrajectoryExport, default_jump_levels, mid_levels
+from dlnsym.trajectory import TrajectoryExport, mid_levels
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -128,7 +132,7 @@ class NetworkTrajectory(TrajectoryExport):
     u, v : ndarray of mpf, shape (m, d)
         The network's parameters.
     beta, s : ndarray of mpf, shape (m, d)
-        ``β = u⊙v`` and ``s = θ/Λ = arcsinh(β/α²)/(2Λ)``.
+        ``β = u⊙v`` and ``s = θ/Λ = arcsinh(β_i/α^{2λ_i})/(2Λ)`` (``λ_i = 1`` unshaped).
     loss : ndarray of mpf, shape (m,)
         ``L(β) = ‖Xβ − y‖²/2n``.
     jump_levels : list of float or None
@@ -140,6 +144,8 @@ class NetworkTrajectory(TrajectoryExport):
         ``t_max``.
     stats : dict
         ``steps``, ``order`` (Taylor order), ``working_dps`` and ``seconds``.
+    init_shape : ndarray of float or None
+        The shape λ of the initialisation ``u_i(0) = √2·α^{λ_i}`` (``None``: all ones).
     interrupted : bool
         Always ``False`` (the network run is not interruptible); kept for the export format.
     """
@@ -157,6 +163,7 @@ class NetworkTrajectory(TrajectoryExport):
     jump_times: list[float]
     t_end: float
     stats: dict[str, Any] = field(default_factory=dict)
+    init_shape: np.ndarray | None = None
     interrupted: bool = False
 
     def __repr__(self) -> str:
@@ -171,11 +178,12 @@ def simulate_network(
     *,
     alpha: Any = None,
     log_inv_alpha: Any = None,
-    t_max: Any,
+    t_max: Any = None,
     dps: int = 30,
     at: Any = None,
     guard_digits: int | None = None,
     jump_levels: Sequence[float] | None = None,
+    init_shape: Sequence[float] | None = None,
 ) -> NetworkTrajectory:
     """Integrate the (u, v) gradient flow of the network in original time, in mpmath.
 
@@ -186,22 +194,30 @@ def simulate_network(
     y : array-like of shape (n,), optional
     alpha, log_inv_alpha : mpf, number or str
         Exactly one: the initialisation scale ``α ∈ (0, 1)`` or ``Λ = ln(1/α) > 0``.
-    t_max : float, mpf or str
+    t_max : float, mpf or str, optional
         End of the simulation in **accelerated** time ``t̃ = t/Λ`` (the same unit as
         :func:`dlnsym.simulate.simulate`); the flow runs to original time ``Λ·t_max``.
+        Default ``1.2 × t_K``, the last jump time of Algorithm 1 for the initialisation
+        (:func:`~dlnsym.saddle_path.saddle_path` with ``init_shape``), as in ``simulate``.
     dps : int
         Decimal digits wanted in the result; the integration uses ``dps + guard_digits``.
     at : array-like, optional
         Accelerated times ``0 ≤ t̃ ≤ t_max`` to report (floats, ``mpf`` or decimal strings,
         used exactly); default: ``0`` and the end point of every integration step.
     guard_digits : int, optional
-        Extra working digits; default ``⌈2Λ/ln 10⌉ + 10``, which the ``1/α²`` conditioning of
-        the (u, v) flow needs once a coordinate can leave the active set (module notes).  A
-        smaller value is safe only while every ``|β_i|`` stays ≪ 1, e.g. a short run at a
-        huge Λ.
+        Extra working digits; default ``⌈2Λ·max_i λ_i/ln 10⌉ + 10``, which the
+        ``1/α^{2λ_i}`` conditioning of the (u, v) flow needs once a coordinate can leave the
+        active set (module notes).  A smaller value is safe only while every ``|β_i|`` stays
+        ≪ 1, e.g. a short run at a huge Λ.
     jump_levels : sequence of float, optional
-        Plateau losses for jump detection; default Algorithm 1's ``L(β_k)`` (no jumps are
-        detected when Algorithm 1 finds the problem degenerate).
+        Plateau losses for jump detection; default Algorithm 1's ``L(β_k)`` for the
+        initialisation (no jumps are detected when Algorithm 1 finds the problem degenerate).
+    init_shape : sequence of d positive numbers, optional
+        Shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0`` (default all ones).
+        Then ``u_i² − v_i² = 2α^{2λ_i}``, ``β_i = α^{2λ_i}·sinh(2θ_i)`` and the reported
+        ``s_i = θ_i/Λ`` lives in the box ``[−λ_i, λ_i]`` as Λ → ∞ (the limit is
+        :func:`~dlnsym.saddle_path.saddle_path` with ``init_shape``; the same flow as
+        :func:`dlnsym.simulate.simulate` with ``init_shape``).
 
     Returns
     -------
@@ -210,7 +226,12 @@ def simulate_network(
     Raises
     ------
     ParameterError
-        Bad ``alpha``/``log_inv_alpha``, ``t_max``, ``dps``, ``guard_digits`` or ``at``.
+        Bad ``alpha``/``log_inv_alpha``, ``t_max``, ``dps``, ``guard_digits`` or ``at``;
+        ``init_shape`` not ``d`` positive finite numbers
+        (:func:`dlnsym.simulate.check_init_shape`); no ``t_max`` when ``∇L(0) = 0``.
+    DegenerateProblemError
+        No ``t_max`` given and Algorithm 1, which provides the default, finds the problem
+        degenerate.
 
     Examples
     --------
@@ -218,20 +239,33 @@ def simulate_network(
     >>> tr = simulate_network(example("A"), log_inv_alpha=4, t_max=0.5, dps=20, at=[0.5])
     >>> float(tr.beta[0, 0]) > 0
     True
+    >>> shaped = simulate_network(example("A"), log_inv_alpha=4, t_max=0.5, dps=20, at=[0],
+    ...                           init_shape=[1, 2, 1, 1, 1, 1])
+    >>> float(shaped.u[0, 1] / shaped.u[0, 0])          # √2·α² / √2·α = α = e^{−4}
+    0.01831563888873418
     """
+    from dlnsym.simulate import check_init_shape, default_t_max
+
     problem = resolve_problem(X, y, caller="simulate_network")
+    shape = check_init_shape(init_shape, problem.d)
     if not isinstance(dps, int | np.integer) or isinstance(dps, bool) or dps < 5:
         raise ParameterError(f"dps must be an integer ≥ 5 (decimal digits), got {dps!r}")
+    path = None
+    if t_max is None or jump_levels is None:
+        path = _limit_path(problem, shape, needed=t_max is None)
+    if t_max is None:
+        t_max = default_t_max(path)
     if not _mpf(t_max, "t_max") > 0:
         raise ParameterError(f"t_max must be a positive accelerated time, got {t_max!r}")
+    widest = 1.0 if shape is None else float(shape.max())  # the smallest scale is α^{λ_max}
     if guard_digits is None:
         with mpmath.workdps(dps + 10):
             lam = network_lambda(alpha, log_inv_alpha)[1]
-        guard_digits = math.ceil(2 * float(lam) / math.log(10)) + 10
+        guard_digits = math.ceil(2 * float(lam) * widest / math.log(10)) + 10
     if not isinstance(guard_digits, int | np.integer) or guard_digits < 0:
         raise ParameterError(f"guard_digits must be a non-negative integer, got {guard_digits!r}")
-    if jump_levels is None:
-        jump_levels = default_jump_levels(problem)
+    if jump_levels is None and path is not None:
+        jump_levels = [float(v) for v in path.losses]
     start = time.perf_counter()
     with mpmath.workdps(int(dps + guard_digits)):
         alpha_, lam = network_lambda(alpha, log_inv_alpha)
@@ -240,14 +274,17 @@ def simulate_network(
         to_mpf = np.vectorize(lambda v: _mpf(v, "data"), otypes=[object])
         H, c = (to_mpf(a) for a in problem.gram())
         flow = _DenseFlow(problem, to_mpf(problem.X), to_mpf(problem.y))
-        u0 = np.full(problem.d, mpmath.sqrt(2) * alpha_, dtype=object)
+        # per-coordinate scale α_i = α^{λ_i} = e^{−Λλ_i}: u_i(0) = √2·α_i, u_i² − v_i² = 2α_i²
+        scale = (np.full(problem.d, alpha_, dtype=object) if shape is None else
+                 np.array([mpmath.exp(-lam * mpmath.mpf(v)) for v in shape], dtype=object))
+        u0 = mpmath.sqrt(2) * scale
         flow.integrate(H, c, u0, np.full(problem.d, mpmath.mpf(0), dtype=object), lam * t_end)
         if times is None:
             times = [seg.t0 / lam for seg in flow.segments] + [t_end]
         u, v = (np.array(a, dtype=object) for a in zip(*(flow.state(lam * t) for t in times),
                                                           strict=True))
         beta = u * v
-        s = np.vectorize(lambda b: mpmath.asinh(b / alpha_**2), otypes=[object])(beta) / (2 * lam)
+        s = np.vectorize(mpmath.asinh, otypes=[object])(beta / scale**2) / (2 * lam)
         loss = np.array([flow.loss(row) for row in beta], dtype=object)
         jumps = [float(t / lam) for t in flow.crossings(jump_levels)]
         stats = {"steps": len(flow.segments), "order": flow.order,
@@ -268,7 +305,21 @@ def simulate_network(
             jump_times=jumps,
             t_end=float(t_end),
             stats=stats | {"seconds": time.perf_counter() - start},
+            init_shape=shape,
         )
+
+
+def _limit_path(problem: Problem, shape: np.ndarray | None, needed: bool) -> Any:
+    """Algorithm 1 for the initialisation ``shape`` (:func:`dlnsym.simulate._limit_path`),
+    or None for a degenerate problem unless ``needed`` (then the error propagates)."""
+    from dlnsym.simulate import _limit_path
+
+    try:
+        return _limit_path(problem, shape)
+    except DegenerateProblemError:
+        if needed:
+            raise
+        return None
 
 
 def _output_times(at: Any, t_max: mpmath.mpf) -> list[mpmath.mpf] | None:

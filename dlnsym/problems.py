@@ -54,6 +54,24 @@ class Problem:
         Whether entries are exact rationals.
     name : str
         Where the problem came from (file name or example name), for messages and plots.
+
+    Parameters
+    ----------
+    X, y, exact, name
+        As the attributes.  Build a problem with :func:`as_problem` (which validates the
+        data), :func:`read_problem` or :func:`example` rather than directly.
+
+    Examples
+    --------
+    >>> from dlnsym import example
+    >>> problem = example("A")
+    >>> problem.n, problem.d, problem.exact
+    (3, 6, True)
+    >>> problem.loss([0] * 6)                         # L(0) = ‖y‖²/2n
+    Fraction(193, 300)
+    >>> H, c = problem.gram()
+    >>> c[0], 1 / max(abs(ci) for ci in c)            # ‖c‖∞ at coordinate 0; t₁ = 1/‖c‖∞
+    (Fraction(199, 150), Fraction(150, 199))
     """
 
     X: np.ndarray
@@ -239,6 +257,29 @@ def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
         problem's own mode (arrays become float).
     caller : str
         The public function's name, for the error message.
+
+    Returns
+    -------
+    Problem
+        The problem, validated and in the arithmetic asked for.
+
+    Raises
+    ------
+    ParameterError
+        If a Problem comes with ``y``, or arrays come without it.
+    ProblemError
+        If the arrays are malformed (:func:`as_problem`).
+
+    Examples
+    --------
+    >>> resolve_problem([[1.0, 2.0]], [3.0]).exact
+    False
+    >>> resolve_problem(example("A"), exact=False).exact
+    False
+    >>> resolve_problem([[1.0, 2.0]], caller="saddle_path")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dlnsym.errors.ParameterError: saddle_path: y is missing; call saddle_path(X, y, …) or ...
     """
     if isinstance(X, Problem):
         if y is not None:
@@ -472,9 +513,45 @@ def gaussian_sparse(
     return_signal: bool = False,
 ) -> Problem | tuple[Problem, np.ndarray]:
     """Gaussian sparse regression: ``X ~ N(0, 1)``, ``β*`` with ``sparsity`` ±1 entries,
-    ``y = Xβ* + noise·ε``.  ``decimals`` rounds the data (exact mode needs it to keep
-    denominators small; ``exact=True`` defaults it to 1).  With ``return_signal`` the result
-    is ``(problem, β*)``, ``β*`` a float64 array of entries in {−1, 0, 1}."""
+    ``y = Xβ* + noise·ε``.
+
+    Parameters
+    ----------
+    n, d : int
+        Samples and coordinates.
+    sparsity : int
+        Number of nonzero entries of the planted ``β*`` (at most ``d``).
+    noise : float
+        Standard deviation of the Gaussian noise ``ε`` added to ``Xβ*``.
+    seed : int
+        Seed of the random generator (``numpy.random.default_rng``).
+    exact : bool
+        Return an exact problem (``Fraction`` entries).
+    decimals : int, optional
+        Round the data to this many decimals (exact mode needs it to keep denominators
+        small; ``exact=True`` defaults it to 1).
+    return_signal : bool
+        Also return ``β*``.
+
+    Returns
+    -------
+    Problem or (Problem, ndarray)
+        The problem; with ``return_signal``, ``(problem, β*)``, ``β*`` a float64 array of
+        entries in {−1, 0, 1}.
+
+    Raises
+    ------
+    ProblemError
+        If a size is not a positive integer or ``sparsity > d``.
+
+    Examples
+    --------
+    >>> problem, signal = gaussian_sparse(n=20, d=50, sparsity=3, seed=1, return_signal=True)
+    >>> problem.n, problem.d, problem.exact, np.flatnonzero(signal).tolist()
+    (20, 50, False, [0, 8, 19])
+    >>> gaussian_sparse(n=8, d=12, sparsity=3, noise=0.0, seed=35, exact=True).X[0, 0]
+    Fraction(-11, 10)
+    """
     _check_sizes(n=n, d=d, sparsity=sparsity)
     if sparsity > d:
         raise ProblemError(f"sparsity {sparsity} exceeds the dimension d = {d}")
@@ -501,7 +578,36 @@ def orthogonal_design(
     """A design with ``XᵀX/n`` diagonal (orthogonal columns of distinct norms).
 
     Built exactly from signed, scaled columns of a Hadamard-like ±1 matrix, so that the Gram
-    matrix is diagonal *exactly*; ``n`` must be a power of two ≥ d (default: the smallest).
+    matrix is diagonal *exactly*.  On such a design the saddles of Algorithm 1 follow the
+    knots of the Lasso path (the theory page, §4).
+
+    Parameters
+    ----------
+    d : int
+        Coordinates.
+    n : int, optional
+        Samples: a power of two ≥ d (default: the smallest).
+    seed : int
+        Seed of the random generator (columns, scales and targets).
+    exact : bool
+        Return an exact problem.
+
+    Returns
+    -------
+    Problem
+        The problem; targets are multiples of 0.1 in ``[−2, 2]``.
+
+    Raises
+    ------
+    ProblemError
+        If a size is not a positive integer, or ``n`` is not a power of two ≥ d.
+
+    Examples
+    --------
+    >>> problem = orthogonal_design(d=5, exact=True)
+    >>> H, c = problem.gram()
+    >>> problem.n, bool((H == np.diag(np.diag(H))).all())
+    (8, True)
     """
     _check_sizes(d=d)
     if n is None:
@@ -526,7 +632,34 @@ def orthogonal_design(
 
 def underparametrised(n: int = 12, d: int = 5, seed: int = 0, *, exact: bool = False) -> Problem:
     """More samples than coordinates (n > d): the last saddle is the least-squares fit, which
-    does not interpolate."""
+    does not interpolate.
+
+    Parameters
+    ----------
+    n, d : int
+        Samples and coordinates, ``n > d``.
+    seed : int
+        Seed of the random generator (Gaussian data rounded to one decimal).
+    exact : bool
+        Return an exact problem.
+
+    Returns
+    -------
+    Problem
+        The problem.
+
+    Raises
+    ------
+    ProblemError
+        If a size is not a positive integer or ``n ≤ d``.
+
+    Examples
+    --------
+    >>> from dlnsym import saddle_path
+    >>> problem = underparametrised(n=12, d=5)
+    >>> float(saddle_path(problem).losses[-1]) > 0          # no interpolation
+    True
+    """
     _check_sizes(n=n, d=d)
     if n <= d:
         raise ProblemError(f"underparametrised needs n > d, got n = {n}, d = {d}")

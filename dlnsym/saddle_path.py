@@ -72,6 +72,22 @@ class SaddlePath:
         duals lie in ``[−λ_i, λ_i]``.
     n_jumps, jump_times
         ``K`` and ``t₁, …, t_K``.
+
+    Parameters
+    ----------
+    problem, exact, times, saddles, duals, gradients, losses, init_shape
+        As the attributes; a path is built by :func:`saddle_path`, not directly.
+
+    Examples
+    --------
+    >>> from dlnsym import example, saddle_path
+    >>> path = saddle_path(example("A"), exact=True)
+    >>> path.n_jumps, path.jump_times[0], path.losses[-1]
+    (5, Fraction(150, 199), Fraction(0, 1))
+    >>> path.active_sets[2]                           # coordinate 1 enters at t₂ …
+    {0: 1, 1: -1}
+    >>> path.active_sets[3]                           # … and leaves at t₃
+    {0: 1, 4: -1}
     """
 
     problem: Problem

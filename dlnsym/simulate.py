@@ -46,11 +46,11 @@ step costs ``O(|K|·d + |A|·d)`` plus an ``O(|A|³)`` decomposition whenever th
 refreshed, for the awake set ``A`` (the support of the current saddle and the coordinates
 in transition), not ``O(d³)``.  Measured by ``make bench`` (2 shared cores, whole path to
 ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d, sparsity=5, noise=0.1)`` at Λ = 10³: see the
-benchmark's closing rows for d = 100, 500, 2000 against scipy's Radau and against d = 100.
-Example A (d = 6, five jumps) takes 0.03–0.06 s on float64 at any Λ from 10 to 10⁶, and
-0.3–0.6 s at 30 digits.  At Λ = 10⁶ the jumps of a large support are harder (the
-simplified Newton iteration contracts slowly while the whole support moves within a step),
-and a run takes several times as many steps as at Λ = 10³.
+benchmark's closing rows for d = 100, 500, 2000 against scipy's Radau and against d = 100,
+and its rows for example A (d = 6, five jumps) at Λ = 10 … 10⁶, on float64 and at 30 digits
+(the performance page of the documentation).  At Λ = 10⁶ the jumps of a large support are
+harder (the simplified Newton iteration contracts slowly while the whole support moves
+within a step), and a run takes several times as many steps as at Λ = 10³.
 
 Cost grows with the digits asked for relative to α²: while exponentially small coordinates
 are above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be followed to
@@ -102,7 +102,7 @@ FLOAT_TOL = 1e-11
 #: float64 path: most simplified-Newton iterations per step.  In the jumps of a large
 #: problem at large Λ the whole support moves within a step and the iteration contracts by
 #: only 0.2–0.5: a failed iteration costs the step and halves it, an iteration costs one
-#: field evaluation (Gaussian d = 100, Λ = 10⁶: 8678 steps with 12, 4289 with 20)
+#: field evaluation, far less than the halved steps that a lower cap causes
 FLOAT_NEWTON_ITERATIONS = 20
 #: most Radau IIA stages (order 45): the certified tableau costs ≈ 2 s at 21 stages and
 #: 70 digits, 5 s at 25 stages and 100 digits

@@ -37,10 +37,27 @@ __all__ = ["Trajectory", "TrajectoryExport", "check_times", "default_jump_levels
 
 
 def default_jump_levels(problem: Problem, init_shape: Any = None) -> list[float] | None:
-    """Algorithm 1's plateau losses ``L(β_0) > L(β_1) > … > L(β_K)`` as floats (for the
-    initialisation ``init_shape``, default all ones), the default levels of jump detection;
-    ``None`` when Algorithm 1 finds the problem degenerate (then no jumps are detected).
+    """Algorithm 1's plateau losses ``L(β_0) > L(β_1) > … > L(β_K)`` as floats, the default
+    levels of jump detection.
 
+    Parameters
+    ----------
+    problem : Problem
+    init_shape : sequence of d positive numbers, optional
+        The initialisation ``u_i(0) = √2·α^{λ_i}`` (default all ones).
+
+    Returns
+    -------
+    list of float or None
+        ``None`` when Algorithm 1 finds the problem degenerate (then no jumps are detected).
+
+    Raises
+    ------
+    ParameterError
+        ``init_shape`` is not d positive numbers.
+
+    Examples
+    --------
     >>> from dlnsym.problems import example
     >>> [round(v, 6) for v in default_jump_levels(example("A"))[:2]]   # 193/300, 12147/39400
     [0.643333, 0.308299]
@@ -56,8 +73,25 @@ def default_jump_levels(problem: Problem, init_shape: Any = None) -> list[float]
 
 def mid_levels(levels: Sequence[float] | None) -> list[float]:
     """The mid levels ``m_k = (L_{k−1} + L_k)/2``, k = 1…K, whose first crossing by the loss
-    defines the k-th jump time (module notes); empty for ``None``.
+    defines the k-th jump time (module notes).
 
+    Parameters
+    ----------
+    levels : sequence of float or None
+        Plateau losses ``L_0 > L_1 > … > L_K``.
+
+    Returns
+    -------
+    list of float
+        K mid levels; empty for ``None`` or a single level.
+
+    Raises
+    ------
+    TypeError
+        ``levels`` is not a sequence of numbers.
+
+    Examples
+    --------
     >>> mid_levels([3.0, 1.0, 0.0])
     [2.0, 0.5]
     """
@@ -256,6 +290,24 @@ class Trajectory(TrajectoryExport):
         End of the integrated interval (``t_max``, or where the run was interrupted).
     stats : dict
         ``accepted``/``rejected`` steps and ``seconds`` of the run.
+
+    Parameters
+    ----------
+    problem, log_inv_alpha, dps, interrupted, stats, jump_levels, jump_times
+        As the attributes.
+    integrator, checkpoints, samples
+        The integrator of the run, its checkpoints (for dense evaluation) and the samples
+        ``(t̃, s_hi, s_lo)``.  A trajectory is built by :func:`~dlnsym.simulate.simulate`,
+        not directly.
+
+    Examples
+    --------
+    >>> from dlnsym import example, simulate
+    >>> tr = simulate(example("A"), log_inv_alpha=100)
+    >>> tr.dps is None, tr.beta.shape[1]
+    (True, 6)
+    >>> [round(t, 2) for t in tr.jump_times]          # the limit: 0.75, 1.49, 1.78, 3.67, 9.98
+    [0.75, 1.48, 1.78, 3.68, 9.89]
     """
 
     def __init__(

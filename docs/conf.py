@@ -133,13 +133,16 @@ _write_api_page()
 
 
 def _plain_bars(app, what, name, obj, options, lines: list[str]) -> None:
-    """Docstrings write absolute values as ``|x|``; outside grid tables, escape the bars so
-    that reStructuredText does not read them as substitutions."""
+    """Docstrings write absolute values as ``|x|``; outside grid tables and inline literals,
+    escape the bars so that reStructuredText does not read them as substitutions (inside
+    ````…```` a backslash would be shown as it is)."""
     for k, line in enumerate(lines):
         stripped = line.strip()
         grid = stripped.startswith("+") or (stripped.startswith("|") and stripped.endswith("|"))
         if "|" in line and not grid:
-            lines[k] = line.replace("|", "\\|")
+            parts = line.split("``")  # odd-numbered parts are inside inline literals
+            lines[k] = "``".join(part if i % 2 else part.replace("|", "\\|")
+                                 for i, part in enumerate(parts))
 
 
 def setup(app) -> None:

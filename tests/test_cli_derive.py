@@ -20,6 +20,7 @@ KNOWN_COMMANDS = {
     "alpha", "beta", "theta", "phi", "Lambda", "ell", "nabla", "partial", "infty",
     "left", "right", "frac", "sqrt", "operatorname", "log", "ln", "sinh", "cosh", "lim",
     "limits", "int", "to", "mapsto", "ge", "le", "ne", "pm", "cdot", "dot", "tilde", "hat",
+    "lambda", "odot", "sum", "top", "tau",
 }
 KNOWN_SYMBOL_COMMANDS = {",", ":", ";", "\\", "_", "{", "}", "&", "%", "#", "|"}
 
@@ -116,7 +117,7 @@ def test_json_potential_is_theory_hyperbolic_entropy(json_output):
     f = sp.lambdify((alpha, beta), pot, "mpmath")
     with mp.workdps(50):
         for a, b in ((mp.mpf("0.1"), mp.mpf("0.37")), (mp.mpf("1e-5"), mp.mpf(-3))):
-            want = (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2  # THEORY §2
+            want = (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2  # the theory page §2
             assert abs(f(a, b) - want) < mp.mpf(10) ** -40
 
 
@@ -140,3 +141,22 @@ def test_invalid_format_exits_2_with_one_line(fmt):
     assert "Traceback" not in proc.stderr
     assert "--format" in lines[0] and "markdown" in lines[0]
     assert proc.stdout == ""
+
+
+def test_shaped_init_latex_and_markdown():
+    """``--shaped-init``: every step verified, LaTeX well formed, the weighted limit shown."""
+    proc = run_cli("--shaped-init", "--format", "latex")
+    assert proc.returncode == 0, proc.stderr
+    _check_latex_structure(proc.stdout)
+    assert r"\lambda_{i} \left|{\beta}\right|" in proc.stdout
+    md = run_cli("--shaped-init")
+    assert md.returncode == 0, md.stderr
+    assert "shaped initialisation" in md.stdout and "NOT verified" not in md.stdout
+    assert "weighted l1 certificate (verified)" in md.stdout
+
+
+def test_general_and_shaped_init_are_exclusive():
+    proc = run_cli("--general-init", "--shaped-init", timeout=60)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not allowed with" in lines[0], proc.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import assert_one_line_error, run_cli
@@ -80,3 +82,27 @@ def test_non_finite_values_are_refused_without_warnings(tmp_path, option, value)
     proc = run_cli("figure", "--example", "A", option, value, "-o", str(tmp_path / "x.png"))
     assert_one_line_error(proc, "dlnsym figure: error:", option, repr(value))
     assert "Warning" not in proc.stderr and not any(tmp_path.iterdir())
+
+
+def test_init_shape(tmp_path):
+    """``--init-shape``: figure1 simulates the shaped flow against the shaped saddle path; the
+    active sets are those of the shaped path (the drawing differs from the unshaped one);
+    ``--kind convergence`` refuses a shape in one line."""
+    shape = "1,1/2,1/2,1,1,1"
+    fig1 = tmp_path / "fig1.png"
+    proc = run_cli("figure", "--example", "A", "--log-inv-alpha", "10", "--init-shape", shape,
+                   "--quiet", "-o", str(fig1))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"figure: {fig1}" and fig1.read_bytes().startswith(b"\x89PNG")
+    drawn = {}
+    for name, extra in (("shaped", ["--init-shape", shape]), ("plain", [])):
+        target = tmp_path / f"{name}.svg"
+        proc = run_cli("figure", "--example", "A", "--kind", "active-sets", *extra,
+                       "-o", str(target))
+        assert proc.returncode == 0, proc.stderr
+        # without the time stamp and the random ids (clip paths, markers): only the drawing
+        drawn[name] = re.sub(r"<dc:date>.*?</dc:date>|\b[pm][0-9a-f]{10}\b", "", target.read_text())
+    assert drawn["shaped"] != drawn["plain"]
+    proc = run_cli("figure", "--example", "A", "--kind", "convergence", "--init-shape", shape,
+                   "-o", str(tmp_path / "conv.png"))
+    assert_one_line_error(proc, "--kind convergence", "--init-shape")

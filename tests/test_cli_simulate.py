@@ -10,7 +10,7 @@ import pytest
 from .conftest import assert_one_line_error, run_cli
 
 T1 = 150 / 199
-T5 = 13971921800 / 1399630519  # last jump of example A (THEORY.md §5)
+T5 = 13971921800 / 1399630519  # last jump of example A (docs/theory.md §5)
 
 
 def test_json_at_times() -> None:
@@ -22,7 +22,7 @@ def test_json_at_times() -> None:
     assert doc["t"] == [0.5, 1.1, 0.9]
     beta = np.array(doc["beta"])
     assert beta.shape == (3, 6)
-    assert beta[1, 0] == pytest.approx(199 / 394, abs=1e-6)  # first plateau, THEORY.md §5
+    assert beta[1, 0] == pytest.approx(199 / 394, abs=1e-6)  # first plateau, docs/theory.md §5
     assert doc["loss"][0] == pytest.approx(193 / 300, abs=1e-12)
     # default t-max = 1.2 × t₅: every jump detected, each within O(1/Λ) of the limit
     assert len(doc["jump_times"]) == 5

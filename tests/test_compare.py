@@ -225,7 +225,7 @@ def test_plot_convergence_with_exact_plateaus_keeps_a_linear_error_axis(tmp_path
 
 
 def test_real_convergence_study_jump_times_go_like_one_over_lambda():
-    """Mirror-flow simulations at moderate Λ: errors shrink like 1/Λ (THEORY.md §4)."""
+    """Mirror-flow simulations at moderate Λ: errors shrink like 1/Λ (docs/theory.md §4)."""
     study = convergence_study(PROBLEM.to_float(), [100.0, 300.0, 1000.0])
     assert study.first_order(tol=0.15), study.summary()
     # Λ·(t̂_k − t_k) settles to the constants c_k

@@ -1,4 +1,4 @@
-"""Tests of dlnsym.heteroclinic: the jump ODE in log-coordinates (THEORY.md §4)."""
+"""Tests of dlnsym.heteroclinic: the jump ODE in log-coordinates (docs/theory.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The field of the accelerated mirror flow (THEORY.md §3): β(s), β'(s), J, overflow-freedom."""
+"""The field of the accelerated mirror flow (docs/theory.md §3): β(s), β'(s), J, no overflow."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def test_jacobian_against_finite_differences() -> None:
 
 
 def test_field_is_minus_gradient() -> None:
-    """f(s) = −∇L(β(s)) with ∇L = Xᵀ(Xβ − y)/n (THEORY.md §1), float path."""
+    """f(s) = −∇L(β(s)) with ∇L = Xᵀ(Xβ − y)/n (docs/theory.md §1), float path."""
     problem = example("A", exact=False)
     flow = MirrorFlow(example("A"), 3.0, FloatBackend())
     s = np.array([0.9, -0.95, 0.1, -0.2, 0.97, 0.0])

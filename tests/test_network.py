@@ -17,7 +17,7 @@ ONE_D = as_problem([[1], [2]], [1, 1], exact=True)
 
 
 def _time_to_reach(theta: mpmath.mpf, alpha: mpmath.mpf) -> mpmath.mpf:
-    """Original time at which θ = ½·arcsinh(β/α²) reaches ``theta`` in d = 1 (THEORY.md §2):
+    """Original time at which θ = ½·arcsinh(β/α²) reaches ``theta`` in d = 1 (docs/theory.md §2):
     dθ/dt = c − H·α²·sinh(2θ), so t(θ) = ∫₀^θ dφ / (c − H·α²·sinh 2φ)."""
     H, c = mpmath.mpf(5) / 2, mpmath.mpf(3) / 2
     nodes = [theta * f for f in (0, 0.5, 0.8, 0.9, 0.95, 0.98, 1)]
@@ -104,7 +104,7 @@ def _max_errors(net, mirror) -> tuple[float, float]:
 
 
 def test_network_agrees_with_mirror_flow_through_three_jumps():
-    """THEORY.md §2: β = u⊙v of the network is the mirror-flow β at t = Λ·t̃.
+    """docs/theory.md §2: β = u⊙v of the network is the mirror-flow β at t = Λ·t̃.
 
     At dps = 30 the mirror flow promises 10^−(dps−10) relative to 1 + |β| (its contract); the
     network is far more accurate (see the slow test), so the bound is the mirror flow's.
@@ -134,3 +134,64 @@ def test_network_agrees_with_mirror_flow_to_working_precision(lam):
     mirror = simulate(example("A"), log_inv_alpha=lam, t_max=11.0, dps=45, at=at)
     ds, rel = _max_errors(net, mirror)
     assert ds < 1e-28 and rel < 1e-27
+
+
+# ------------------------------------------------------------------ shaped initialisation
+SHAPE = [1, 2, 0.5, 1.5, 1, 3]
+
+
+def test_shaped_network_agrees_with_shaped_mirror_flow():
+    """u_i(0) = √2·α^{λ_i}: β and s of the (u, v) flow equal those of the mirror flow of
+    :func:`dlnsym.simulate.simulate` with the same ``init_shape`` (a different method and
+    equation) at Λ = 4; t_max and jump levels default to Algorithm 1 for the shape."""
+    from dlnsym.saddle_path import saddle_path
+    from dlnsym.simulate import simulate
+
+    path = saddle_path(example("A"), init_shape=SHAPE)
+    at = np.linspace(0.0, 2.8, 8)
+    net = simulate_network(example("A"), log_inv_alpha=4, dps=30, at=at, init_shape=SHAPE)
+    mirror = simulate(example("A"), log_inv_alpha=4, dps=30, at=at, init_shape=SHAPE)
+    assert net.t_end == pytest.approx(1.2 * float(path.times[-1]))
+    assert net.jump_levels == [float(v) for v in path.losses]
+    ds, rel = _max_errors(net, mirror)
+    assert ds < 1e-21 and rel < 1e-20
+    np.testing.assert_allclose(net.jump_times, mirror.jump_times, rtol=1e-13)
+    with mpmath.workdps(40):  # the conserved quantity u_i² − v_i² = 2α^{2λ_i}
+        for row_u, row_v in zip(net.u, net.v, strict=True):
+            for u, v, lam in zip(row_u, row_v, SHAPE, strict=True):
+                assert abs((u * u - v * v) / (2 * mpmath.exp(-8 * mpmath.mpf(lam))) - 1) < 1e-25
+    plain = simulate_network(example("A"), log_inv_alpha=4, t_max=2.8, dps=15, at=at)
+    assert max(abs(float(a - b)) for a, b in zip(plain.beta.ravel(), net.beta.ravel(),
+                                                 strict=True)) > 1e-2  # the shape matters
+
+
+def test_shaped_network_plateaus_are_the_shaped_saddles():
+    """At Λ = 30 the network rests on the saddles of ``saddle_path(init_shape=λ)`` (exact
+    Algorithm 1 on X_{:,i}/λ_i mapped back): mid-plateau β within 1e-3 on the first two
+    plateaus (errors vanish exponentially in Λ), the end within 0.05 of the weighted-ℓ1
+    endpoint; the unshaped path's first saddle is elsewhere."""
+    from dlnsym.saddle_path import saddle_path
+
+    shape = [1, "1/2", "1/2", 1, 1, 1]
+    path = saddle_path(example("A"), init_shape=shape)
+    times = [float(t) for t in path.times]
+    mids = [(a + b) / 2 for a, b in zip(times[1:], times[2:], strict=False)]
+    end = 1.2 * times[-1]
+    net = simulate_network(example("A"), log_inv_alpha=30, dps=15, at=[*mids, end],
+                           init_shape=shape)
+    saddles = [np.asarray(b, dtype=float) for b in path.saddles]
+    beta = np.asarray(net.beta, dtype=float)
+    assert np.max(np.abs(beta[0] - saddles[1])) < 1e-3
+    assert np.max(np.abs(beta[1] - saddles[2])) < 1e-3
+    assert np.max(np.abs(beta[-1] - saddles[-1])) < 0.05
+    assert len(net.jump_times) == path.n_jumps
+    np.testing.assert_allclose(net.jump_times, times[1:], atol=0.06)
+    unshaped = np.asarray(saddle_path(example("A")).saddles[1], dtype=float)
+    assert np.max(np.abs(beta[0] - unshaped)) > 0.1
+
+
+@pytest.mark.parametrize(("shape", "fragment"), [([1, 2], "2 entries"),
+                                                 ([1, 1, 0, 1, 1, 1], r"init_shape\[2\]")])
+def test_bad_init_shape(shape, fragment):
+    with pytest.raises(ParameterError, match=fragment):
+        simulate_network(example("A"), log_inv_alpha=3, t_max=1.0, init_shape=shape)

@@ -25,7 +25,7 @@ REQUIRED = {
     "conservation", "mirror-flow", "potential-limit", "conjugate", "log-domain",
     "saddle-critical", "strict-saddle", "kkt", "min-l1", "monotone", "orthogonal-lasso",
     "first-jump", "example-a", "dual-recursion", "no-repeat", "float-path", "heteroclinic",
-    "convergence-rate", "first-jump-correction", "primal-dual",
+    "convergence-rate", "first-jump-correction", "primal-dual", "weighted-min-l1",
 }
 FAST = [c.name for c in all_checks() if not c.slow]
 ALL = [c.name for c in all_checks()]

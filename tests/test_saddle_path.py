@@ -1,6 +1,6 @@
 """Algorithm 1 (issue 2, items 3 and 5).
 
-Expected values come from THEORY.md (§4 facts, §5 table), from closed forms computed here
+Expected values come from docs/theory.md (§4 facts, §5 table), from closed forms computed here
 independently (orthogonal design, least squares), from scikit-learn's LARS and from scipy's LP
 solver — never from saddle_path's own output.
 """
@@ -30,7 +30,7 @@ from .conftest import exact_gradient
 
 F = Fraction
 
-# THEORY.md §5, transcribed once in dlnsym.problems.
+# docs/theory.md §5, transcribed once in dlnsym.problems.
 THEORY_A = EXAMPLE_A_THEORY["rows"]
 THEORY_A_S5 = EXAMPLE_A_THEORY["s5"]
 
@@ -65,7 +65,7 @@ def test_first_jump_is_one_over_sup_norm_of_c():
 
 
 def check_invariants(problem, path) -> None:
-    """THEORY.md §4 facts, checked with exact arithmetic independent of dlnsym's back ends."""
+    """docs/theory.md §4 facts, checked with exact arithmetic independent of dlnsym's back ends."""
     X, y = problem.X, problem.y
     for k, (beta, s) in enumerate(zip(path.saddles, path.duals, strict=True)):
         g = exact_gradient(X, y, beta)
@@ -246,7 +246,7 @@ def test_scales_to_the_benchmark_size():
     g = problem.gradient(path.saddles[-1])
     assert np.max(np.abs(g)) < 1e-8
     assert np.max(np.abs(problem.X @ path.saddles[-1] - problem.y)) < 1e-8
-    # THEORY.md §4: the active set is not monotone at this size.
+    # docs/theory.md §4: the active set is not monotone at this size.
     left = sum(not set(path.active_sets[k]) <= set(path.active_sets[k + 1])
                for k in range(path.n_jumps))
     assert left / path.n_jumps > 0.2
@@ -275,7 +275,7 @@ def test_float_factor_survives_removal(k):
 
 
 def test_saddle_at_is_the_piecewise_constant_limit():
-    """β°(t̃) = β_k on (t_k, t_{k+1}), with the THEORY.md §5 values of example A."""
+    """β°(t̃) = β_k on (t_k, t_{k+1}), with the docs/theory.md §5 values of example A."""
     path = saddle_path(example("A"))
     rows = [[support.get(i, F(0)) for i in range(6)] for _, support, _ in THEORY_A]
     times = [t for t, _, _ in THEORY_A]

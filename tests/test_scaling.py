@@ -1,6 +1,6 @@
 """Algorithm 1 under rescaling of the data (X → aX, y → by).
 
-THEORY.md §1/§4 give the exact laws: ``c → ab·c``, ``H → a²H``, so the saddles scale like
+docs/theory.md §1/§4 give the exact laws: ``c → ab·c``, ``H → a²H``, so the saddles scale like
 ``β_k → (b/a)·β_k``, the velocities ``−g`` like ``ab``, the jump times like ``t_k → t_k/(ab)``,
 the duals ``s_k`` not at all and the losses like ``L → b²L``.  The float path must obey them:
 every tolerance in it has to be relative to the scale of what it tests.  The reference is the

@@ -1,6 +1,6 @@
-"""The mirror-flow simulator on example A (THEORY.md §5): accuracy contract, limit, API.
+"""The mirror-flow simulator on example A (docs/theory.md §5): accuracy contract, limit, API.
 
-Expected values come from THEORY.md (plateau saddles, t₁ = 150/199, the first-jump
+Expected values come from docs/theory.md (plateau saddles, t₁ = 150/199, the first-jump
 prediction t₁ − 0.328/Λ), from scipy's Radau at tight tolerance (an independent stiff
 method, small Λ), or from the same simulator at 20 more digits (the accuracy contract).
 """
@@ -25,7 +25,7 @@ from dlnsym.simulate import demo_runs, simulate
 A = example("A")
 T1 = 150 / 199
 T2 = 19125 / 12863
-#: L(β_k) of THEORY.md §5 (plateau losses, for jump detection independent of Algorithm 1)
+#: L(β_k) of docs/theory.md §5 (plateau losses, for jump detection independent of Algorithm 1)
 LOSSES = [Fraction(193, 300), Fraction(12147, 39400), Fraction(4800481, 26467800),
           Fraction(502681, 8844600), Fraction(137641, 6118200), Fraction(0)]
 LEVELS = [float(v) for v in LOSSES]
@@ -131,7 +131,7 @@ def test_float_agrees_with_scipy_radau_at_small_lambda() -> None:
 
 
 def test_plateaus_and_jumps_match_theory_at_large_lambda() -> None:
-    """Mid-plateau β equals the saddles of THEORY.md §5; jump times are t_k + O(1/Λ)."""
+    """Mid-plateau β equals the saddles of docs/theory.md §5; jump times are t_k + O(1/Λ)."""
     lam = 1e4
     saddles = {1.1: {0: Fraction(199, 394)},
                1.6: {0: Fraction(26409, 88226), 1: Fraction(-25726, 44113)},
@@ -147,13 +147,13 @@ def test_plateaus_and_jumps_match_theory_at_large_lambda() -> None:
     assert len(tr.jump_times) == 5
     for detected, tk in zip(tr.jump_times, limit_times, strict=True):
         assert abs(detected - tk) < 20 / lam
-    # THEORY.md §4: the mid level of the first jump is crossed at t₁ − 0.328/Λ
+    # docs/theory.md §4: the mid level of the first jump is crossed at t₁ − 0.328/Λ
     assert tr.jump_times[0] == pytest.approx(T1 - 0.328 / lam, abs=0.01 / lam)
 
 
 def test_first_jump_found_at_lambda_1e6_and_cost_flat_in_lambda() -> None:
     """The step control is not fooled by the exponentially small coordinates (the jump is
-    found where THEORY.md predicts) and the number of steps does not grow with Λ."""
+    found where docs/theory.md predicts) and the number of steps does not grow with Λ."""
     runs = {lam: simulate(A, log_inv_alpha=lam, t_max=2.0, jump_levels=LEVELS)
             for lam in (1e2, 1e6)}
     assert runs[1e6].jump_times[0] == pytest.approx(T1 - 0.328e-6, abs=1e-8)
@@ -271,7 +271,7 @@ def test_demo_runs_summarises_jump_errors() -> None:
 def test_long_plateau_jump_is_not_stepped_over():
     """Regression: after a plateau of length ≈ 23 the float path once stepped straight over
     the last jump at Λ = 300.  The jump-time offsets Λ·(t̂_k − t_k) settle to constants c_k
-    (THEORY.md §4), so Λ = 300 and Λ = 1000 must agree closely on every jump."""
+    (docs/theory.md §4), so Λ = 300 and Λ = 1000 must agree closely on every jump."""
     from dlnsym.problems import random_integer
 
     problem = random_integer(3, 6, seed=5).to_float()
@@ -365,7 +365,7 @@ def test_mp_path_beyond_the_float64_exponent_range(lam: str) -> None:
     """Regression: at Λ = 8e8 the Jacobian at the start (entries ~e^{−2Λ}) has a binary
     exponent beyond 32 bits, which numpy's ldexp refused; at Λ = 10¹⁵ the jump, of width
     ~1/Λ, needs steps below 10⁻¹⁴·t̃, which the float64 step-size floor refused.  The first
-    jump is found at t₁ = 150/199 (THEORY.md §5) up to O(1/Λ), without warnings."""
+    jump is found at t₁ = 150/199 (docs/theory.md §5) up to O(1/Λ), without warnings."""
     import warnings
 
     with warnings.catch_warnings():

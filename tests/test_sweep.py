@@ -349,11 +349,31 @@ def test_scheduler_address(client):
 
 
 def test_init_shape_grid():
-    import inspect
+    """A uniform shape λ₀ makes the box [−λ₀, λ₀]: s moves with the same velocity, so every
+    jump time is λ₀ times the unshaped one and the saddles are the same (the theory page,
+    shaped initialisation); a spread shape gives the weighted-ℓ1 endpoint of an LP."""
+    grid = {"n": 10, "d": 16, "k": 2, "init_shape": [1.0, 2.5]}
+    spec = {"family": "gaussian", "seed": 3, "trials": 2, "grid": grid}
+    frame = dlnsym.sweep(spec, progress=False).sort_values(["trial", "init_shape"])
+    assert set(frame["status"]) == {"ok"}
+    for _, pair in frame.groupby("trial"):
+        one, scaled = pair.iloc[0], pair.iloc[1]
+        assert scaled["n_jumps"] == one["n_jumps"]
+        assert scaled["last_jump_time"] == pytest.approx(2.5 * one["last_jump_time"], rel=1e-9)
+        assert scaled["l1"] == pytest.approx(one["l1"], rel=1e-9)
 
-    spec = {**SPARSE, "trials": 1, "grid": {**SPARSE["grid"], "init_shape": [0.5, 2.0]}}
-    if "init_shape" in inspect.signature(dlnsym.saddle_path).parameters:
-        assert len(load_spec(spec)) == 8
-    else:
-        with pytest.raises(ParameterError, match="init_shape"):
-            load_spec(spec)
+    spread = load_spec({**spec, "grid": {**grid, "init_shape": 1.0, "init_shape_spread": 3.0}})
+    for instance in spread.instances():
+        lam = instance.shape()
+        assert lam.shape == (16,) and np.all((lam >= 1 / 3) & (lam <= 3)) and np.ptp(lam) > 0
+        row = run_instance(instance)
+        problem = gaussian_sparse(10, 16, 2, noise=0.1, seed=row["seed"])
+        res = linprog(np.r_[lam, lam], A_eq=np.c_[problem.X, -problem.X], b_eq=problem.y,
+                      bounds=(0, None), method="highs")
+        assert row["status"] == "ok" and row["l1"] == pytest.approx(
+            float(np.sum(np.abs(res.x[:16] - res.x[16:]))), rel=1e-7)
+    with pytest.raises(ParameterError, match="init_shape_spread"):
+        load_spec({**spec, "grid": {**grid, "init_shape_spread": 0.5}})
+    with pytest.raises(ParameterError, match="init_shape"):
+        load_spec({**spec, "grid": {**grid, "init_shape": 0.0}})
+

@@ -1,6 +1,6 @@
-"""Tests of dlnsym.symbolic: the SymPy derivation of the mirror flow (THEORY.md §2–§3).
+"""Tests of dlnsym.symbolic: the SymPy derivation of the mirror flow (docs/theory.md §2–§3).
 
-Expected values come from THEORY.md (typed in here, evaluated with mpmath) or from an
+Expected values come from docs/theory.md (typed in here, evaluated with mpmath) or from an
 independent numerical integration of the (u, v) gradient flow, never from the derivation.
 """
 
@@ -18,6 +18,7 @@ from scipy.optimize import minimize_scalar
 
 from dlnsym.errors import ParameterError
 from dlnsym.symbolic import demo_summary, derive_mirror_flow, potential_for_init
+from dlnsym.symbolic.shaped_init import potential_limit_step
 
 SPECIAL_STEPS = {
     "gradient_flow", "conserved_quantity", "conserved_value", "sum_of_squares", "beta_flow",
@@ -38,6 +39,11 @@ def general():
     return derive_mirror_flow(general_init=True)
 
 
+@pytest.fixture(scope="module")
+def shaped():
+    return derive_mirror_flow(shaped_init=True)
+
+
 def _sym(expr: sp.Expr, name: str) -> sp.Symbol:
     """The free symbol of ``expr`` called ``name``."""
     (found,) = [s for s in expr.free_symbols if s.name == name]
@@ -49,7 +55,7 @@ def _evaluate(expr: sp.Expr, values: dict[str, object], dps: int = 60) -> mp.mpf
     return mp.mpf(str(sp.N(expr.subs(subs), dps)))
 
 
-# THEORY §2, typed in from the note, evaluated by mpmath
+# docs/theory.md §2, typed in from the page, evaluated by mpmath
 def theory_phi(b, a):
     return (b * mp.asinh(b / a**2) - mp.sqrt(b**2 + a**4) + a**2) / 2
 
@@ -69,7 +75,7 @@ def _random_points(n: int, seed: int):
 
 
 # ---------------------------------------------------------------- structure / verification
-@pytest.mark.parametrize("which", ["special", "general"])
+@pytest.mark.parametrize("which", ["special", "general", "shaped"])
 def test_every_step_is_verified(which, request):
     d = request.getfixturevalue(which)
     assert d.steps
@@ -88,10 +94,10 @@ def test_special_derivation_has_all_steps(special):
     assert {s.name for s in special.conjugate.free_symbols} == {"alpha", "theta"}
 
 
-def test_spot_checks_are_tiny(special, general):
+def test_spot_checks_are_tiny(special, general, shaped):
     """The extra 50-digit evaluation of what SymPy proved zero."""
     checked = 0
-    for d in (special, general):
+    for d in (special, general, shaped):
         for step in d.steps:
             err = step.spot_check(dps=50)
             if err is not None:
@@ -109,7 +115,7 @@ def test_unprovable_statement_is_not_verified():
     assert ok is False and "could not" in reason
 
 
-# ---------------------------------------------------------------- values against THEORY
+# ---------------------------------------------------------------- values against the theory page
 def test_potential_equals_theory_to_40_digits(special):
     with mp.workdps(60):
         for a, b in _random_points(12, seed=1):
@@ -199,7 +205,7 @@ def test_limits_numerically_at_tiny_alpha(special):
 
 # ---------------------------------------------------------------- general initialisation
 def test_general_reduces_to_special(general):
-    """u0 = √2 α, v0 = 0 must give THEORY's φ_α (checked against mpmath, not the code)."""
+    """u0 = √2 α, v0 = 0 must give the theory page's φ_α (checked against mpmath, not the code)."""
     assert general.step("reduces_to_special_case").verified
     with mp.workdps(60):
         for a, b in _random_points(4, seed=5):
@@ -280,8 +286,8 @@ def test_one_coordinate_toy_against_direct_integration():
 
 
 # ---------------------------------------------------------------- rendering
-def test_renderers(special, general):
-    for d in (special, general):
+def test_renderers(special, general, shaped):
+    for d in (special, general, shaped):
         md = d.to_markdown()
         data = json.loads(d.to_json())
         tex = d.to_latex()
@@ -300,3 +306,82 @@ def test_demo_summary_mentions_potential_and_limit():
     lines = text.splitlines()
     assert 3 <= len(lines) <= 10
     assert "asinh(beta/alpha**2)" in text and "Abs(beta)" in text
+
+
+# ---------------------------------------------------------------- shaped initialisation
+SHAPED_STEPS = {
+    "conserved_value", "scale", "potential", "mirror_map", "conjugate", "inverse_mirror_map",
+    "beta_of_s", "log_domain_form", "limit_beta_of_s", "limit_potential", "limit_gradient",
+    "rescaled_loss", "rescaled_gradient", "rescaled_norm", "weighted_l1_certificate",
+}
+
+
+def test_shaped_derivation_has_all_steps(shaped):
+    assert SHAPED_STEPS <= {s.name for s in shaped.steps}
+    assert {s.name for s in shaped.potential.free_symbols} == {"alpha", "beta", "lambda_i"}
+    beta, lam = _sym(shaped.potential, "beta"), _sym(shaped.potential, "lambda_i")
+    assert shaped.step("limit_potential").statement.rhs == lam * sp.Abs(beta)
+    assert shaped.step("limit_gradient").statement.rhs == lam * sp.sign(beta)
+    with pytest.raises(ParameterError, match="not both"):
+        derive_mirror_flow(general_init=True, shaped_init=True)
+
+
+def test_shaped_potential_is_hyperbolic_entropy_at_scale_alpha_to_lambda(shaped):
+    """The theory page §2 formula at scale α^λ (typed in here), and the conjugate, to 40
+    digits; at λ = 1 it is the paper's φ_α."""
+    with mp.workdps(60):
+        for (a, b), lam in zip(_random_points(6, seed=7), ("0.5", "1", "2", "3", "0.25", "1.5"),
+                               strict=True):
+            lam = mp.mpf(lam)
+            got = _evaluate(shaped.potential, {"alpha": a, "beta": b, "lambda_i": lam})
+            want = theory_phi(b, a**lam)
+            assert abs(got - want) <= mp.mpf(10) ** -40 * max(1, abs(want)), (a, b, lam)
+            th = mp.mpf(b) / 3
+            got = _evaluate(shaped.conjugate, {"alpha": a, "theta": th, "lambda_i": lam})
+            assert abs(got - theory_phi_star(th, a**lam)) <= mp.mpf(10) ** -40 * max(1, abs(got))
+    lam = _sym(shaped.potential, "lambda_i")
+    assert sp.simplify(shaped.potential.subs(lam, 1) - derive_mirror_flow().potential) == 0
+
+
+def test_shaped_log_domain_and_box(shaped):
+    """β(s) = e^{−2Λλ}·sinh(2Λs) (mpmath); at Λ = 400 it is tiny inside |s| < λ, huge outside."""
+    expr = shaped.extras["log_domain"]
+    with mp.workdps(80):
+        for lam, s, shape in ((mp.mpf(3), mp.mpf("0.4"), 2), (mp.mpf(50), mp.mpf("-1.02"), 0.5),
+                              (mp.mpf(7), mp.mpf(0), 3)):
+            want = mp.exp(-2 * lam * shape) * mp.sinh(2 * lam * s)
+            got = _evaluate(expr, {"Lambda": lam, "s": s, "lambda_i": shape}, 80)
+            assert abs(got - want) <= mp.mpf(10) ** -60 * max(1, abs(want))
+        for shape in (mp.mpf("0.5"), mp.mpf(2)):
+            vals = {"Lambda": 400, "lambda_i": shape}
+            assert abs(_evaluate(expr, vals | {"s": shape / 2}, 30)) < 1e-80
+            assert _evaluate(expr, vals | {"s": shape * 3 / 2}, 30) > 1e80
+
+
+def test_shaped_limit_numerically_and_wrong_limits_are_refused(shaped):
+    """φ(β)/Λ → λ|β| at α = e^{−Λ} (error O(1/Λ)).  Negative control: the unweighted |β| and
+    λ²|β| are claims SymPy's limits refute, so the step is not verified."""
+    with mp.workdps(30):
+        for shape in (mp.mpf("0.5"), mp.mpf(3)):
+            for b in (mp.mpf("0.7"), mp.mpf(-2)):
+                lam = mp.mpf(10) ** 4
+                vals = {"alpha": mp.exp(-lam), "beta": b, "lambda_i": shape}
+                assert abs(_evaluate(shaped.potential, vals, 30) / lam - shape * abs(b)) < 5 / lam
+    beta, lam = _sym(shaped.potential, "beta"), _sym(shaped.potential, "lambda_i")
+    assert potential_limit_step(lam * sp.Abs(beta)).verified
+    for wrong in (sp.Abs(beta), lam**2 * sp.Abs(beta), lam * beta):
+        step = potential_limit_step(wrong)
+        assert not step.verified and "expected" in step.reason, wrong
+
+
+def test_shaped_mirror_map_against_direct_integration(shaped):
+    """The (u, v) flow started at u = √2·α^λ, v = 0 (scipy), for L(β) = ½(x·β − y)²:
+    ∇φ(β(t)) = θ(t) = −∫∇L with the derived shaped potential, coordinate by coordinate."""
+    a, shapes = 0.3, np.array([0.5, 2.0])
+    x_row, y = np.array([1.0, 2.0]), 1.5
+    grad = shaped.extras["gradient"]
+    syms = [_sym(grad, n) for n in ("alpha", "beta", "lambda_i")]
+    f = sp.lambdify(syms, grad, "mpmath")
+    beta_t, theta_t = _uv_flow(x_row, y, np.sqrt(2) * a**shapes, np.zeros(2), T=0.8)
+    for i in range(2):
+        assert abs(float(f(a, beta_t[i], shapes[i])) - theta_t[i]) < 1e-8

@@ -27,10 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="{markdown,latex,json}",
         help="output format (default: markdown)",
     )
-    parser.add_argument(
+    init = parser.add_mutually_exclusive_group()
+    init.add_argument(
         "--general-init",
         action="store_true",
         help="derive for an arbitrary initialisation u(0) = u_0, v(0) = v_0 per coordinate",
+    )
+    init.add_argument(
+        "--shaped-init",
+        action="store_true",
+        help="derive for the shaped initialisation u_i(0) = sqrt(2)*alpha^lambda_i, v_i(0) = 0 "
+             "(box [-lambda_i, lambda_i], weighted-l1 endpoint; as --init-shape of "
+             "dlnsym saddles/simulate/figure)",
     )
     parser.set_defaults(func=run)
 
@@ -45,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         )
     from dlnsym.symbolic import derive_mirror_flow  # SymPy import is slow: only when needed
 
-    derivation = derive_mirror_flow(general_init=bool(args.general_init))
+    derivation = derive_mirror_flow(general_init=bool(args.general_init),
+                                    shaped_init=bool(args.shaped_init))
     render = {
         "markdown": derivation.to_markdown,
         "latex": derivation.to_latex,

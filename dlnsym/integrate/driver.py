@@ -42,7 +42,25 @@ def _blas() -> ThreadpoolController:
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
-    """The step size collapsed: the integrator cannot meet the tolerance at this time."""
+    """The step size collapsed: the integrator cannot meet the tolerance at this time.
+
+    :func:`~dlnsym.simulate.simulate` raises it when the step needed to meet the tolerance
+    falls below the resolution of the time variable; a looser ``tol``, or on the float64
+    path at very large Λ the mp path (``dps``), gets past the point named in the message.
+
+    Parameters
+    ----------
+    message : str
+        The time at which the step collapsed, and the step size reached.
+
+    Examples
+    --------
+    It is one of the kit's own errors, exported at the package level:
+
+    >>> import dlnsym
+    >>> issubclass(dlnsym.IntegrationError, dlnsym.DlnsymError)
+    True
+    """
 
 
 def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,20 +5,19 @@ Why Radau IIA
 On a plateau the active coordinates sit on a stiff slow manifold (eigenvalues of ``J`` near
 ``−2Λ·H_ii|β_i|``) that is forced, slowly, by the coordinates still waking up or dying out
 (rates ``2Λ|f_i|``).  Extrapolated linearly implicit Euler loses order on such stiff forced
-components: its rows converge like ``(h|λ|)^j/j!`` with the *stiff* ``λ``, so at 30 digits it
-needed ≈ 1200 steps of 16 rows on one plateau of example A at Λ = 100.  Radau IIA is stiffly
-accurate with stage order ``s``: the stiff components are resolved through the collocation
-conditions, and the step is limited by the slow rates only (on the same plateau 9 stages
-took 284 steps under the embedded estimate below).
+components: its rows converge like ``(h|λ|)^j/j!`` with the *stiff* ``λ``, so its steps are
+bounded by the stiff rates.  Radau IIA is stiffly accurate with stage order ``s``: the stiff
+components are resolved through the collocation conditions, and the step is limited by the
+slow rates only.
 
 The embedded estimate has order ``s`` only; that is why ``s`` grows with the digits asked
 for (:func:`dlnsym.simulate.radau_stages`).  It is not as conservative as the orders
-suggest, though: Hairer's RADAU code judges the estimate against ``0.1·tol^{(s+1)/2s}``
-instead of ``tol``, on the grounds that the result is of order ``2s − 1``; here that took
-the error of example A at 30 digits (against 50 digits) from 1.5e-24 to 3e-13 — the steps
-that matter are stiff ones, where the true error is of the estimate's order.  Step
-doubling, which estimates the error of the high-order result itself, was measured too:
-fewer accepted steps, but three Newton solves per step and more rejections, for no gain.
+suggest, though, so it is judged against ``tol`` itself and not against the looser
+``0.1·tol^{(s+1)/2s}`` of Hairer's RADAU code (which counts on the result being of order
+``2s − 1``): the steps that matter are stiff ones, where the true error is of the
+estimate's order.  Step doubling, which estimates the error of the high-order result
+itself, is not used: it takes fewer accepted steps but three Newton solves per step and
+more rejections.
 
 Large problems
 --------------
@@ -27,7 +26,7 @@ The Newton matrices keep only the Jacobian columns that matter for the step
 within a row-sum budget :data:`NEWTON_DROP`, the matrix is block lower-triangular in
 (awake, dormant), the awake block is solved through one symmetric eigen-decomposition per
 Jacobian (for every eigenvalue of the Radau matrix and every ``h``) and the dormant rows by
-substitution.  An earlier Jacobian is reused while Newton contracts fast
+substitution.  A Jacobian is reused across steps while Newton contracts fast
 (:data:`REUSE_CONTRACTION`, Hairer–Wanner IV.8).  The residual is always the exact one, so
 none of this changes the solution, only the contraction.
 
@@ -62,26 +61,21 @@ below the float64 range (``10^−400`` at 400 digits) cross with a common binary
 *warm-started* on the float64 flow (:meth:`RadauStep._warm_start`), from the double-word
 start, which gets the first ~15 digits for the price of a fraction of one working-precision
 iteration; and the coordinates whose β is negligible at the tolerance (dormant, below
-:func:`float64_beta_level`, re-tested at every iterate) take β from float64.  With 13 stages
-at 30 digits on example A (Λ = 100) this left 2.5–2.8 working-precision iterations per step
-(6.5 before) and cut the whole run from 4.5 s to about 1.5 s, with the same steps and the
-same errors against a run at 50 digits; with the stage count this made worthwhile (17 at 30
-digits) the run takes 0.8 s.  What one float64 correction can gain is bounded by the
-conditioning of ``T``: ``‖|T|·|T^{-1}|‖∞`` = 2.6e6, 4.5e8, 8e10 for s = 13, 17, 21, so a
-correction is good to ``ε·10⁶`` … ``ε·10¹¹`` in the worst case; 7–12 digits per iteration
-were observed at 150 digits.
+:func:`float64_beta_level`, re-tested at every iterate) take β from float64.  This leaves a
+few working-precision iterations per step, with the same steps and the same errors as an
+iteration carried out entirely in working precision.  What one float64 correction can gain
+is bounded by the conditioning of ``T``: ``‖|T|·|T^{-1}|‖∞`` = 2.6e6, 4.5e8, 8e10 for
+s = 13, 17, 21, so a correction is good to ``ε·10⁶`` … ``ε·10¹¹`` in the worst case.
 
 The working-precision iterations after the warm start solve with the *stage* Jacobians
 ``J_i = f'(y_0 + Z_i)`` at the warm start's stages, not with ``J = f'(y_0)`` alone: the
 matrix ``I − h(A ⊗ I)·diag(J_1 … J_s)`` of size ``s·d``, LU-factored once per step in
 float64 (:meth:`RadauStep._stage_newton_matrix`).  Simplified Newton contracts by the
 mismatch between ``J`` and the ``J_i`` — ``θ`` = 0.01–0.1 per iteration in the jumps, where
-β changes by orders of magnitude within a step — so 4–6 working-precision iterations were
-needed there; with the stage Jacobians (exact to float64 at the warm start's stages) one
-correction gains what float64 can give, and every step takes two: one correction and the
-one that confirms it.  Example A at 30 digits: iterations 312 → 144 (Λ = 10), 547 → 304
-(Λ = 10²), 686 → 448 (Λ = 10⁶); machine instructions 2451 M → 1579 M, 3468 M → 2583 M,
-3725 M → 3229 M (same steps, same errors against 50 digits).  The LU costs ``(s·d)³/3``
+β changes by orders of magnitude within a step — so it would need several
+working-precision iterations there; with the stage Jacobians (exact to float64 at the warm
+start's stages) one correction gains what float64 can give, and every step takes two: one
+correction and the one that confirms it.  The LU costs ``(s·d)³/3``
 float64 operations, against ``s²·d + s·d²`` working-precision products (and ``s·d``
 exponentials) per iteration: it is used up to ``s·d =`` :data:`STAGE_NEWTON_MAX_SIZE`
 (d ≤ 17 at the 23 stages of 30 digits), simplified Newton beyond.
@@ -98,20 +92,16 @@ hopeless, so this is done only for ``h ≤ 2·h_prev`` (:data:`PREDICT_MAX_RATIO
 far as the rounding of the stored stages, amplified by the Lebesgue function of the nodes
 (``Σ_j |L_j(1 + c_i·r)|``: 6e12 at ``r = 2`` for 13 stages, 2e14 at ``r = 1`` and 5e18 at
 ``r = 2`` for 19), cannot make the start worse than 0 (:data:`PREDICT_ROUNDING`): up to
-``r`` = 2, 1.68, 1.25, 0.97 for 13, 17, 19, 21 stages.  (Capping where the rounding is
-1e-3 instead — ``r`` = 1.98, 0.97, 0.74, 0.59 — cost 10–20 % more warm-start iterations
-at 30 digits: a start that is 10 % off still saves most of them.)  A step
+``r`` = 2, 1.68, 1.25, 0.97 for 13, 17, 19, 21 stages.  The cap is set by the rounding
+reaching the size of the start, not a small fraction of it: a start that is 10 % off still
+saves most of the iterations.  A step
 from a checkpoint to an output time (dense output,
 :meth:`~dlnsym.integrate.driver.Integrator.states_at`) is a shorter step from the start of
 an accepted one: its start is that step's polynomial *inside* its interval,
-``Z_i⁰ = u(c_i·h)``, which is well conditioned.  Measured on example A (float64, 13
-stages, Λ = 10⁶; typical values): relative error of ``Z⁰`` 10⁻⁵…10⁻⁸ for ``h ≤ h_prev``,
-10⁻⁴…10⁻² at ``h = 2h_prev`` (up to 10⁹ in rare steps), above 1 at ``8h_prev``.
-Float64, whole path: Newton iterations 389 → 206 (Λ = 10) and 696 → 446 (Λ = 10⁶), step
-attempts 62 → 57 and 154 → 135 — the iteration now converges on steps twice as long in the
-jumps, where it had run out of iterations, and the jump-time search's evaluations take 2–3
-iterations instead of 6–9.
-30 digits: warm-start iterations 587 → 392 (Λ = 10), 1243 → 992 (Λ = 10⁶), the same steps.
+``Z_i⁰ = u(c_i·h)``, which is well conditioned.  The continued start is typically good to
+a relative 10⁻⁵…10⁻⁸ for ``h ≤ h_prev`` and to 10⁻⁴…10⁻² at ``h = 2h_prev``, and useless
+beyond; it lets the iteration converge on longer steps in the jumps and makes the dense
+output of the jump-time search cheap.
 A warm start from a continued polynomial says nothing about the contraction of the
 working-precision iteration (its corrections reach round-off at once), so it offers no
 hint for the first iteration's convergence test (:meth:`RadauStep._verdict`).
@@ -192,11 +182,11 @@ def _radau_coefficients(s: int, dps: int) -> dict[str, Any]:
 
     Computed in ball arithmetic (FLINT/Arb: certified roots and Rump's certified
     eigenvectors).  The Vandermonde solve and the eigen-decomposition consume digits — 3,
-    21, 53, 77 and 103 for s = 3, 7, 13, 17, 21 (measured) — so the computation starts with
+    21, 53, 77 and 103 for s = 3, 7, 13, 17, 21 — so the computation starts with
     ``6s + 10`` extra digits and doubles the precision until every radius is below
     ``10^−(dps+20)`` (or, for many stages at low ``dps``, until Arb can isolate the
-    eigenvalues at all): the mid-points returned are correct to the digits given.  One pass
-    costs 0.05–0.25 s (13 to 21 stages); results are cached per ``(s, dps)``.
+    eigenvalues at all): the mid-points returned are correct to the digits given.  Results
+    are cached per ``(s, dps)``.
     """
     if s < 1 or s % 2 == 0:
         raise ValueError(f"Radau IIA stages must be odd and positive, got {s}")

@@ -147,6 +147,7 @@ def instance_columns(instance: Instance) -> dict[str, Any]:
         "decimals": data.get("decimals"),
         "log_inv_alpha": instance.log_inv_alpha,
         "init_shape": instance.init_shape,
+        "init_shape_spread": instance.init_shape_spread,
         "exact": instance.run.exact,
         "simulated": instance.run.simulate,
     }
@@ -162,7 +163,8 @@ def run_instance(instance: Instance) -> dict[str, Any]:
     ('ok', True)
     """
     row = instance_columns(instance)
-    shape = {} if instance.init_shape is None else {"init_shape": instance.init_shape}
+    lam = instance.shape()
+    shape = {} if lam is None else {"init_shape": lam}
     start = time.perf_counter()
     try:
         problem, signal = build_problem(instance)

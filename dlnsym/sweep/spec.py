@@ -34,8 +34,11 @@ family          data keys
 ==============  ====================================================================
 
 Every family also takes ``log_inv_alpha`` (Λ of the simulations; required with
-``simulate = true``, refused without) and ``init_shape`` (passed to Algorithm 1 and the
-simulation, where this dlnsym supports shaped initialisations).
+``simulate = true``, refused without) and the shaped initialisation
+``u_i(0) = √2·α^{λ_i}`` of Algorithm 1 and the simulation: ``init_shape`` λ₀ > 0 (default 1)
+and ``init_shape_spread`` R ≥ 1 (default 1) give ``λ_i = λ₀·R^{u_i}`` with ``u_i`` uniform
+on ``[−1, 1]``, drawn from the instance's seed (:meth:`Instance.shape`): a uniform shape when
+R = 1, a random shape spread over ``[λ₀/R, λ₀·R]`` otherwise.
 
 **Seeds.**  The data of an instance depend on the family, its data values (n, d, k, noise,
 bound, decimals, after δ and ρ are turned into n and k) and the trial number only.  Its seed
@@ -50,7 +53,6 @@ comparisons).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import itertools
 import json
 import math
@@ -75,7 +77,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "orthogonal": ("n", "d"),
 }
 #: Grid keys every family takes: Λ of the simulations and the initialisation shape.
-RUN_GRID_KEYS = ("log_inv_alpha", "init_shape")
+RUN_GRID_KEYS = ("log_inv_alpha", "init_shape", "init_shape_spread")
 _DEFAULTS = {"gaussian": {"noise": 0.1}, "integer": {"bound": 9}}
 _TOP_KEYS = ("family", "seed", "trials", "grid", "run")
 _RUN_KEYS = ("exact", "simulate", "max_saddles", "dps", "recovery_tol")
@@ -103,7 +105,8 @@ class Instance:
         The generator's values (n, d, k, noise, bound, decimals as the family has them).
     grid : dict
         The cell as the grid gives it (δ and ρ included when the grid is over them).
-    log_inv_alpha, init_shape : float or None
+    log_inv_alpha, init_shape, init_shape_spread : float or None
+        Λ of the simulation, and λ₀ and R of the shape (:meth:`shape`).
     run : RunOptions
     spec_seed, trial, seed : int
         The sweep's seed, the trial number and the instance's seed (:func:`instance_seed`).
@@ -116,11 +119,43 @@ class Instance:
     grid: dict[str, Any]
     log_inv_alpha: float | None
     init_shape: float | None
+    init_shape_spread: float | None
     run: RunOptions
     spec_seed: int
     trial: int
     seed: int
     key: str = field(default="")
+
+    def shape(self) -> np.ndarray | None:
+        """The initialisation shape λ of the instance, or ``None`` for the paper's (all ones).
+
+        ``λ_i = λ₀·R^{u_i}``, ``u_i`` uniform on ``[−1, 1]`` from a generator seeded by
+        ``SeedSequence(seed, spawn_key=(1,))`` (independent of the data's draws), with
+        λ₀ = ``init_shape`` and R = ``init_shape_spread`` (each 1 when not in the grid).
+
+        Returns
+        -------
+        ndarray of shape (d,) or None
+
+        Examples
+        --------
+        >>> spec = load_spec({"family": "integer", "grid": {"n": 3, "d": 4, "init_shape": 2.0,
+        ...                                                  "init_shape_spread": [1.0, 3.0]}})
+        >>> uniform, spread = spec.instances()
+        >>> uniform.shape().tolist()
+        [2.0, 2.0, 2.0, 2.0]
+        >>> bool(all(2/3 <= v <= 6 for v in spread.shape()))
+        True
+        """
+        base = 1.0 if self.init_shape is None else self.init_shape
+        spread = 1.0 if self.init_shape_spread is None else self.init_shape_spread
+        if base == 1.0 and spread == 1.0:
+            return None
+        d = self.data["d"]
+        if spread == 1.0:
+            return np.full(d, base)
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(1,)))
+        return base * spread ** rng.uniform(-1.0, 1.0, size=d)
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,22 @@ class SweepSpec:
     grid : dict of str to tuple
         Each key's values, in the order given.
     run : RunOptions
+
+    Parameters
+    ----------
+    family, seed, trials, grid, run
+        As the attributes; :func:`load_spec` builds and validates them from a TOML file or
+        a dict.
+
+    Examples
+    --------
+    >>> from dlnsym import load_spec
+    >>> spec = load_spec({"family": "sparse", "seed": 1, "trials": 2,
+    ...                   "grid": {"d": 40, "delta": [0.25, 0.5], "rho": 0.2}})
+    >>> spec.family, spec.trials, spec.grid["delta"]
+    ('sparse', 2, (0.25, 0.5))
+    >>> len(spec.cells()), len(spec.instances())
+    (2, 4)
     """
 
     family: str
@@ -196,7 +247,7 @@ def _instance(spec: SweepSpec, cell: dict[str, Any], data: dict[str, Any],
              "spec_seed": spec.seed, "trial": trial}
     key = hashlib.sha256(_canonical(ident).encode()).hexdigest()[:20]
     return Instance(spec.family, data, cell, cell.get("log_inv_alpha"), cell.get("init_shape"),
-                    run, spec.seed, trial, seed, key)
+                    cell.get("init_shape_spread"), run, spec.seed, trial, seed, key)
 
 
 def _data_values(family: str, cell: dict[str, Any]) -> dict[str, Any]:
@@ -350,9 +401,9 @@ def _value_check(key: str) -> Any:
         return lambda v, name: _real(v, name, 0.0, 1.0)
     if key == "noise":
         return lambda v, name: _real(v, name, 0.0, closed_low=True)
-    if key == "log_inv_alpha":
+    if key in ("log_inv_alpha", "init_shape"):
         return lambda v, name: _real(v, name, 0.0)
-    return lambda v, name: _real(v, name, -math.inf)  # init_shape: the runner checks its range
+    return lambda v, name: _real(v, name, 1.0, closed_low=True)  # init_shape_spread
 
 
 def _grid(family: str, table: dict[str, Any], run: RunOptions) -> dict[str, tuple[Any, ...]]:
@@ -381,22 +432,7 @@ def _grid(family: str, table: dict[str, Any], run: RunOptions) -> dict[str, tupl
             "simulations)" if run.simulate else
             "sweep spec: grid.log_inv_alpha is only used by simulations; set run.simulate = true"
         )
-    if "init_shape" in grid:
-        _check_init_shape_supported(run)
     return grid
-
-
-def _check_init_shape_supported(run: RunOptions) -> None:
-    from dlnsym.saddle_path import saddle_path
-    from dlnsym.simulate import simulate
-
-    functions = [saddle_path] + ([simulate] if run.simulate else [])
-    for fn in functions:
-        if "init_shape" not in inspect.signature(fn).parameters:
-            raise ParameterError(
-                f"sweep spec: grid.init_shape needs {fn.__name__}(…, init_shape=…), which this "
-                "version of dlnsym does not have; remove grid.init_shape"
-            )
 
 
 def _check_cell(family: str, data: dict[str, Any]) -> None:

@@ -42,6 +42,7 @@ COLUMNS: dict[str, str] = {
     "decimals": "Int64",
     "log_inv_alpha": "float64",
     "init_shape": "float64",
+    "init_shape_spread": "float64",
     "exact": "boolean",
     "simulated": "boolean",
     "status": "string",

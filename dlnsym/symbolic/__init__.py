@@ -2,7 +2,9 @@
 
 The derivation starts from the gradient flow of ``F(u, v) = L(u ⊙ v)`` and arrives, step by
 step and with every step proved by SymPy, at the hyperbolic entropy of the theory page §2, its
-convex conjugate, the accelerated-time form of §3 and the ``α → 0`` limits.
+convex conjugate, the accelerated-time form of §3 and the ``α → 0`` limits; also for an
+arbitrary initialisation (:func:`~dlnsym.symbolic.general_init.derive_general`) and a shaped one
+``u_i(0) = √2·α^{λ_i}`` (:func:`~dlnsym.symbolic.shaped_init.derive_shaped`).
 
 >>> from dlnsym.symbolic import derive_mirror_flow
 >>> d = derive_mirror_flow()
@@ -16,8 +18,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from dlnsym.errors import ParameterError
+
 from .general_init import derive_general, potential_for_init
 from .mirror_flow import derive_special
+from .shaped_init import derive_shaped
 from .steps import Derivation, Step, prove_zero
 
 __all__ = [
@@ -25,12 +30,13 @@ __all__ = [
     "Step",
     "demo_summary",
     "derive_mirror_flow",
+    "derive_shaped",
     "potential_for_init",
     "prove_zero",
 ]
 
 
-def derive_mirror_flow(general_init: bool = False) -> Derivation:
+def derive_mirror_flow(general_init: bool = False, shaped_init: bool = False) -> Derivation:
     """Derive the mirror flow, its potential and limits from ``F(u, v) = L(u ⊙ v)``.
 
     Parameters
@@ -41,6 +47,11 @@ def derive_mirror_flow(general_init: bool = False) -> Derivation:
         ``alpha``, the conjugate ``φ_α*(θ) = (α²/2)(cosh 2θ − 1)`` in ``theta``, ``alpha``.
         True: arbitrary ``u(0) = u_0``, ``v(0) = v_0``; the potential is in ``beta``,
         ``alpha`` (the per-coordinate scale, ``α² = |u_0² − v_0²|/2``) and ``beta0 = u_0 v_0``.
+    shaped_init : bool, default False
+        True: the shaped initialisation ``u_i(0) = √2·α^{λ_i}``, ``v_i(0) = 0``
+        (:func:`~dlnsym.symbolic.shaped_init.derive_shaped`); the potential is the hyperbolic
+        entropy at scale ``α^{λ_i}``, in ``beta``, ``alpha`` and ``lambda_i``, and
+        ``φ(β)/Λ → λ_i|β|``: the box ``[−λ_i, λ_i]`` and the weighted-ℓ1 endpoint.
 
     Returns
     -------
@@ -48,7 +59,22 @@ def derive_mirror_flow(general_init: bool = False) -> Derivation:
         ``.potential``, ``.conjugate``, ``.steps`` (each with ``verified`` and ``reason``),
         ``.extras`` and the renderers ``to_markdown()``, ``to_latex()``, ``to_json()``.
         The result is cached: the derivation takes a few seconds.
+
+    Raises
+    ------
+    ParameterError
+        Both ``general_init`` and ``shaped_init`` (they are two different derivations).
+
+    Examples
+    --------
+    >>> derive_mirror_flow(shaped_init=True).step("limit_potential").statement.rhs
+    lambda_i*Abs(beta)
     """
+    if general_init and shaped_init:
+        raise ParameterError("derive_mirror_flow: give general_init=True or shaped_init=True, "
+                             "not both (they are two different derivations)")
+    if shaped_init:
+        return derive_shaped()
     return derive_general() if general_init else derive_special()
 
 
