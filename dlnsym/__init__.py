@@ -6,6 +6,8 @@ The public API:
 * Algorithm 1: :func:`saddle_path` → :class:`SaddlePath`
 * simulation: :func:`simulate` (mirror flow, float64 or mpmath) → :class:`Trajectory`,
   :func:`simulate_network` (the (u, v) flow itself)
+* gradient descent with a step size: :func:`gradient_descent` → :class:`GDTrajectory`
+  (float64 in log-coordinates or mpmath)
 * comparison with the limit: :func:`compare` (and :mod:`dlnsym.compare` for convergence studies)
 * conjectures: :func:`explore` searches exact instance families for a counterexample and
   shrinks it (hypothesis) → :class:`ExploreResult`; built-in claims in
@@ -14,12 +16,13 @@ The public API:
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
   :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`ConjectureError`
-  (:mod:`dlnsym.errors`)
+  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`ConjectureError`,
+  :class:`DivergenceError` (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic` (imported on demand: it loads SymPy)
 
-``saddle_path``, ``simulate``, ``compare`` and ``explore`` are both functions and module names; the
-package attribute is the function, the module is reached with ``from dlnsym.compare import …``.
+``saddle_path``, ``simulate``, ``gradient_descent``, ``compare`` and ``explore`` are both
+functions and module names; the package attribute is the function, the module is reached with
+``from dlnsym.compare import …``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dlnsym.compare import compare
 from dlnsym.errors import (
     ConjectureError,
     DegenerateProblemError,
+    DivergenceError,
     DlnsymError,
     ExactBudgetError,
     MaxSaddlesError,
@@ -35,6 +39,7 @@ from dlnsym.errors import (
     ProblemError,
 )
 from dlnsym.explore import ExploreResult, explore
+from dlnsym.gradient_descent import GDTrajectory, gradient_descent
 from dlnsym.integrate.driver import IntegrationError
 from dlnsym.network import simulate_network
 from dlnsym.problems import Problem, as_problem, example, read_problem
@@ -48,9 +53,11 @@ __version__ = "0.1.0"
 __all__ = [
     "ConjectureError",
     "DegenerateProblemError",
+    "DivergenceError",
     "DlnsymError",
     "ExactBudgetError",
     "ExploreResult",
+    "GDTrajectory",
     "IntegrationError",
     "MaxSaddlesError",
     "ParameterError",
@@ -63,6 +70,7 @@ __all__ = [
     "compare",
     "example",
     "explore",
+    "gradient_descent",
     "load_spec",
     "read_problem",
     "saddle_path",

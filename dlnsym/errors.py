@@ -186,3 +186,32 @@ class ConjectureError(ParameterError):
         self.conjecture, self.problem, self.original = conjecture, problem, original
         if original is not None:
             self.__cause__ = original
+
+
+class DivergenceError(DlnsymError, ArithmeticError):
+    """Gradient descent diverged: the loss blew up or stopped being finite (step size too
+    large).
+
+    Attributes
+    ----------
+    step : int
+        The step at which the loss first exceeded the divergence level (1-based).
+    bound : float
+        The stability bound on the step size from Algorithm 1's saddles
+        (:func:`dlnsym.gradient_descent.step_size_bound`), NaN when unknown.
+
+    Examples
+    --------
+    >>> import dlnsym
+    >>> try:
+    ...     dlnsym.gradient_descent(dlnsym.example("A"), log_inv_alpha=5, step_size=1.6,
+    ...                             steps=100)
+    ... except dlnsym.DivergenceError as err:
+    ...     print(err.step, round(err.bound, 4))
+    8 0.6151
+    """
+
+    def __init__(self, message: str, step: int = 0, bound: float = float("nan")) -> None:
+        super().__init__(message)
+        self.step = step
+        self.bound = bound

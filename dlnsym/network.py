@@ -63,7 +63,7 @@ import numpy as np
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.trajectory import TrajectoryExport
+from dlnsym.trajectory import TrajectoryExport, mid_levels
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -475,8 +475,8 @@ class _DenseFlow:
         knot_loss = [self._loss_at(t) for t in knots]
         out: list[mpmath.mpf] = []
         i = 0
-        for upper, lower in zip(levels, levels[1:], strict=False):
-            mid = mpmath.mpf(upper + lower) / 2
+        for mid_level in mid_levels(levels):
+            mid = mpmath.mpf(mid_level)
             while i < len(knots) and knot_loss[i] > mid:
                 i += 1
             if i == len(knots):

@@ -32,7 +32,72 @@ from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
-__all__ = ["Trajectory", "TrajectoryExport", "check_times", "is_real"]
+__all__ = ["Trajectory", "TrajectoryExport", "check_times", "default_jump_levels", "is_real",
+           "mid_levels"]
+
+
+def default_jump_levels(problem: Problem, init_shape: Any = None) -> list[float] | None:
+    """Algorithm 1's plateau losses ``L(β_0) > L(β_1) > … > L(β_K)`` as floats, the default
+    levels of jump detection.
+
+    Parameters
+    ----------
+    problem : Problem
+    init_shape : sequence of d positive numbers, optional
+        The initialisation ``u_i(0) = √2·α^{λ_i}`` (default all ones).
+
+    Returns
+    -------
+    list of float or None
+        ``None`` when Algorithm 1 finds the problem degenerate (then no jumps are detected).
+
+    Raises
+    ------
+    ParameterError
+        ``init_shape`` is not d positive numbers.
+
+    Examples
+    --------
+    >>> from dlnsym.problems import example
+    >>> [round(v, 6) for v in default_jump_levels(example("A"))[:2]]   # 193/300, 12147/39400
+    [0.643333, 0.308299]
+    """
+    from dlnsym.errors import DegenerateProblemError
+    from dlnsym.saddle_path import saddle_path
+
+    try:
+        return [float(v) for v in saddle_path(problem, init_shape=init_shape).losses]
+    except DegenerateProblemError:
+        return None
+
+
+def mid_levels(levels: Sequence[float] | None) -> list[float]:
+    """The mid levels ``m_k = (L_{k−1} + L_k)/2``, k = 1…K, whose first crossing by the loss
+    defines the k-th jump time (module notes).
+
+    Parameters
+    ----------
+    levels : sequence of float or None
+        Plateau losses ``L_0 > L_1 > … > L_K``.
+
+    Returns
+    -------
+    list of float
+        K mid levels; empty for ``None`` or a single level.
+
+    Raises
+    ------
+    TypeError
+        ``levels`` is not a sequence of numbers.
+
+    Examples
+    --------
+    >>> mid_levels([3.0, 1.0, 0.0])
+    [2.0, 0.5]
+    """
+    if not levels:
+        return []
+    return [(upper + lower) / 2 for upper, lower in zip(levels, levels[1:], strict=False)]
 
 
 def is_real(value: Any) -> bool:
@@ -194,6 +259,12 @@ class TrajectoryExport:
         """β as float64 (mp values below ~1e-308 underflow to 0)."""
         return np.asarray(self.beta, dtype=float)
 
+    def _export_extras(self) -> dict[str, Any]:
+        """Further arrays or numbers a subclass exports, by name (none here): object arrays of
+        ``mpf`` are written like β (decimal strings in JSON, float64 plus ``NAME_text`` in the
+        ``.npz``), anything else as it is."""
+        return {}
+
     def _text(self, values: np.ndarray) -> np.ndarray:
         """Decimal strings of mp values at the requested digits (lossless for the user)."""
         digits = self.dps or 17
@@ -228,7 +299,7 @@ class TrajectoryExport:
             lam = mpmath.nstr(self.log_inv_alpha, self.dps)
             s, beta = self._text(self.s).tolist(), self._text(self.beta).tolist()
             loss = self._text(self.loss).tolist()
-        return {
+        doc = {
             "problem": self.problem.name,
             "log_inv_alpha": lam,
             "dps": self.dps,
@@ -241,6 +312,10 @@ class TrajectoryExport:
             "interrupted": self.interrupted,
             "t_end": self.t_end,
         }
+        for name, value in self._export_extras().items():
+            value = np.asarray(value)
+            doc[name] = (self._text(value) if value.dtype == object else value).tolist()
+        return doc
 
     def save_json(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_json` to ``path`` atomically."""
@@ -271,6 +346,12 @@ class TrajectoryExport:
                 beta_text=self._text(self.beta),
                 loss_text=self._text(self.loss),
             )
+        for name, value in self._export_extras().items():
+            value = np.asarray(value)
+            if value.dtype == object:
+                arrays[name], arrays[f"{name}_text"] = value.astype(float), self._text(value)
+            else:
+                arrays[name] = value
         with atomic_write(path, "wb") as fh:
             np.savez(fh, **arrays)
 
@@ -456,8 +537,7 @@ class Trajectory(TrajectoryExport):
         ck_t = [float(c.t) for c in self._checkpoints]
         jumps: list[float] = []
         i = 0
-        for upper, lower in zip(levels, levels[1:], strict=False):
-            mid = (upper + lower) / 2
+        for mid in mid_levels(levels):
             while i < len(ck_loss) and ck_loss[i] > mid:
                 i += 1
             if i == len(ck_loss):

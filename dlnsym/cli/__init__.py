@@ -18,10 +18,10 @@ from typing import NoReturn
 
 from dlnsym.errors import DlnsymError
 
-from . import check, demo, derive, explore, figure, saddles, simulate, sweep
+from . import check, demo, derive, explore, figure, gd, saddles, simulate, sweep
 from ._runs import EXIT_INTERRUPTED, Interrupted
 
-COMMANDS = (saddles, derive, demo, figure, simulate, check, sweep, explore)
+COMMANDS = (saddles, derive, demo, figure, simulate, gd, check, sweep, explore)
 
 #: Exit status when stdout was closed early, as in the Python documentation's recipe.
 EXIT_BROKEN_PIPE = 1
