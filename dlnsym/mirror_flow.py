@@ -432,6 +432,7 @@ class MirrorFlow:
         self._column_max = np.abs(self._H_float).max(axis=0)  # ‖H_{:,i}‖_∞
         self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
         self._last_kept: np.ndarray | None = None
+        self._last_mask = np.zeros(0, dtype=bool)  # the cached kept set as a mask
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
         """``β(s)``, ``β'(s)`` and ``f(s) = c − Hβ(s)`` at ``s = base + offset`` (``offset = 0``:
@@ -548,13 +549,15 @@ class MirrorFlow:
         the cached set, when that is not too large."""
         last = self._last_kept
         if last is not None:
-            inside = np.isin(keep, last, assume_unique=True).all()
+            inside = self._last_mask[keep].all()
             if inside and last.size <= 1.25 * keep.size + 16:
                 return last
             union = np.union1d(keep, last)
             if union.size <= 1.25 * keep.size + 16:
                 keep = union
         self._last_kept = keep
+        self._last_mask = np.zeros(self.d, dtype=bool)
+        self._last_mask[keep] = True
         return keep
 
     def rounding_scale(self, value: FlowValue) -> np.ndarray:
@@ -626,15 +629,17 @@ class MirrorFlow:
             s_w = s_w[moving]
         ahead = np.where(f > 0, s, -s)  # signed position along the motion: |s| if outward
         growing = (ahead > 0) & (np.abs(s) >= s_w)  # awake and moving outward
-        efolds = [growth] * moving.size
-        for k in np.flatnonzero(growing):
-            efolds[k] = max(growth, self._newton_growth(moving[k], value.slope[moving[k]], f[k]))
-        room = np.where(growing, np.array(efolds) / (2 * lam),
-                        np.maximum(s_w - ahead, 1 / (2 * lam)))
+        efolds = np.full(moving.size, float(growth))
+        grow = np.flatnonzero(growing)
+        if grow.size:
+            z = self._newton_growth(moving[grow], value.slope[moving[grow]], f[grow])
+            efolds[grow] = np.fmax(efolds[grow], z)  # a NaN z (β' = 0) leaves `growth`
+        room = np.where(growing, efolds / (2 * lam), np.maximum(s_w - ahead, 1 / (2 * lam)))
         return min(room / np.abs(f))
 
-    def _newton_growth(self, i: int, slope: Any, f_i: Any, mismatch: float = 0.1) -> float:
-        """E-folds ``z`` coordinate ``i`` (growing) may grow by in one step before the
+    def _newton_growth(self, i: np.ndarray, slope: np.ndarray, f_i: np.ndarray,
+                       mismatch: float = 0.1) -> np.ndarray:
+        """E-folds ``z`` each coordinate of ``i`` (growing) may grow by in one step before the
         Jacobian frozen at the start of the step is off by more than ``mismatch`` in the
         Newton matrix: in a step ``h = z/(2Λ|f_i|)`` its column ``−H_{:,i}·β'_i`` grows by
         ``e^z``, an error of about ``h·‖H_{:,i}‖_∞·β'_i·e^z``, so
@@ -642,15 +647,18 @@ class MirrorFlow:
             z·e^z ≤ R = 2Λ·mismatch·|f_i| / (‖H_{:,i}‖_∞·β'_i),   z = W(R)
 
         (Lambert's W, by Newton's method on ``z + ln z = ln R`` in float64, since ``R`` may
-        be far beyond its range)."""
-        column = float(self._column_max[i])
-        log_r = float(self.backend.log(2 * self.lam * mismatch * abs(f_i) / (column * slope)))
-        if log_r <= 1:  # W(R) ≤ 1: below any useful growth
-            return 0.0
-        z = log_r
+        be far beyond its range); 0 where ``W(R) ≤ 1``, below any useful growth."""
+        ratio = 2 * self.lam * mismatch * np.abs(f_i) / (self._column_max[i] * slope)
+        if isinstance(self.backend, FloatBackend):
+            with np.errstate(divide="ignore"):
+                log_r = np.log(ratio.astype(float))
+        else:
+            log_r = np.array([float(self.backend.log(r)) for r in ratio])
+        useful = log_r > 1
+        z = np.where(useful, log_r, 2.0)
         for _ in range(50):
-            step = (z + math.log(z) - log_r) / (1 + 1 / z)
-            z -= step
-            if abs(step) <= 1e-12 * z:
+            step = (z + np.log(z) - np.where(useful, log_r, 2 + math.log(2))) / (1 + 1 / z)
+            z = z - step
+            if np.all(np.abs(step) <= 1e-12 * z):
                 break
-        return z
+        return np.where(useful, z, 0.0)

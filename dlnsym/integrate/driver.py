@@ -247,6 +247,8 @@ class Integrator:
         self.norm = norm
         self.controller = controller
         self.beta_wake = beta_wake
+        # (checkpoints, their number, their times) of the last dense-output call
+        self._starts: tuple[Sequence[Checkpoint], int, list[Any]] | None = None
 
     def run(
         self,
@@ -346,6 +348,15 @@ class Integrator:
         result.checkpoints.append(Checkpoint(t, hi, lo, h))
         return result
 
+    def _start_times(self, checkpoints: Sequence[Checkpoint]) -> list[Any]:
+        """The times of ``checkpoints``, kept between calls on the same (unchanged) list: a
+        jump search asks for dense output thousands of times from one run's checkpoints."""
+        cached = self._starts
+        if cached is None or cached[0] is not checkpoints or cached[1] != len(checkpoints):
+            cached = (checkpoints, len(checkpoints), [c.t for c in checkpoints])
+            self._starts = cached
+        return cached[2]
+
     def states_at(
         self, checkpoints: Sequence[Checkpoint], times: Sequence[Any]
     ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -356,7 +367,7 @@ class Integrator:
         steps landing on the times and the step size and row count accepted there, so that
         the values carry the same error control as the original run.
         """
-        starts = [c.t for c in checkpoints]
+        starts = self._start_times(checkpoints)
         out: list[tuple[np.ndarray, np.ndarray]] = []
         i = 0
         while i < len(times):
