@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     """Check every option and output path, run, print, write; after Ctrl-C print what was
     computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
     from dlnsym.gradient_descent import gradient_descent
+    from dlnsym.trajectory import plateau_losses
 
     check_dps(args.dps)
     out = None if args.out is None else _check_out(args.out)
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
     shape = init_shape_from_args(args, problem.d)
     path = _limit_path(problem, shape, args)
-    levels = None if path is None else [float(v) for v in path.losses]
+    levels = plateau_losses(path)
     bar = progress_bar(args.steps, quiet=args.quiet, unit="step")
     try:
         trajectory = gradient_descent(

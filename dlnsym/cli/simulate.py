@@ -107,7 +107,7 @@ def _t_max(args: argparse.Namespace, path: SaddlePath | None) -> float:
 def run(args: argparse.Namespace) -> int:
     """Check every option and output path, simulate, print, then save the plot; after
     Ctrl-C print what was computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
-    from dlnsym.trajectory import check_times
+    from dlnsym.trajectory import check_times, plateau_losses
 
     check_dps(args.dps)
     if args.plot is not None:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     if args.at is not None:
         check_times(args.at, t_max, name="--at",
                     outside=f"[0, t-max = {t_max:.6g}]; raise --t-max")
-    levels = None if path is None else [float(v) for v in path.losses]
+    levels = plateau_losses(path)
     with SimulationSeries(problem, 1, quiet=args.quiet, dps=args.dps, at=args.at,
                           jump_levels=levels, init_shape=shape) as series:
         trajectory = series.run(args.log_inv_alpha, t_max, stop=False)
