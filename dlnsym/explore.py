@@ -117,6 +117,12 @@ def _gradient(X: list, y: list, beta: Any) -> list[Fraction]:
     return [sum((X[a][i] * r[a] for a in range(n)), Fraction(0)) / n for i in range(d)]
 
 
+def _correlation(X: list, y: list) -> list[Fraction]:
+    """``c = Xᵀy/n = −∇L(0)`` with plain Fractions."""
+    n = len(X)
+    return [sum((X[a][i] * y[a] for a in range(n)), Fraction(0)) / n for i in range(len(X[0]))]
+
+
 def _loss(X: list, y: list, beta: Any) -> Fraction:
     r = _residual(X, y, beta)
     return sum((v * v for v in r), Fraction(0)) / (2 * len(X))
@@ -156,8 +162,9 @@ def _check_min_l1_endpoint(problem: Problem, path: SaddlePath) -> str | None:
     if bad:
         return f"the last saddle does not minimise L (∇L(β_K) ≠ 0 at coordinate {bad[0]})"
     n, d = len(X), len(X[0])
+    c = _correlation(X, y)
     rows = [[sum((X[a][i] * X[a][j] for a in range(n)), Fraction(0)) / n for j in range(d)]
-            + [sum((X[a][i] * y[a] for a in range(n)), Fraction(0)) / n] for i in range(d)]
+            + [c[i]] for i in range(d)]
     flat = [v for row in rows for v in row]
     reduced, rank = fmpq_mat(d, d + 1, [_fmpq(v) for v in flat]).rref()
     l1 = float(sum(abs(Fraction(v)) for v in beta))
@@ -200,9 +207,7 @@ def _check_first_jump_time(problem: Problem, path: SaddlePath) -> str | None:
 
     True (theory page §4).  ``c`` is summed here with plain Fractions.
     """
-    X, y = _plain(problem)
-    n = len(X)
-    c = [sum((X[a][i] * y[a] for a in range(n)), Fraction(0)) / n for i in range(len(X[0]))]
+    c = _correlation(*_plain(problem))
     top = max(abs(v) for v in c)
     if top == 0:
         return None if path.n_jumps == 0 else f"c = 0 but the path jumps at t₁ = {path.times[1]}"

@@ -100,7 +100,7 @@ import numpy as np
 from dlnsym.errors import DivergenceError, ParameterError
 from dlnsym.network import network_lambda
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.simulate import _check_dps, _parse_number, check_init_shape
+from dlnsym.simulate import _check_dps, _check_jump_levels, _parse_number, check_init_shape
 from dlnsym.trajectory import TrajectoryExport, default_jump_levels, mid_levels
 
 __all__ = ["GDTrajectory", "MAX_LOSS_FACTOR", "gradient_descent", "step_size_bound"]
@@ -375,12 +375,8 @@ def gradient_descent(
     with mpmath.workdps(30 if dps is None else dps + 10):
         gamma = _check_step_size(step_size)
         lam = network_lambda(alpha, log_inv_alpha)[1]
-    if jump_levels is None:
-        jump_levels = default_jump_levels(problem, shape)
-    else:
-        from dlnsym.simulate import _check_jump_levels
-
-        jump_levels = _check_jump_levels(jump_levels)
+    jump_levels = (default_jump_levels(problem, shape) if jump_levels is None
+                   else _check_jump_levels(jump_levels))
     lam_shape = np.ones(problem.d) if shape is None else shape
     if isinstance(report, _Bar):
         report.start(steps)

@@ -63,7 +63,7 @@ import numpy as np
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.trajectory import TrajectoryExport, mid_levels
+from dlnsym.trajectory import TrajectoryExport, mid_levels, plateau_losses
 
 __all__ = ["NetworkTrajectory", "simulate_network", "network_lambda"]
 
@@ -278,6 +278,7 @@ def simulate_network(
     ------
     ParameterError
         Bad ``alpha``/``log_inv_alpha``, ``t_max``, ``dps``, ``guard_digits`` or ``at``;
+        ``jump_levels`` not finite strictly decreasing numbers;
         ``init_shape`` not ``d`` positive finite numbers
         (:func:`dlnsym.simulate.check_init_shape`); no ``t_max`` when ``∇L(0) = 0``.
     DegenerateProblemError
@@ -295,7 +296,7 @@ def simulate_network(
     >>> float(shaped.u[0, 1] / shaped.u[0, 0])          # √2·α² / √2·α = α = e^{−4}
     0.01831563888873418
     """
-    from dlnsym.simulate import check_init_shape, default_t_max
+    from dlnsym.simulate import _check_jump_levels, check_init_shape, default_t_max
 
     problem = resolve_problem(X, y, caller="simulate_network")
     shape = check_init_shape(init_shape, problem.d)
@@ -315,8 +316,7 @@ def simulate_network(
         guard_digits = math.ceil(2 * float(lam) * widest / math.log(10)) + 10
     if not isinstance(guard_digits, int | np.integer) or guard_digits < 0:
         raise ParameterError(f"guard_digits must be a non-negative integer, got {guard_digits!r}")
-    if jump_levels is None and path is not None:
-        jump_levels = [float(v) for v in path.losses]
+    jump_levels = plateau_losses(path) if jump_levels is None else _check_jump_levels(jump_levels)
     start = time.perf_counter()
     with mpmath.workdps(int(dps + guard_digits)):
         alpha_, lam = network_lambda(alpha, log_inv_alpha)
@@ -352,7 +352,7 @@ def simulate_network(
             beta=rnd(beta),
             s=rnd(s),
             loss=rnd(loss),
-            jump_levels=None if jump_levels is None else [float(x) for x in jump_levels],
+            jump_levels=jump_levels,
             jump_times=jumps,
             t_end=float(t_end),
             stats=stats | {"seconds": time.perf_counter() - start},

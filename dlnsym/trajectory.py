@@ -33,7 +33,37 @@ from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
 __all__ = ["Trajectory", "TrajectoryExport", "check_times", "default_jump_levels", "is_real",
-           "mid_levels"]
+           "mid_levels", "plateau_losses"]
+
+
+def plateau_losses(path: Any) -> list[float] | None:
+    """The plateau losses ``L(β_0) > L(β_1) > … > L(β_K)`` of a saddle path as floats, the
+    levels of jump detection; ``None`` for no path (a degenerate problem: no jumps are
+    detected).
+
+    Parameters
+    ----------
+    path : SaddlePath or None
+        Algorithm 1 on the problem (:func:`dlnsym.saddle_path.saddle_path`).
+
+    Returns
+    -------
+    list of float or None
+
+    Raises
+    ------
+    AttributeError
+        ``path`` is neither ``None`` nor a :class:`~dlnsym.saddle_path.SaddlePath`.
+
+    Examples
+    --------
+    >>> from dlnsym import example, saddle_path
+    >>> [round(v, 6) for v in plateau_losses(saddle_path(example("A")))[:2]]
+    [0.643333, 0.308299]
+    >>> plateau_losses(None) is None
+    True
+    """
+    return None if path is None else [float(v) for v in path.losses]
 
 
 def default_jump_levels(problem: Problem, init_shape: Any = None) -> list[float] | None:
@@ -66,7 +96,7 @@ def default_jump_levels(problem: Problem, init_shape: Any = None) -> list[float]
     from dlnsym.saddle_path import saddle_path
 
     try:
-        return [float(v) for v in saddle_path(problem, init_shape=init_shape).losses]
+        return plateau_losses(saddle_path(problem, init_shape=init_shape))
     except DegenerateProblemError:
         return None
 

@@ -78,7 +78,8 @@ def test_network_lambda_parses_strings_and_rejects_bad_input():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [({"dps": 2}, "dps"), ({"t_max": -1}, "t_max"), ({"at": [0.5, 0.2]}, "sorted"),
-     ({"at": [2.0]}, r"\[0, t_max\]"), ({"guard_digits": -1}, "guard_digits")],
+     ({"at": [2.0]}, r"\[0, t_max\]"), ({"guard_digits": -1}, "guard_digits"),
+     ({"jump_levels": [0.1, 0.5]}, "strictly decreasing")],
 )
 def test_bad_parameters(kwargs, match):
     args = {"log_inv_alpha": 3, "t_max": 1.0, "dps": 20} | kwargs

@@ -55,6 +55,37 @@ def positive_float(text: str) -> float:
     return value
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number ≥ 1 (argparse reports the error as a usage error).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Not a whole number, or below 1.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def add_dps_argument(parser: argparse.ArgumentParser, default: str = "float64") -> None:
+    """``--dps D``: mpmath at D decimal digits (checked by :func:`check_dps`); ``default``
+    says what runs without it."""
+    parser.add_argument("--dps", type=int, default=None, metavar="D",
+                        help=f"decimal digits (≥ 15) for mpmath; default {default}")
+
+
+def add_plot_argument(parser: argparse.ArgumentParser) -> None:
+    """``--plot FILE``: Figure-1 panels of the run against Algorithm 1, saved after the
+    printed output (checked first by :func:`check_figure_file`)."""
+    parser.add_argument("--plot", metavar="FILE",
+                        help="save Figure-1 panels (.png/.pdf/.svg), after the output")
+
+
 def add_init_shape_argument(parser: argparse.ArgumentParser) -> None:
     """``--init-shape λ1,λ2,…``: the shaped initialisation ``u_i(0) = √2·α^{λ_i}``."""
     parser.add_argument(
@@ -103,3 +134,19 @@ def check_figure_file(path: str) -> Path:
     target = check_writable_file(path, "the figure")
     figure_format(target)
     return target
+
+
+def print_jump_times(jump_times: list[float], path: Any, *, limit: str,
+                     detected: str) -> None:
+    """The table ``k, t_k, t̂_k``: Algorithm 1's jump times (column ``limit``) against the
+    detected ``jump_times`` (column ``detected``, NaN where none was detected), or one line
+    saying why there is nothing to compare when ``path`` is ``None``."""
+    if path is None:
+        print("no jump times to compare: Algorithm 1 is undefined for this problem "
+              "(linearly dependent columns; see dlnsym saddles)")
+        return
+    wl, wd = max(14, len(limit) + 1), max(14, len(detected) + 1)
+    print(f"{'k':>3} {limit:>{wl}} {detected:>{wd}}")
+    for k, tk in enumerate(path.times[1:], start=1):
+        tj = jump_times[k - 1] if k <= len(jump_times) else float("nan")
+        print(f"{k:>3} {float(tk):>{wl}.8g} {tj:>{wd}.8g}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from dlnsym.errors import ParameterError
 
 from ._common import (
+    add_dps_argument,
     add_init_shape_argument,
     add_problem_arguments,
     add_quiet_argument,
@@ -54,8 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--t-max", type=positive_float, default=None, metavar="T",
                         help="end of the simulations in accelerated time (default: past "
                              "the last jump time of Algorithm 1)")
-    parser.add_argument("--dps", type=int, default=None,
-                        help="decimal digits of the simulations (default: float64)")
+    add_dps_argument(parser)
     add_init_shape_argument(parser)
     add_quiet_argument(parser)
     parser.set_defaults(func=run)

@@ -12,12 +12,16 @@ from dlnsym.errors import DegenerateProblemError, ParameterError
 from dlnsym.io import check_writable_file
 
 from ._common import (
+    add_dps_argument,
     add_init_shape_argument,
+    add_plot_argument,
     add_problem_arguments,
     add_quiet_argument,
     check_dps,
     check_figure_file,
     init_shape_from_args,
+    positive_int,
+    print_jump_times,
     problem_from_args,
 )
 from ._runs import Interrupted, progress_bar, run_position
@@ -26,17 +30,6 @@ if TYPE_CHECKING:
     from dlnsym.gradient_descent import GDTrajectory
     from dlnsym.problems import Problem
     from dlnsym.saddle_path import SaddlePath
-
-
-def _whole(text: str) -> int:
-    """argparse type: a whole number ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,12 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--step-size", required=True, metavar="γ",
                         help="the step size γ > 0, e.g. 0.1 (stable below the bound "
                              "1/max_k λ_max(|β_k|^½ H |β_k|^½) of Algorithm 1's saddles)")
-    parser.add_argument("--steps", required=True, type=_whole, metavar="K",
+    parser.add_argument("--steps", required=True, type=positive_int, metavar="K",
                         help="number of steps (the run ends at t̃ = K·γ/Λ)")
-    parser.add_argument("--dps", type=int, default=None, metavar="D",
-                        help="decimal digits (≥ 15) for mpmath; default float64 in "
-                             "log-coordinates")
-    parser.add_argument("--record-every", type=_whole, default=1, metavar="N",
+    add_dps_argument(parser, "float64 in log-coordinates")
+    parser.add_argument("--record-every", type=positive_int, default=1, metavar="N",
                         help="record every N-th iterate (and the last); jumps are detected "
                              "on every iterate")
     parser.add_argument("--json", action="store_true",
@@ -70,8 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="FILE",
                         help="also write the trajectory to FILE (.json, or .npz for arrays), "
                              "atomically")
-    parser.add_argument("--plot", metavar="FILE",
-                        help="save Figure-1 panels (.png/.pdf/.svg), after the output")
+    add_plot_argument(parser)
     add_init_shape_argument(parser)
     add_quiet_argument(parser)
     parser.set_defaults(func=run)
@@ -102,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     """Check every option and output path, run, print, write; after Ctrl-C print what was
     computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
     from dlnsym.gradient_descent import gradient_descent
+    from dlnsym.trajectory import plateau_losses
 
     check_dps(args.dps)
     out = None if args.out is None else _check_out(args.out)
@@ -110,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     problem = problem_from_args(args, exact=args.example is not None or args.dps is not None)
     shape = init_shape_from_args(args, problem.d)
     path = _limit_path(problem, shape, args)
-    levels = None if path is None else [float(v) for v in path.losses]
+    levels = plateau_losses(path)
     bar = progress_bar(args.steps, quiet=args.quiet, unit="step")
     try:
         trajectory = gradient_descent(
@@ -152,11 +143,5 @@ def _print_table(trajectory: GDTrajectory, path: SaddlePath | None) -> None:
         for k, t, loss, row in zip(trajectory.k, trajectory.t, trajectory.loss,
                                    trajectory.beta_float(), strict=True):
             print(f"{k:>10d} {t:>12.6g} {float(loss):>12.6g}  {row}")
-    if path is None:
-        print("no jump times to compare: Algorithm 1 is undefined for this problem "
-              "(linearly dependent columns; see dlnsym saddles)")
-        return
-    print(f"{'k':>3} {'t_k (flow limit)':>17} {'t̂_k (gd)':>14}")
-    for k, tk in enumerate(path.times[1:], start=1):
-        tj = trajectory.jump_times[k - 1] if k <= len(trajectory.jump_times) else float("nan")
-        print(f"{k:>3} {float(tk):>17.8g} {tj:>14.8g}")
+    print_jump_times(trajectory.jump_times, path, limit="t_k (flow limit)",
+                     detected="t̂_k (gd)")

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any
 from dlnsym.errors import DegenerateProblemError, ParameterError
 
 from ._common import (
+    add_dps_argument,
     add_init_shape_argument,
+    add_plot_argument,
     add_problem_arguments,
     add_quiet_argument,
     check_dps,
     check_figure_file,
     init_shape_from_args,
     positive_float,
+    print_jump_times,
     problem_from_args,
 )
 from ._runs import Interrupted, SimulationSeries, run_position
@@ -52,10 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--log-inv-alpha", required=True, metavar="Λ",
         help="Λ = ln(1/α) > 0, e.g. 1e6 (any size: α itself need not be representable)",
     )
-    parser.add_argument(
-        "--dps", type=int, default=None, metavar="D",
-        help="decimal digits (≥ 15) for mpmath; default float64",
-    )
+    add_dps_argument(parser)
     parser.add_argument(
         "--t-max", type=positive_float, default=None, metavar="T",
         help="end of the accelerated time (default 1.2 × the last jump time of Algorithm 1; "
@@ -70,8 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print one JSON object: log_inv_alpha, t, beta (one row per time), loss, "
              "jump_times (mp values as decimal strings)",
     )
-    parser.add_argument("--plot", metavar="FILE",
-                        help="save Figure-1 panels (.png/.pdf/.svg), after the output")
+    add_plot_argument(parser)
     add_init_shape_argument(parser)
     add_quiet_argument(parser)
     parser.set_defaults(func=run)
@@ -108,7 +107,7 @@ def _t_max(args: argparse.Namespace, path: SaddlePath | None) -> float:
 def run(args: argparse.Namespace) -> int:
     """Check every option and output path, simulate, print, then save the plot; after
     Ctrl-C print what was computed and raise :class:`~dlnsym.cli._runs.Interrupted`."""
-    from dlnsym.trajectory import check_times
+    from dlnsym.trajectory import check_times, plateau_losses
 
     check_dps(args.dps)
     if args.plot is not None:
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     if args.at is not None:
         check_times(args.at, t_max, name="--at",
                     outside=f"[0, t-max = {t_max:.6g}]; raise --t-max")
-    levels = None if path is None else [float(v) for v in path.losses]
+    levels = plateau_losses(path)
     with SimulationSeries(problem, 1, quiet=args.quiet, dps=args.dps, at=args.at,
                           jump_levels=levels, init_shape=shape) as series:
         trajectory = series.run(args.log_inv_alpha, t_max, stop=False)
@@ -156,11 +155,5 @@ def _print_table(trajectory: Trajectory, path: SaddlePath | None) -> None:
     with np.printoptions(precision=6, linewidth=200):
         for t, loss, row in zip(trajectory.t, trajectory.loss, beta, strict=True):
             print(f"{t:>12.6g} {float(loss):>12.6g}  {row}")
-    if path is None:
-        print("no jump times to compare: Algorithm 1 is undefined for this problem "
-              "(linearly dependent columns; see dlnsym saddles)")
-        return
-    print(f"{'k':>3} {'t_k (limit)':>14} {'t̂_k (detected)':>16}")
-    for k, tk in enumerate(path.times[1:], start=1):
-        tj = trajectory.jump_times[k - 1] if k <= len(trajectory.jump_times) else float("nan")
-        print(f"{k:>3} {float(tk):>14.8g} {tj:>16.8g}")
+    print_jump_times(trajectory.jump_times, path, limit="t_k (limit)",
+                     detected="t̂_k (detected)")

@@ -8,22 +8,11 @@ from typing import TYPE_CHECKING
 
 from dlnsym.errors import ParameterError
 
-from ._common import add_quiet_argument, check_figure_file
+from ._common import add_quiet_argument, check_figure_file, positive_int
 from ._runs import Interrupted
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: a positive integer."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                             "(default: a local cluster)")
-    where.add_argument("--workers", type=_positive_int, metavar="K",
+    where.add_argument("--workers", type=positive_int, metavar="K",
                        help="worker processes of the local cluster (default: one per core)")
-    parser.add_argument("--chunk-size", type=_positive_int, metavar="N",
+    parser.add_argument("--chunk-size", type=positive_int, metavar="N",
                         help="instances per Dask task (default: about 8 tasks per worker, "
                              "at most 32 instances each)")
     parser.add_argument("--csv", action="store_true",

@@ -172,10 +172,11 @@ def _simulation_summary(problem: Problem, path: SaddlePath, instance: Instance,
     """Simulate at Λ up to the default end (1.2 t_K) and compare with the path."""
     from dlnsym.compare import compare
     from dlnsym.simulate import default_t_max, simulate
+    from dlnsym.trajectory import plateau_losses
 
     trajectory = simulate(
         problem, log_inv_alpha=instance.log_inv_alpha, t_max=default_t_max(path),
-        jump_levels=[float(v) for v in path.losses], dps=instance.run.dps, **shape,
+        jump_levels=plateau_losses(path), dps=instance.run.dps, **shape,
     )
     if trajectory.interrupted:  # Ctrl-C inside the integrator: stop the sweep, not a row
         raise KeyboardInterrupt

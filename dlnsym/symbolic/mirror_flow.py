@@ -177,6 +177,22 @@ def _mirror_flow_step(grad: sp.Expr, beta_flow: sp.Expr, explanation: str) -> St
     )
 
 
+def _log_domain_step(beta_s: sp.Expr, edge: sp.Expr, explanation: str) -> Step:
+    """The step ``log_domain_form``: ``β(s) = beta_s`` equals the overflow-free
+    ``sign(s)·½·e^{2Λ(|s| − edge)}·(1 − e^{−4Λ|s|})`` with box edge ``edge``, checked for
+    ``s > 0``, ``s < 0`` and ``s = 0``; the form is the statement's right-hand side."""
+    log_form = (sp.sign(s) * sp.Rational(1, 2) * sp.exp(2 * Lam * (sp.Abs(s) - edge))
+                * (1 - sp.exp(-4 * Lam * sp.Abs(s))))
+    return _step(
+        "log_domain_form",
+        sp.Eq(beta_f(s), log_form, evaluate=False),
+        explanation,
+        prove_all([(f"case s = {lab}", (beta_s - log_form).subs(s, val))
+                   for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))],
+                  prefer="rewrite(exp), then"),
+    )
+
+
 def _replace_g(expr: sp.Expr) -> sp.Expr:
     """Replace ``L'(anything)`` (a Derivative/Subs of L) by the symbol g."""
     expr = expr.replace(
@@ -429,17 +445,11 @@ def derive_special() -> Derivation:
         r"$\beta = \alpha^2\sinh 2\theta$.",
         prove_zero(beta_star.subs({alpha: sp.exp(-Lam), theta: Lam * s}) - beta_s),
     ))
-    log_form = (sp.sign(s) * half * sp.exp(2 * Lam * (sp.Abs(s) - 1))
-                * (1 - sp.exp(-4 * Lam * sp.Abs(s))))
-    steps.append(_step(
-        "log_domain_form",
-        sp.Eq(beta_f(s), log_form, evaluate=False),
+    steps.append(_log_domain_step(
+        beta_s, 1,
         r"The overflow-free form of the theory page §3, checked separately for $s > 0$, "
-        r"$s < 0$ and $s = 0$.",
-        prove_all([(f"case s = {lab}", (beta_s - log_form).subs(s, val))
-                   for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))],
-                  prefer="rewrite(exp), then"),
-    ))
+        r"$s < 0$ and $s = 0$."))
+    log_form = steps[-1].statement.rhs
     dbs = sp.diff(beta_s, s)
     stiff = 2 * Lam * sp.sqrt(beta_s**2 + sp.exp(-4 * Lam))
     steps.append(_step(

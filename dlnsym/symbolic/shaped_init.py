@@ -35,6 +35,7 @@ from .mirror_flow import (
     U,
     V,
     _limit_cases,
+    _log_domain_step,
     _step,
     alpha,
     beta,
@@ -231,17 +232,11 @@ def derive_shaped() -> Derivation:
         r"With $\alpha = e^{-\Lambda}$ and $\theta = \Lambda s$.",
         prove_zero(beta_theta.subs({alpha: sp.exp(-Lam), theta: Lam * s}) - beta_s),
     ))
-    log_form = (sp.sign(s) * half * sp.exp(2 * Lam * (sp.Abs(s) - shape))
-                * (1 - sp.exp(-4 * Lam * sp.Abs(s))))
-    steps.append(_step(
-        "log_domain_form",
-        sp.Eq(beta_f(s), log_form, evaluate=False),
+    steps.append(_log_domain_step(
+        beta_s, shape,
         r"The overflow-free form with box edge $\lambda_i$ (what the simulation evaluates), "
-        r"checked for $s > 0$, $s < 0$ and $s = 0$.",
-        prove_all([(f"case s = {lab}", (beta_s - log_form).subs(s, val))
-                   for lab, val in (("p > 0", p), ("-p < 0", -p), ("0", 0))],
-                  prefer="rewrite(exp), then"),
-    ))
+        r"checked for $s > 0$, $s < 0$ and $s = 0$."))
+    log_form = steps[-1].statement.rhs
     inside, outside = shape * p / (1 + p), shape * (1 + p)  # |s| < λ < |s|
     steps.append(_step(
         "limit_beta_of_s",
