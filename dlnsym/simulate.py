@@ -78,7 +78,7 @@ from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integr
 from dlnsym.integrate.radau import RadauStep, float64_beta_level, radau_tableau
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
-from dlnsym.trajectory import Trajectory, check_times
+from dlnsym.trajectory import Trajectory, check_times, plateau_losses
 
 __all__ = ["DemoRuns", "check_init_shape", "default_t_max", "default_tol", "demo_runs",
            "simulate", "working_dps"]
@@ -588,8 +588,8 @@ def simulate(
         at, t_max, name="at",
         outside=f"[0, t_max = {t_max!r}]; ask for times in that interval or raise t_max",
     )
-    if jump_levels is None and path is not None:
-        jump_levels = [float(v) for v in path.losses]
+    if jump_levels is None:
+        jump_levels = plateau_losses(path)
     jump_levels = _check_jump_levels(jump_levels)
     progress = _check_progress(progress)
 
