@@ -32,7 +32,6 @@ from __future__ import annotations
 import inspect
 import secrets
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -747,7 +746,8 @@ def explore(
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     from hypothesis import seed as hypothesis_seed
     from hypothesis.errors import Flaky
-    from tqdm import tqdm
+
+    from dlnsym.progress import progress_bar
 
     conj = _resolve_conjecture(conjecture)
     if family not in FAMILIES:
@@ -768,9 +768,8 @@ def explore(
 
     strategy = _strategy(family, max_d, max_n)
     start = time.perf_counter()
-    bar = tqdm(total=trials, unit="instance", file=sys.stderr, leave=False,
-               disable=None if progress is None else not progress, dynamic_ncols=True,
-               desc=conj.name)
+    bar = progress_bar(trials, quiet=None if progress is None else not progress,
+                       unit="instance", desc=conj.name)
     search = _Search(conj, log_inv_alpha, bar)
 
     @hypothesis_seed(seed)

@@ -277,7 +277,7 @@ class _Bar:
         self.bar: Any = None
 
     def start(self, total: int) -> None:
-        from dlnsym.cli._runs import progress_bar
+        from dlnsym.progress import progress_bar
 
         self.bar = progress_bar(total, quiet=False, unit="step")
 

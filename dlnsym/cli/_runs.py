@@ -10,11 +10,10 @@ they kept (:meth:`Interrupted.keeping`) and :func:`dlnsym.cli.main` prints it an
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
+from dlnsym.progress import progress_bar
 
 if TYPE_CHECKING:
     from dlnsym.problems import Problem
@@ -49,14 +48,6 @@ class Interrupted(Exception):
 
 #: Bar of :class:`SimulationSeries`: its count of runs is fractional, so it is not shown.
 _SERIES_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
-
-
-def progress_bar(total: float, *, quiet: bool, unit: str = "it",
-                 bar_format: str | None = None) -> tqdm:
-    """A tqdm bar on stderr; silent with ``quiet`` or when stderr is not a terminal
-    (tqdm's ``disable=None``), and erased when closed."""
-    return tqdm(total=total, unit=unit, file=sys.stderr, leave=False,
-                disable=True if quiet else None, dynamic_ncols=True, bar_format=bar_format)
 
 
 def run_position(trajectory: Trajectory, t_max: float | None = None, *, label: str = "") -> str:

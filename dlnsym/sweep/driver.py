@@ -157,7 +157,7 @@ def _run(client: Client, chunks: list[list[Instance]], sink: _Sink, progress: bo
     """Submit the chunks, store their rows as they finish; cancel the rest on Ctrl-C."""
     from distributed import as_completed
 
-    from dlnsym.cli._runs import progress_bar
+    from dlnsym.progress import progress_bar
 
     futures = client.map(run_chunk, chunks, pure=False)
     owner = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
