@@ -40,8 +40,8 @@ def progress_bar(total: float, *, quiet: bool | None = False, unit: str = "it",
     Examples
     --------
     >>> bar = progress_bar(3, quiet=True, unit="step")
-    >>> bar.disable, bar.total, bar.unit
-    (True, 3, 'step')
+    >>> bar.disable, bar.total
+    (True, 3)
     >>> bar.close()
     """
     return tqdm(total=total, unit=unit, file=sys.stderr, leave=False,
