@@ -28,7 +28,8 @@ Lines (targets from issue 4):
 * dimension: the whole path (default ``t_max``) of ``gaussian_sparse(n=d/2, d, sparsity=5,
   noise=0.1, seed=0)`` at Λ = 10³ for d = 100, 500, 2000, against scipy's Radau with the
   analytic Jacobian (rtol 1e-10) within a budget of 120 s ("did not finish" beyond; the ratio
-  is then a bound), and against d = 100 (growth of the cost with d).
+  is then a bound), and against d = 100 (growth of the cost with d); for d ≤ 500 also at
+  Λ = 10⁶ against the same d at Λ = 10³ (the jumps narrow to width ~10⁻⁶).
 
 Each note gives ``max_i |Δs_i(t̃ = 12)|`` between ours and the baseline, so a fast wrong answer
 shows.  Compilation of heyoka's integrators is not timed; our mp path and ``odefun`` are timed
@@ -256,4 +257,22 @@ def gaussian_rows(dims: tuple[int, ...] = GAUSSIAN_DIMS, lam: float = GAUSSIAN_L
         else:
             out.append(Comparison(name, seconds, f"same at d={first[0]}", first[1], None,
                                   "growth with the dimension"))
+        if d <= LARGE_LAM_MAX_D:
+            out.append(_large_lambda_row(problem, path, d, lam, seconds))
     return out
+
+
+#: the dimension rows repeat at Λ = 10⁶ up to this d (the jumps are 10³× narrower there)
+LARGE_LAM_MAX_D = 500
+LARGE_LAM = 1e6
+
+
+def _large_lambda_row(problem: Any, path: Any, d: int, lam: float, seconds: float
+                      ) -> Comparison:
+    """The same whole path at Λ = 10⁶ against its time at ``lam``: how the cost grows when
+    the jumps narrow from width ~1/``lam`` to ~10⁻⁶ in accelerated time."""
+    big, traj = _timed(lambda: simulate(problem, log_inv_alpha=LARGE_LAM))
+    note = (f"{path.n_jumps} saddles, {len(traj.jump_times)} jumps detected, "
+            f"{traj.stats['accepted']} steps ({traj.stats['rejected']} rejected)")
+    return Comparison(f"gaussian d={d}, Λ={LARGE_LAM:g}, simulate(dps=None)", big,
+                      f"same at Λ={lam:g}", seconds, None, note)
