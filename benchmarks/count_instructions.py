@@ -7,9 +7,8 @@ example A is the count of a process that makes the call minus that of the same p
 without it (imports, the certified Radau tableau and a short warm-up run are in both).
 Instructions are not time — Python glue retires fewer per cycle than Arb's arithmetic — but
 they are the reproducible part of it: with a fixed hash seed and no address randomisation
-(``setarch -R``) two counts of the same call agreed to about 2 % in session 10 (without,
-5–7 %); in session 11 the float64 run at Λ = 10⁶ counted 263–285 M in four runs of the same
-code (the others within 2 %).
+(``setarch -R``) two counts of the same call agree to about 2 % (without, 5–7 %); the
+float64 run at Λ = 10⁶ varies most, by up to 8 % between runs of the same code.
 
 ``python -m benchmarks.count_instructions`` (``make bench-instructions``): needs valgrind;
 twelve processes under valgrind, two at a time, take about ten minutes.

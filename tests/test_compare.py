@@ -234,7 +234,7 @@ def test_real_convergence_study_jump_times_go_like_one_over_lambda():
     assert study.plateau_errors[-1] < 1e-6
 
 
-# ------------------------------------------------------- argument checks (audit, session 12)
+# ------------------------------------------------------------------------ argument checks
 
 
 @pytest.fixture(scope="module")

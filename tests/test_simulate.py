@@ -461,7 +461,7 @@ def test_continued_collocation_polynomial_saves_newton_iterations(
         assert sum(iterations) >= 1.15 * continued, lam
 
 
-# ------------------------------------------------------- argument checks (audit, session 12)
+# ------------------------------------------------------------------------ argument checks
 
 
 @pytest.mark.parametrize(
