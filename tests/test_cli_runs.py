@@ -129,7 +129,7 @@ def test_simulate_ctrl_c_prints_the_part_computed(tmp_path):
 def test_demo_shows_its_sections_and_stops_at_ctrl_c(tmp_path):
     out_dir = tmp_path / "demo"
     run = TerminalRun("demo", "--out", str(out_dir))
-    run.wait_for("checks:", "3/5")  # the bar names the section running
+    run.wait_for("checks:", "4/6")  # the bar names the section running
     run.interrupt()
     status, out, last = run.finish()
     assert status == 130, run.stderr
