@@ -61,7 +61,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from dlnsym.errors import DegenerateProblemError, ParameterError
+from dlnsym.errors import ParameterError
 from dlnsym.problems import Problem, resolve_problem
 from dlnsym.trajectory import TrajectoryExport, mid_levels, plateau_losses
 
@@ -296,7 +296,12 @@ def simulate_network(
     >>> float(shaped.u[0, 1] / shaped.u[0, 0])          # √2·α² / √2·α = α = e^{−4}
     0.01831563888873418
     """
-    from dlnsym.simulate import _check_jump_levels, check_init_shape, default_t_max
+    from dlnsym.simulate import (
+        _check_jump_levels,
+        _limit_path,
+        check_init_shape,
+        default_t_max,
+    )
 
     problem = resolve_problem(X, y, caller="simulate_network")
     shape = check_init_shape(init_shape, problem.d)
@@ -358,19 +363,6 @@ def simulate_network(
             stats=stats | {"seconds": time.perf_counter() - start},
             init_shape=shape,
         )
-
-
-def _limit_path(problem: Problem, shape: np.ndarray | None, needed: bool) -> Any:
-    """Algorithm 1 for the initialisation ``shape`` (:func:`dlnsym.simulate._limit_path`),
-    or None for a degenerate problem unless ``needed`` (then the error propagates)."""
-    from dlnsym.simulate import _limit_path
-
-    try:
-        return _limit_path(problem, shape)
-    except DegenerateProblemError:
-        if needed:
-            raise
-        return None
 
 
 def _output_times(at: Any, t_max: mpmath.mpf) -> list[mpmath.mpf] | None:

@@ -373,12 +373,19 @@ def default_t_max(path: Any, name: str = "t_max") -> float:
     return T_MAX_FACTOR * float(path.times[-1])
 
 
-def _limit_path(problem: Problem, shape: np.ndarray | None = None) -> Any:
+def _limit_path(problem: Problem, shape: np.ndarray | None = None, *,
+                needed: bool = True) -> Any:
     """Algorithm 1 on the problem (exact for exact problems), for the initialisation
-    ``shape`` λ (``None``: all ones)."""
+    ``shape`` λ (``None``: all ones); ``None`` for a degenerate problem unless ``needed``
+    (then :class:`~dlnsym.errors.DegenerateProblemError` propagates)."""
     from dlnsym.saddle_path import saddle_path
 
-    return saddle_path(problem, init_shape=shape)
+    try:
+        return saddle_path(problem, init_shape=shape)
+    except DegenerateProblemError:
+        if needed:
+            raise
+        return None
 
 
 def check_init_shape(init_shape: Any, d: int) -> np.ndarray | None:
@@ -576,11 +583,7 @@ def simulate(
     _check_lambda_range(lam_probe, dps)
     path = None
     if t_max is None or jump_levels is None:
-        try:
-            path = _limit_path(problem, shape)
-        except DegenerateProblemError:
-            if t_max is None:
-                raise
+        path = _limit_path(problem, shape, needed=t_max is None)
     if t_max is None:
         t_max = default_t_max(path)
     t_max = float(_parse_positive(t_max, "t_max"))
