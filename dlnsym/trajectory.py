@@ -17,11 +17,12 @@ evaluation.  The theory predicts ``t_k − 0.328/Λ`` for the first jump of exam
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import mpmath
@@ -575,39 +576,74 @@ class Trajectory(TrajectoryExport):
             if i == 0:  # already below the level at t̃ = 0
                 jumps.append(0.0)
                 continue
-            jumps.append(
-                self._refine_crossing(mid, ck_t[i - 1], ck_t[i], ck_loss[i - 1], ck_loss[i])
-            )
+            jumps.append(self._refine_crossing(
+                mid, ck_t[i - 1], ck_t[i], ck_loss[i - 1], ck_loss[i], self._checkpoints[i - 1]
+            ))
         return jumps
 
-    def _refine_crossing(
-        self, level: float, a: float, b: float, loss_a: float, loss_b: float
-    ) -> float:
-        """Root of ``L(t̃) = level`` in ``[a, b]`` (``loss_a = L(a) > level ≥ L(b) = loss_b``):
-        Newton steps with
-        ``dL/dt̃`` from the linear interpolant of ``L`` between ``a`` and ``b``, falling back to
-        bisection when a step leaves the bracket.
+    def _interpolated_loss_and_rate(self, checkpoint: Any, t: float) -> tuple[float, float]:
+        """``(L, dL/dt̃)`` at time ``t`` from the collocation polynomial ``u`` of the step
+        that leaves ``checkpoint``: ``s(t) ≈ s(t_c) + u(t − t_c)``, good to the stage order
+        of the method (no Newton iteration)."""
+        flow = self._integrator.flow
+        backend = flow.backend
+        with backend.precision():
+            tau = backend.scalar(t) - checkpoint.t
+            u = self._integrator.stepper.interpolate(checkpoint.polynomial, tau)
+            value = flow.evaluate(checkpoint.hi, checkpoint.lo + backend.from_float(u))
+            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
 
-        The iteration stops when the step is a few ulp, or when the residual is at the noise
-        level of the simulated loss: ``10⁴ε·L`` (the local tolerance leaves noise of that size
-        in ``L``; ε is the unit round-off, so on the mp path this is far below what a float
-        time resolves) plus what a change of ``t̃`` by 4 ulp does to ``L`` (at large Λ the
-        loss drops by more than ``10⁴ε·L`` per ulp of ``t̃`` across a jump).  Below that level
-        Newton steps only jitter; the last step from there is kept."""
-        noise = 1e4 * float(self._integrator.flow.backend.eps)
+    def _refine_crossing(
+        self, level: float, a: float, b: float, loss_a: float, loss_b: float,
+        checkpoint: Any = None,
+    ) -> float:
+        """Root of ``L(t̃) = level`` in ``[a, b]`` (``loss_a = L(a) > level ≥ L(b) = loss_b``),
+        ``checkpoint`` the one at ``a`` when ``[a, b]`` is its step.
+
+        The root of the loss along that step's collocation polynomial
+        (:meth:`_interpolated_loss_and_rate`, to a relative ``10⁻⁹`` of the step) starts
+        the search on the integrated loss (:meth:`_crossing`), which then typically takes
+        two evaluations; without a polynomial, the root of the linear interpolant of ``L``
+        between ``a`` and ``b`` starts it."""
         t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
-        for _ in range(100):
-            loss, rate = self._loss_and_rate(t)
+        if (checkpoint is not None and checkpoint.polynomial is not None
+                and float(checkpoint.t + checkpoint.h) == b):
+            t = self._crossing(
+                level, a, b, t, functools.partial(self._interpolated_loss_and_rate, checkpoint),
+                noise=0.0, resolution=1e-9 * (b - a), iterations=12,
+            )
+        return self._crossing(level, a, b, t, self._loss_and_rate,
+                              noise=1e4 * float(self._integrator.flow.backend.eps))
+
+    @staticmethod
+    def _crossing(
+        level: float, a: float, b: float, t: float,
+        loss_and_rate: Callable[[float], tuple[float, float]], noise: float,
+        resolution: float = 0.0, iterations: int = 100,
+    ) -> float:
+        """Root of ``L(t̃) = level`` in the bracket ``[a, b]`` from ``t``, with ``(L, dL/dt̃)``
+        from ``loss_and_rate``: Newton steps, falling back to bisection when a step leaves
+        the bracket.
+
+        The iteration stops when the step is below ``resolution`` or a few ulp, or when the
+        residual is at the noise level of the loss: ``noise·L`` (on the integrated loss
+        ``10⁴ε·L``: the local tolerance leaves noise of that size in ``L``; ε is the unit
+        round-off, so on the mp path this is far below what a float time resolves) plus what a
+        change of ``t̃`` by 4 ulp does to ``L`` (at large Λ the loss drops by more than
+        ``10⁴ε·L`` per ulp of ``t̃`` across a jump).  Below that level Newton steps only
+        jitter; the last step from there is kept."""
+        for _ in range(iterations):
+            loss, rate = loss_and_rate(t)
             if loss > level:
                 a = t
             else:
                 b = t
             newton = t - (loss - level) / rate if rate < 0 else math.nan
-            resolution = 4 * math.ulp(max(abs(t), 1.0))
-            if abs(loss - level) <= noise * abs(level) + resolution * abs(rate):
+            ulps = 4 * math.ulp(max(abs(t), 1.0))
+            if abs(loss - level) <= noise * abs(level) + ulps * abs(rate):
                 return newton if a <= newton <= b else t
             t_new = newton if a < newton < b else 0.5 * (a + b)
-            if abs(t_new - t) <= resolution or b - a <= 4 * math.ulp(b):
+            if abs(t_new - t) <= max(resolution, ulps) or b - a <= 4 * math.ulp(b):
                 return t_new
             t = t_new
         return t

@@ -420,6 +420,54 @@ def test_dense_output_starts_from_the_checkpoints_polynomial(newton_iterations: 
     assert rel_error(np.array(led.beta, dtype=float), np.array(unled.beta, dtype=float)) < 1e-9
 
 
+def test_jump_search_starts_from_the_collocation_polynomial(monkeypatch) -> None:  # noqa: ANN001
+    """Each jump time is the root of the integrated loss, searched from the root of the loss
+    along the collocation polynomial of the step that holds it.  Same jump times (to the
+    loss noise) as from the linear interpolant between the checkpoints, the negative
+    control, which takes at least 1.5× the integrated evaluations."""
+    import dataclasses
+
+    from dlnsym.trajectory import Trajectory
+
+    traj = simulate(A, log_inv_alpha=1e4, t_max=3.0)
+    calls = []
+    original = Trajectory._loss_and_rate
+
+    def counting(self, t):  # noqa: ANN001, ANN202
+        calls.append(t)
+        return original(self, t)
+
+    monkeypatch.setattr(Trajectory, "_loss_and_rate", counting)
+    led = traj._detect_jumps(traj.jump_levels)
+    led_calls = len(calls)
+    calls.clear()
+    traj._checkpoints = [dataclasses.replace(c, polynomial=None) for c in traj._checkpoints]
+    linear = traj._detect_jumps(traj.jump_levels)
+    assert len(led) == len(linear) == 3
+    assert abs(led[0] - T1) < 1e-3 and abs(led[1] - T2) < 1e-3
+    assert np.allclose(led, linear, rtol=1e-12, atol=0)
+    assert len(calls) >= 1.5 * led_calls
+
+
+def test_interpolate_is_the_collocation_polynomial() -> None:
+    """``RadauStep.interpolate`` passes through the stages of the step (``u(c_i·h) = Z_i``)
+    and is exact on a polynomial of degree ≤ s: stages of ``u(τ) = τ³`` at 3 stages."""
+    from dlnsym.integrate.backend import FloatBackend
+    from dlnsym.integrate.radau import CollocationPolynomial, RadauStep, radau_tableau
+    from dlnsym.mirror_flow import MirrorFlow
+
+    backend = FloatBackend()
+    tableau = radau_tableau(3, backend)
+    step = RadauStep(MirrorFlow(A, 10.0, backend), tableau)
+    h = 0.5
+    stages = np.outer((tableau.c * h) ** 3, np.ones(A.d))
+    cubic = CollocationPolynomial(h, stages)
+    for i, c in enumerate(tableau.c):
+        assert np.allclose(step.interpolate(cubic, c * h), stages[i], rtol=1e-14)
+    assert np.allclose(step.interpolate(cubic, 0.3), 0.3**3, rtol=1e-13)
+    assert np.allclose(step.interpolate(cubic, 0.0), 0.0, atol=1e-16)
+
+
 def test_stage_jacobians_leave_two_working_precision_iterations_per_step(
     monkeypatch, newton_iterations: list[int]  # noqa: ANN001
 ) -> None:

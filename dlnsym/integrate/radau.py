@@ -24,9 +24,9 @@ Large problems
 The Newton matrices keep only the Jacobian columns that matter for the step
 (:class:`NewtonSolver`): dormant coordinates, with β' exponentially small, are dropped
 within a row-sum budget :data:`NEWTON_DROP`, the matrix is block lower-triangular in
-(awake, dormant), the awake block is solved through one symmetric eigen-decomposition per
-Jacobian (for every eigenvalue of the Radau matrix and every ``h``) and the dormant rows by
-substitution.  A Jacobian is reused across steps while Newton contracts fast
+(awake, dormant), the awake block is solved through one reduction to symmetric tridiagonal
+form per Jacobian (for every eigenvalue of the Radau matrix and every ``h``) and the
+dormant rows by substitution.  A Jacobian is reused across steps while Newton contracts fast
 (:data:`REUSE_CONTRACTION`, Hairer–Wanner IV.8).  The residual is always the exact one, so
 none of this changes the solution, only the contraction.
 
@@ -139,7 +139,13 @@ import scipy.linalg
 
 from dlnsym.integrate.backend import Backend, FloatBackend, ldexp
 from dlnsym.integrate.controller import ErrorNorm, ScaledNorm
-from dlnsym.mirror_flow import FlowValue, FrozenJacobian, MirrorFlow, beta_and_slope
+from dlnsym.mirror_flow import (
+    FlowValue,
+    FrozenJacobian,
+    MirrorFlow,
+    _real_matmul,
+    beta_and_slope,
+)
 
 __all__ = ["NEWTON_DROP", "PREDICT_MAX_RATIO", "PREDICT_ROUNDING", "STAGE_NEWTON_MAX_SIZE",
            "CollocationPolynomial", "NewtonSolver",
@@ -509,13 +515,6 @@ def _largest_ratio(sizes: list[float]) -> float | None:
     return max(ratios) if ratios else None
 
 
-def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    """``M @ Z`` for a real ``M`` and a complex ``Z`` (2-D) as one real product on the
-    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work)."""
-    Z = np.ascontiguousarray(Z, dtype=complex)
-    return np.ascontiguousarray(M @ Z.view(np.float64)).view(complex)
-
-
 class NewtonSolver:
     """``(I − h·γ_k·J)^{-1}`` for the kept eigenvalues ``γ_k`` of the Radau matrix.
 
@@ -526,10 +525,11 @@ class NewtonSolver:
         [ I + hγ·H_AA·D_A     0 ] [x_A]   [w_A]
         [ hγ·H_DA·D_A         I ] [x_D] = [w_D],      D_A = diag(β'_A),
 
-    so ``x_A = D_A^{−½}·Q·(I + hγΛ)^{−1}·Qᵀ·D_A^{½}·w_A`` from the eigen-decomposition
-    ``D_A^{½}H_AA D_A^{½} = QΛQᵀ`` (one per Jacobian, for every ``γ_k`` and every ``h``) and
-    the dormant rows by substitution, ``x_D = w_D − hγ·H_DA·(β'_A ⊙ x_A)``.  A solve costs
-    ``O(|A|·d)`` per eigenvalue; the decomposition ``O(|A|³)`` once per Jacobian.
+    so ``x_A = D_A^{−½}·P·(I + hγT)^{−1}·Pᵀ·D_A^{½}·w_A`` from the tridiagonal reduction
+    ``D_A^{½}H_AA D_A^{½} = PTPᵀ`` (:class:`~dlnsym.mirror_flow.AwakeBlock`, one per Jacobian,
+    for every ``γ_k`` and every ``h``) and the dormant rows by substitution,
+    ``x_D = w_D − hγ·H_DA·(β'_A ⊙ x_A)``.  A solve costs ``O(|A|·d)`` per eigenvalue; the
+    reduction ``4|A|³/3`` once per Jacobian.
 
     With a plain matrix ``J`` (float64) the inverses are formed densely.
 
@@ -576,9 +576,11 @@ class NewtonSolver:
             return
         self._dense = None
         self.awake = J.awake(h * float(np.abs(gammas).max()), NEWTON_DROP)
-        lam, self._Q, self._root, self.dormant, coupling = J.eigh(self.awake)
-        self._factor = 1 / (1 + lam[:, None] * self.hg[None, :])  # (|A|, k)
-        self._coupling = coupling if self.dormant.size and self.awake.size else None
+        self._block = J.reduced(self.awake)
+        self.dormant = self._block.dormant
+        self._coupling = (self._block.coupling if self.dormant.size and self.awake.size
+                          else None)
+        self._systems = self._block.stacked(self.hg)
 
     def solve(self, W: np.ndarray) -> np.ndarray:
         """``x_k = (I − h·γ_k·J)^{-1}·W_k`` for the rows ``W_k`` of ``W`` (complex)."""
@@ -587,9 +589,8 @@ class NewtonSolver:
         out = np.array(W, dtype=complex)
         if not self.awake.size:
             return out
-        Y = out[:, self.awake].T * self._root[:, None]  # (|A|, k)
-        U = _real_matmul(self._Q.T, Y) * self._factor[:, : Y.shape[1]]
-        X = _real_matmul(self._Q, U) / self._root[:, None]
+        root = self._block.root
+        X = self._block.solve(out[:, self.awake] * root, self._systems).T / root[:, None]
         out[:, self.awake] = X.T
         if self._coupling is not None:
             out[:, self.dormant] -= (_real_matmul(self._coupling, X) * self.hg[: X.shape[1]]).T
@@ -711,6 +712,12 @@ class RadauStep:
         Z = polynomial.stages
         guess = self._continuation.at(origin, ratio) @ Z
         return guess - Z[-1] if origin else guess
+
+    def interpolate(self, polynomial: CollocationPolynomial, tau: Any) -> np.ndarray:
+        """``u(τ)`` for ``0 ≤ τ ≤ h_u``: the collocation polynomial of an accepted step inside
+        its interval (float64; dense output good to the stage order ``s`` of the method, where
+        the step's end is good to order ``2s − 1``)."""
+        return self._continuation.at(0, float(tau / polynomial.h))[-1] @ polynomial.stages
 
     def newton_matrices(self, h: Any, J: FrozenJacobian | np.ndarray) -> NewtonSolver:
         """The solver of ``(I − h·γ_k·J)·x = w`` for each kept eigenvalue ``γ_k``
@@ -903,7 +910,7 @@ class RadauStep:
         earlier state).
 
         The Jacobian at ``start`` is kept while the steps start from there (a rejected
-        step's retry reuses it and its eigen-decomposition).  Unless ``fresh``, an earlier
+        step's retry reuses it and its reduction).  Unless ``fresh``, an earlier
         one is reused as long as the last Newton iteration with it contracted by at least
         :data:`REUSE_CONTRACTION` per iteration and it has at least :data:`REUSE_MIN_AWAKE`
         awake columns (Hairer–Wanner IV.8): simplified Newton converges to the same
