@@ -16,6 +16,7 @@ symmetric ``D^{½} H D^{½} ⪰ 0``, so every eigenvalue of ``J`` is real and �
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,10 @@ AWAKE_HEADROOM = 8.0
 
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
+
+#: largest slowdown of the simplified Newton iteration that float32 products with the
+#: orthogonal factor of the Newton matrices may cause (:meth:`AwakeBlock.stacked`)
+FLOAT32_CONTRACTION = 1e-3
 
 
 def _beta_and_slope(
@@ -330,7 +335,10 @@ class FrozenJacobian:
             mask = np.ones(len(self.slope), dtype=bool)
             mask[awake] = False
             dormant = np.flatnonzero(mask)
-            coupling = self.H[np.ix_(dormant, awake)] * self.slope[awake]
+            # float32: the dormant rows of a correction do not feed back into the residual,
+            # so their rounding slows the simplified Newton iteration by a factor ~1e-7 only
+            coupling = np.multiply(self.H[np.ix_(dormant, awake)], self.slope[awake],
+                                   dtype=np.float32)
             self._reduced = {key: AwakeBlock.of(self.H, self.slope, awake, dormant, coupling)}
         return self._reduced[key]
 
@@ -347,7 +355,7 @@ class AwakeBlock:
         (I + hγ·D_A^{½}H_AA D_A^{½})^{−1} = P·(I + hγT)^{−1}·Pᵀ,
 
     a tridiagonal solve (``O(|A|)``) between two products with ``P`` (``O(|A|²)``):
-    :meth:`solve`.
+    :meth:`solve`.  The products run in float32 where that is enough (:meth:`stacked`).
 
     Attributes
     ----------
@@ -359,7 +367,7 @@ class AwakeBlock:
         ``√β'_A``.
     awake, dormant : ndarray of int
         The kept columns and the others.
-    coupling : ndarray of float64
+    coupling : ndarray of float32 or float64
         ``H_DA·D_A`` (dormant rows, awake columns).
 
     Examples
@@ -402,36 +410,53 @@ class AwakeBlock:
         basis[1:, 1:] = lapack.dorgqr(reflectors, tau[: k - 1], lwork=lwork)[0]
         return cls(diagonal, off, basis, root, awake, dormant, coupling)
 
-    def stacked(self, hg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @functools.cached_property
+    def _basis_float32(self) -> np.ndarray:
+        return self.basis.astype(np.float32)
+
+    def stacked(self, hg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The systems ``I + hg_k·T`` for all ``hg_k`` as one block-diagonal tridiagonal
-        matrix (its diagonal and off-diagonal, zero between the blocks), for :meth:`solve`."""
+        matrix (its diagonal and off-diagonal, zero between the blocks), and ``P`` in the
+        precision the products need, for :meth:`solve`.
+
+        ``P`` rounded to float32 (unit round-off ``u = 2^−24``) changes a correction by about
+        ``u`` of the residual, which the Newton matrix, of norm up to
+        ``1 + max|hg|·‖T‖∞``, turns into a slower contraction of the simplified Newton
+        iteration by ``u·max|hg|·‖T‖∞``: float32 where that is at most
+        :data:`FLOAT32_CONTRACTION` (the residual is always exact, so this changes only
+        the contraction, not the solution)."""
         diagonal = (1 + np.outer(hg, self.diagonal)).ravel()
         off = np.zeros((len(hg), len(self.diagonal)), dtype=complex)
         off[:, :-1] = np.outer(hg, self.off_diagonal)
-        return diagonal, off.ravel()[:-1]
+        norm = np.abs(self.diagonal).max(initial=0.0) + 2 * np.abs(self.off_diagonal).max(
+            initial=0.0)
+        single = 2.0**-24 * float(np.abs(hg).max()) * norm <= FLOAT32_CONTRACTION
+        return diagonal, off.ravel()[:-1], self._basis_float32 if single else self.basis
 
-    def solve(self, W: np.ndarray, systems: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    def solve(self, W: np.ndarray, systems: tuple[np.ndarray, ...]) -> np.ndarray:
         """``x_k = (I + hg_k·D_A^{½}H_AA D_A^{½})^{−1}·W_k`` for the rows ``W_k`` of ``W``
         (complex, ``|A|`` columns; the first rows of ``hg``), ``systems`` from
         :meth:`stacked`: ``P·(I + hg_k·T)^{−1}·Pᵀ``, the tridiagonal systems solved in one
         call of LAPACK ``zgtsv`` (partial pivoting; the zeros between the blocks keep them
         apart)."""
         rows, k = W.shape
-        Y = _real_matmul(self.basis.T, W.T)  # (k, rows)
+        diagonal, off, basis = systems
+        Y = _real_matmul(basis.T, W.T)  # (k, rows)
         size = rows * k
-        diagonal, off = systems
         if size == 1:
             return Y / diagonal[0]
         Y = scipy.linalg.lapack.zgtsv(off[: size - 1], diagonal[:size], off[: size - 1],
                                       Y.T.reshape(size, 1), overwrite_b=1)[3]
-        return _real_matmul(self.basis, Y.reshape(rows, k).T).T
+        return _real_matmul(basis, Y.reshape(rows, k).T).T
 
 
 def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """``M @ Z`` for a real ``M`` and a complex ``Z`` (2-D) as one real product on the
-    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work)."""
-    Z = np.ascontiguousarray(Z, dtype=complex)
-    return np.ascontiguousarray(M @ Z.view(np.float64)).view(complex)
+    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work),
+    in the precision of ``M`` (float32 or float64)."""
+    complex_type = np.result_type(M.dtype, np.complex64)
+    Z = np.ascontiguousarray(Z, dtype=complex_type)
+    return np.ascontiguousarray(M @ Z.view(M.dtype)).view(complex_type)
 
 
 class MirrorFlow:
