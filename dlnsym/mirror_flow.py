@@ -16,7 +16,6 @@ symmetric ``D^{½} H D^{½} ⪰ 0``, so every eigenvalue of ``J`` is real and �
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,10 +35,6 @@ AWAKE_HEADROOM = 8.0
 
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
-
-#: largest slowdown of the simplified Newton iteration that float32 products with the
-#: orthogonal factor of the Newton matrices may cause (:meth:`AwakeBlock.stacked`)
-FLOAT32_CONTRACTION = 1e-3
 
 
 def _beta_and_slope(
@@ -355,7 +350,7 @@ class AwakeBlock:
         (I + hγ·D_A^{½}H_AA D_A^{½})^{−1} = P·(I + hγT)^{−1}·Pᵀ,
 
     a tridiagonal solve (``O(|A|)``) between two products with ``P`` (``O(|A|²)``):
-    :meth:`solve`.  The products run in float32 where that is enough (:meth:`stacked`).
+    :meth:`solve`.
 
     Attributes
     ----------
@@ -410,44 +405,29 @@ class AwakeBlock:
         basis[1:, 1:] = lapack.dorgqr(reflectors, tau[: k - 1], lwork=lwork)[0]
         return cls(diagonal, off, basis, root, awake, dormant, coupling)
 
-    @functools.cached_property
-    def _basis_float32(self) -> np.ndarray:
-        return self.basis.astype(np.float32)
-
-    def stacked(self, hg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def stacked(self, hg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The systems ``I + hg_k·T`` for all ``hg_k`` as one block-diagonal tridiagonal
-        matrix (its diagonal and off-diagonal, zero between the blocks), and ``P`` in the
-        precision the products need, for :meth:`solve`.
-
-        ``P`` rounded to float32 (unit round-off ``u = 2^−24``) changes a correction by about
-        ``u`` of the residual, which the Newton matrix, of norm up to
-        ``1 + max|hg|·‖T‖∞``, turns into a slower contraction of the simplified Newton
-        iteration by ``u·max|hg|·‖T‖∞``: float32 where that is at most
-        :data:`FLOAT32_CONTRACTION` (the residual is always exact, so this changes only
-        the contraction, not the solution)."""
+        matrix (its diagonal and off-diagonal, zero between the blocks), for :meth:`solve`."""
         diagonal = (1 + np.outer(hg, self.diagonal)).ravel()
         off = np.zeros((len(hg), len(self.diagonal)), dtype=complex)
         off[:, :-1] = np.outer(hg, self.off_diagonal)
-        norm = np.abs(self.diagonal).max(initial=0.0) + 2 * np.abs(self.off_diagonal).max(
-            initial=0.0)
-        single = 2.0**-24 * float(np.abs(hg).max()) * norm <= FLOAT32_CONTRACTION
-        return diagonal, off.ravel()[:-1], self._basis_float32 if single else self.basis
+        return diagonal, off.ravel()[:-1]
 
-    def solve(self, W: np.ndarray, systems: tuple[np.ndarray, ...]) -> np.ndarray:
+    def solve(self, W: np.ndarray, systems: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """``x_k = (I + hg_k·D_A^{½}H_AA D_A^{½})^{−1}·W_k`` for the rows ``W_k`` of ``W``
         (complex, ``|A|`` columns; the first rows of ``hg``), ``systems`` from
         :meth:`stacked`: ``P·(I + hg_k·T)^{−1}·Pᵀ``, the tridiagonal systems solved in one
         call of LAPACK ``zgtsv`` (partial pivoting; the zeros between the blocks keep them
         apart)."""
         rows, k = W.shape
-        diagonal, off, basis = systems
-        Y = _real_matmul(basis.T, W.T)  # (k, rows)
+        diagonal, off = systems
+        Y = _real_matmul(self.basis.T, W.T)  # (k, rows)
         size = rows * k
         if size == 1:
             return Y / diagonal[0]
         Y = scipy.linalg.lapack.zgtsv(off[: size - 1], diagonal[:size], off[: size - 1],
                                       Y.T.reshape(size, 1), overwrite_b=1)[3]
-        return _real_matmul(basis, Y.reshape(rows, k).T).T
+        return _real_matmul(self.basis, Y.reshape(rows, k).T).T
 
 
 def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
