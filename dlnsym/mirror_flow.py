@@ -36,6 +36,11 @@ AWAKE_HEADROOM = 8.0
 #: e-folds an awake coordinate may grow by in one step (:meth:`MirrorFlow.wake_cap`)
 GROWTH = 4.0
 
+#: the orthogonal factor of an awake block is formed up to this size, and applied as
+#: reflectors beyond (:class:`AwakeBlock`).  Measured with 22 products per block (one
+#: thread): 28.5 ms formed against 22.6 ms as reflectors at 600, 3.5 against 4.0 ms at 300
+EXPLICIT_BASIS_MAX = 450
+
 
 def _beta_and_slope(
     base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend, edge: Any = 1
@@ -347,10 +352,12 @@ class FrozenJacobian:
 class AwakeBlock:
     """``D_A^{½}H_AA D_A^{½} = P·T·Pᵀ`` (``D_A = diag(β'_A)``) on the awake columns ``A`` of a
     :class:`FrozenJacobian`, with ``T`` symmetric tridiagonal and ``P`` orthogonal (LAPACK
-    ``dsytrd`` and ``dorgqr``: Householder reflectors, ``8|A|³/3`` operations, the second
-    half as matrix products — two to three times cheaper than a symmetric
-    eigen-decomposition).  Then for every ``h`` and every eigenvalue ``γ`` of the Radau
-    matrix
+    ``dsytrd``: Householder reflectors, ``4|A|³/3`` operations, three times cheaper than a
+    symmetric eigen-decomposition).  ``P`` is formed (``dorgqr``, another ``4|A|³/3``) for
+    ``|A| ≤`` :data:`EXPLICIT_BASIS_MAX`, where matrix products with it are cheaper than
+    applying the reflectors (``dormqr``) by more than forming it costs over the dozen solves
+    a block typically serves; beyond, the reflectors are applied.  Then for every ``h``
+    and every eigenvalue ``γ`` of the Radau matrix
 
         (I + hγ·D_A^{½}H_AA D_A^{½})^{−1} = P·(I + hγT)^{−1}·Pᵀ,
 
@@ -361,8 +368,11 @@ class AwakeBlock:
     ----------
     diagonal, off_diagonal : ndarray of float64
         The diagonal (``|A|``) and sub-diagonal (``|A| − 1``) of ``T``.
-    basis : ndarray of float64, shape (|A|, |A|)
-        ``P``.
+    basis : ndarray of float64, shape (|A|, |A|), or None
+        ``P``, formed for ``|A| ≤`` :data:`EXPLICIT_BASIS_MAX`.
+    reflectors, tau : ndarray of float64, or None
+        Otherwise ``P = diag(1, P')``, ``P'`` the product of the reflectors in the columns
+        of ``reflectors`` (LAPACK's QR storage) with factors ``tau``.
     root : ndarray of float64
         ``√β'_A``.
     awake, dormant : ndarray of int
@@ -383,7 +393,9 @@ class AwakeBlock:
 
     diagonal: np.ndarray
     off_diagonal: np.ndarray
-    basis: np.ndarray
+    basis: np.ndarray | None
+    reflectors: np.ndarray | None
+    tau: np.ndarray | None
     root: np.ndarray
     awake: np.ndarray
     dormant: np.ndarray
@@ -397,18 +409,30 @@ class AwakeBlock:
         root = np.sqrt(slope[awake])
         S = H[np.ix_(awake, awake)] * root[:, None] * root[None, :]
         k = len(awake)
-        basis = np.eye(k)
         if k <= 2:  # already tridiagonal
-            return cls(np.diag(S).copy(), np.diag(S, -1).copy(), basis, root, awake, dormant,
-                       coupling)
+            return cls(np.diag(S).copy(), np.diag(S, -1).copy(), np.eye(k), None, None, root,
+                       awake, dormant, coupling)
         lapack = scipy.linalg.lapack
         packed, diagonal, off, tau, _ = lapack.dsytrd(
             S, lower=1, lwork=int(lapack.dsytrd_lwork(k, lower=1)[0]), overwrite_a=1)
         # P = diag(1, P'), P' the product of the reflectors below the sub-diagonal (QR storage)
-        reflectors = packed[1:, : k - 1]
-        lwork = int(lapack.dorgqr(reflectors, tau[: k - 1], lwork=-1)[1][0])
-        basis[1:, 1:] = lapack.dorgqr(reflectors, tau[: k - 1], lwork=lwork)[0]
-        return cls(diagonal, off, basis, root, awake, dormant, coupling)
+        reflectors, tau = np.asfortranarray(packed[1:, : k - 1]), tau[: k - 1]
+        if k > EXPLICIT_BASIS_MAX:
+            return cls(diagonal, off, None, reflectors, tau, root, awake, dormant, coupling)
+        basis = np.eye(k)
+        lwork = int(lapack.dorgqr(reflectors, tau, lwork=-1)[1][0])
+        basis[1:, 1:] = lapack.dorgqr(reflectors, tau, lwork=lwork)[0]
+        return cls(diagonal, off, basis, None, None, root, awake, dormant, coupling)
+
+    def _apply(self, Y: np.ndarray, transpose: bool) -> np.ndarray:
+        """``P·Y`` or (``transpose``) ``Pᵀ·Y`` for a complex ``Y`` (``|A|`` rows)."""
+        if self.basis is not None:
+            return _real_matmul(self.basis.T if transpose else self.basis, Y)
+        real = np.ascontiguousarray(Y, dtype=complex).view(np.float64)
+        real[1:] = scipy.linalg.lapack.dormqr(b"L", b"T" if transpose else b"N",
+                                              self.reflectors, self.tau, real[1:],
+                                              lwork=64 * real.shape[1])[0]
+        return real.view(complex)
 
     def stacked(self, hg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The systems ``I + hg_k·T`` for all ``hg_k`` as one block-diagonal tridiagonal
@@ -426,13 +450,13 @@ class AwakeBlock:
         apart)."""
         rows, k = W.shape
         diagonal, off = systems
-        Y = _real_matmul(self.basis.T, W.T)  # (k, rows)
+        Y = self._apply(W.T, transpose=True)  # (k, rows)
         size = rows * k
         if size == 1:
             return Y / diagonal[0]
         Y = scipy.linalg.lapack.zgtsv(off[: size - 1], diagonal[:size], off[: size - 1],
                                       Y.T.reshape(size, 1), overwrite_b=1)[3]
-        return _real_matmul(self.basis, Y.reshape(rows, k).T).T
+        return self._apply(Y.reshape(rows, k).T, transpose=False).T
 
 
 def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:

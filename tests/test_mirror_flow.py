@@ -203,3 +203,30 @@ def test_wake_cap_counts_a_dormant_coordinate_crossing_zero() -> None:
         assert all(value.s * value.f < 0)
         expected = min((s_w + a) / abs(v) for v in value.f)
         assert flow.wake_cap(value, beta_wake) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("explicit_max", [0, 10_000])
+@pytest.mark.parametrize("k", [1, 2, 3, 17, 40])
+def test_awake_block_solves_the_newton_systems(monkeypatch, k: int, explicit_max: int) -> None:  # noqa: ANN001
+    """``AwakeBlock.solve`` against a dense complex solve of ``(I + hγ·D^{½}HD^{½})x = w``,
+    for every ``hγ`` at once, with ``P`` formed and applied as reflectors; slopes over
+    eight orders of magnitude, as in a jump."""
+    import dlnsym.mirror_flow as mirror_flow
+    from dlnsym.mirror_flow import AwakeBlock
+
+    monkeypatch.setattr(mirror_flow, "EXPLICIT_BASIS_MAX", explicit_max)
+    rng = np.random.default_rng(k)
+    X = rng.standard_normal((k + 5, k))
+    H = X.T @ X / (k + 5)
+    slope = np.exp(rng.uniform(-8, 8, k) * np.log(10) / 2)
+    block = AwakeBlock.of(H, slope, np.arange(k), np.arange(0), H[:0])
+    assert (block.basis is None) == (k > max(explicit_max, 2))
+    hg = np.array([0.7, 0.2 + 0.5j, 0.05 + 0.9j])
+    W = rng.standard_normal((3, k)) + 1j * rng.standard_normal((3, k))
+    S = H * np.sqrt(slope)[:, None] * np.sqrt(slope)[None, :]
+    x = block.solve(W, block.stacked(hg))
+    for j, g in enumerate(hg):
+        expected = np.linalg.solve(np.eye(k) + g * S, W[j])
+        assert np.allclose(x[j], expected, rtol=1e-9, atol=1e-12 * np.abs(W[j]).max())
+    # the first rows only (the real eigenvalue alone, as the error estimate asks)
+    assert np.allclose(block.solve(W[:1], block.stacked(hg))[0], x[0], rtol=1e-13, atol=1e-15)
