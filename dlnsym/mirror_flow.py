@@ -277,16 +277,10 @@ class FrozenJacobian:
         ``β'(s)`` at the start of the step.
     column_max : ndarray of float64, shape (d,)
         ``‖H_{:,i}‖_∞`` per column.
-    coupling_type : numpy float type
-        The precision of ``H_DA·D_A``, the dormant rows of the Newton matrices
-        (:class:`AwakeBlock`): float32 on the float64 path, where the dormant rows of a
-        correction, which do not feed back into the residual, need no more than the
-        tolerance (half the memory traffic of the largest product of a solve); float64
-        above, where the iterations run to the working precision.
 
     Attributes
     ----------
-    H, slope, column_max, coupling_type
+    H, slope, column_max
         As the parameters.
 
     Examples
@@ -308,7 +302,6 @@ class FrozenJacobian:
     H: np.ndarray
     slope: np.ndarray
     column_max: np.ndarray
-    coupling_type: type = np.float64
     _reduced: dict = field(default_factory=dict, repr=False)
     _awake: tuple[float, np.ndarray] | None = field(default=None, repr=False)
 
@@ -342,8 +335,7 @@ class FrozenJacobian:
             mask = np.ones(len(self.slope), dtype=bool)
             mask[awake] = False
             dormant = np.flatnonzero(mask)
-            coupling = np.multiply(self.H[np.ix_(dormant, awake)], self.slope[awake],
-                                   dtype=self.coupling_type)
+            coupling = self.H[np.ix_(dormant, awake)] * self.slope[awake]
             self._reduced = {key: AwakeBlock.of(self.H, self.slope, awake, dormant, coupling)}
         return self._reduced[key]
 
@@ -377,7 +369,7 @@ class AwakeBlock:
         ``√β'_A``.
     awake, dormant : ndarray of int
         The kept columns and the others.
-    coupling : ndarray of float32 or float64
+    coupling : ndarray of float64
         ``H_DA·D_A`` (dormant rows, awake columns).
 
     Examples
@@ -705,8 +697,7 @@ class MirrorFlow:
         """``J = −H·diag(β')`` at ``value`` in float64, as the Newton iteration uses it
         (:class:`FrozenJacobian`)."""
         return FrozenJacobian(self._H_float, self.backend.to_float64(value.slope),
-                              self._column_max,
-                              np.float32 if isinstance(self.backend, FloatBackend) else np.float64)
+                              self._column_max)
 
     def jacobian(self, value: FlowValue) -> np.ndarray:
         """``J = ∂f/∂s = −H·diag(β')``; its eigenvalues are real and ≤ 0 (module docstring),
