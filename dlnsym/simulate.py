@@ -22,9 +22,12 @@ cost does not grow with Λ), integrated by Radau IIA collocation with ``s`` stag
   moves ``s`` by less than ``10⁻³`` of the tolerance over the run (:func:`negligible_beta`),
   so a field evaluation costs ``O(|K|·d)`` for the ``K`` coordinates that matter; their
   Jacobian columns ``−H_{:,i}β'_i`` are dropped from the Newton matrix, which is then block
-  lower-triangular: an eigen-decomposition of the awake block (reused across steps while
-  Newton contracts fast) and the dormant rows by substitution
-  (:class:`~dlnsym.integrate.radau.NewtonSolver`).
+  lower-triangular: a reduction of the awake block to tridiagonal form (reused across steps
+  while Newton contracts fast), one tridiagonal solve per eigenvalue of the Radau matrix,
+  and the dormant rows by substitution (:class:`~dlnsym.integrate.radau.NewtonSolver`).
+* *Jump times*: the root of the loss along the collocation polynomial of the step that
+  holds the crossing starts a Newton search on the integrated loss, which then takes one
+  or two integrations (:class:`~dlnsym.trajectory.Trajectory`).
 * *Not fooled by exponentially small coordinates*: the error test never divides by β, a step
   may not carry a dormant coordinate past waking up unseen, and a waking coordinate may grow
   per step only as far as the step's frozen Jacobian can follow
@@ -42,15 +45,16 @@ cost does not grow with Λ), integrated by Radau IIA collocation with ``s`` stag
 Cost
 ----
 About (number of saddles) × (steps per jump, ≈ 10 at Λ = 10³) × (cost of a step), and a
-step costs ``O(|K|·d + |A|·d)`` plus an ``O(|A|³)`` decomposition whenever the Jacobian is
-refreshed, for the awake set ``A`` (the support of the current saddle and the coordinates
-in transition), not ``O(d³)``.  Measured by ``make bench`` (2 shared cores, whole path to
-``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d, sparsity=5, noise=0.1)`` at Λ = 10³: see the
-benchmark's closing rows for d = 100, 500, 2000 against scipy's Radau and against d = 100,
-and its rows for example A (d = 6, five jumps) at Λ = 10 … 10⁶, on float64 and at 30 digits
-(the performance page of the documentation).  At Λ = 10⁶ the jumps of a large support are
-harder (the simplified Newton iteration contracts slowly while the whole support moves
-within a step), and a run takes several times as many steps as at Λ = 10³.
+step costs ``O(|K|·d + |A|·d)`` plus a ``4|A|³/3`` tridiagonal reduction whenever the
+Jacobian is refreshed, for the awake set ``A`` (the support of the current saddle and the
+coordinates in transition), not ``O(d³)``. Measured by ``make bench`` (2 shared cores,
+whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d, sparsity=5, noise=0.1)`` at Λ
+= 10³: see the benchmark's closing rows for d = 100, 500, 2000 against scipy's Radau and
+against d = 100, and its rows for example A (d = 6, five jumps) at Λ = 10 … 10⁶, on
+float64 and at 30 digits (the performance page of the documentation). At Λ = 10⁶ the jumps
+of a large support are harder (the simplified Newton iteration contracts slowly while the
+whole support moves within a step), and a run takes several times as many steps as at Λ =
+10³.
 
 Cost grows with the digits asked for relative to α²: while exponentially small coordinates
 are above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be followed to
