@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 import scipy.linalg
 
-from dlnsym.integrate.backend import BLAS_THREADS, Backend, FloatBackend, MpBackend, blas_pools
+from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend
 from dlnsym.problems import Problem
 
 __all__ = ["AwakeBlock", "FlowValue", "FrozenJacobian", "MirrorFlow", "beta_of_s", "beta_and_slope"]
@@ -405,12 +405,8 @@ class AwakeBlock:
             return cls(np.diag(S).copy(), np.diag(S, -1).copy(), np.eye(k), None, None, root,
                        awake, dormant, coupling)
         lapack = scipy.linalg.lapack
-        # one BLAS thread per core from EXPLICIT_BASIS_MAX on: the reduction is then the
-        # dearest part of a step (the integrator otherwise runs on one, driver.Integrator.run)
-        with blas_pools().limit(limits=BLAS_THREADS if k > EXPLICIT_BASIS_MAX else 1,
-                                user_api="blas"):
-            packed, diagonal, off, tau, _ = lapack.dsytrd(
-                S, lower=1, lwork=int(lapack.dsytrd_lwork(k, lower=1)[0]), overwrite_a=1)
+        packed, diagonal, off, tau, _ = lapack.dsytrd(
+            S, lower=1, lwork=int(lapack.dsytrd_lwork(k, lower=1)[0]), overwrite_a=1)
         # P = diag(1, P'), P' the product of the reflectors below the sub-diagonal (QR storage)
         reflectors, tau = np.asfortranarray(packed[1:, : k - 1]), tau[: k - 1]
         if k > EXPLICIT_BASIS_MAX:

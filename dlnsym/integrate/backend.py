@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -26,10 +25,8 @@ from typing import Any
 import flint
 import mpmath
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
-__all__ = ["BLAS_THREADS", "ArbBackend", "Backend", "FloatBackend", "MpBackend", "blas_pools",
-           "ldexp"]
+__all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
 
 
 class Backend:
@@ -167,35 +164,6 @@ _ufunc = functools.cache(np.frompyfunc)
 
 #: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
-
-
-@functools.cache
-def blas_pools() -> ThreadpoolController:
-    """The process's BLAS thread pools (threadpoolctl; inspected once, which costs
-    milliseconds).
-
-    Returns
-    -------
-    ThreadpoolController
-        Its ``limit(limits=n, user_api="blas")`` sets the BLAS threads for a ``with`` block.
-
-    Raises
-    ------
-    Nothing of its own: threadpoolctl's errors propagate.
-
-    Examples
-    --------
-    >>> with blas_pools().limit(limits=1, user_api="blas"):
-    ...     pass
-    >>> blas_pools() is blas_pools()
-    True
-    """
-    return ThreadpoolController()
-
-
-#: the BLAS threads for the linear algebra of a large block (all the process may use)
-BLAS_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-    os.cpu_count() or 1)
 
 
 def ldexp(m: Any, k: int) -> Any:
