@@ -32,9 +32,9 @@ __all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
 class Backend:
     """Interface of an arithmetic back-end (see the module docstring).
 
-    Subclasses implement :meth:`scalar`, :meth:`exp`, :meth:`expm1`, :meth:`log`,
-    :meth:`all_finite` and :meth:`precision`; the rest has generic implementations on
-    object arrays.
+    Subclasses implement :meth:`scalar`, :meth:`exp`, :meth:`expm1`, :meth:`expm1_floor`,
+    :meth:`log`, :meth:`all_finite` and :meth:`precision`; the rest has generic
+    implementations on object arrays.
 
     Attributes
     ----------
@@ -80,17 +80,15 @@ class Backend:
         """Natural logarithm of a positive scalar."""
         raise NotImplementedError
 
-    def elementwise(
-        self, fn: Callable[..., Any], nout: int, base: np.ndarray, offset: Any, *args: Any
-    ) -> Any:
-        """``fn(base_i, offset_i, *args)`` for every entry of ``base`` and ``offset``
-        (broadcast together: a vector and a matrix of rows, or a scalar), on the back-end's
-        scalars: an array, or a tuple of ``nout`` arrays when ``nout > 1``.
+    def exp_all(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`exp` of every entry of an array, in one numpy loop."""
+        return _ufunc(self.exp, 1, 1)(x)
 
-        For the few coordinates of these problems, one call of a scalar formula per
-        coordinate costs less than two dozen whole-array operations, each dispatched on its
-        own."""
-        return _ufunc(fn, 2 + len(args), nout)(base, offset, *args)
+    def expm1_floor(self) -> Any:
+        """The ``x`` below which ``e^x − 1`` rounds to ``−1`` at the working precision,
+        ``−(prec·ln 2 + 2)`` (where ``e^x`` is below half an ulp of 1), as a number of the
+        back-end."""
+        raise NotImplementedError
 
     def point(self, x: np.ndarray) -> np.ndarray:
         """``x`` without error bounds: the mid-points of balls (:class:`ArbBackend`), else
@@ -158,7 +156,7 @@ class Backend:
         raise NotImplementedError
 
 
-#: ``np.frompyfunc`` of a scalar function, built once per (function, arity)
+#: ``np.frompyfunc`` of a scalar function, built once per (function, arities)
 _ufunc = functools.cache(np.frompyfunc)
 
 
@@ -266,6 +264,9 @@ class FloatBackend(Backend):
     expm1 = staticmethod(math.expm1)
     log = staticmethod(math.log)
 
+    def expm1_floor(self) -> float:
+        return _expm1_floor(53)
+
     def to_float(self, x: np.ndarray) -> tuple[np.ndarray, int]:
         return x, 0
 
@@ -344,6 +345,9 @@ class MpBackend(Backend):
         return mpmath.expm1(x)
 
     expm1 = _expm1
+
+    def expm1_floor(self) -> mpmath.mpf:
+        return mpmath.mpf(_expm1_floor(mpmath.mp.prec))
     log = staticmethod(mpmath.log)
 
     def all_finite(self, x: np.ndarray) -> bool:
@@ -430,6 +434,9 @@ class ArbBackend(Backend):
         half an ulp of 1 (as :meth:`MpBackend._expm1`): the factor ``1 − e^{−4Λ|s|}`` of β
         for every awake coordinate at large Λ."""
         return self._minus_one if x < self._expm1_floor else x.expm1()
+
+    def expm1_floor(self) -> flint.arb:
+        return self._expm1_floor
 
     @staticmethod
     def log(x: Any) -> flint.arb:
