@@ -121,7 +121,7 @@ class Backend:
 
     def to_float64(self, x: np.ndarray) -> np.ndarray:
         """``x`` rounded to float64 entry by entry (``0`` below its range, ``±inf`` above)."""
-        return np.array([float(v) for v in x.ravel().tolist()]).reshape(x.shape)
+        return x.astype(float)  # float(v) of every entry, in numpy's loop
 
     def to_double_word(self, base: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``base + offset`` as float64 ``(hi, lo)`` with ``hi + lo`` equal to it to about
@@ -159,6 +159,9 @@ class Backend:
 #: ``np.frompyfunc`` of a scalar function, built once per (function, arities)
 _ufunc = functools.cache(np.frompyfunc)
 
+
+#: ``flint.arb`` of every entry of an array, in numpy's loop
+_arb_of = np.frompyfunc(flint.arb, 1, 1)
 
 #: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
@@ -474,10 +477,8 @@ class ArbBackend(Backend):
         return self._array(product)
 
     def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
-        out = np.array([flint.arb(v) for v in m.ravel().tolist()], dtype=object)  # exact
-        if k:
-            out = out * flint.arb(2) ** k
-        return out.reshape(m.shape)
+        out = _arb_of(m)  # exact
+        return out * flint.arb(2) ** k if k else out
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(v.is_finite() for v in x.flat)
