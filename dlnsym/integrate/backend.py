@@ -213,8 +213,7 @@ def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
     """``convert`` of every entry of ``values``, in an object array of the same shape."""
     raw = np.asarray(values, dtype=object)
     out = np.empty(raw.shape, dtype=object)
-    for idx, v in np.ndenumerate(raw):
-        out[idx] = convert(v)
+    out[...] = _ufunc(convert, 1, 1)(raw)  # numpy's loop; a bare object for 0-d input
     return out
 
 
