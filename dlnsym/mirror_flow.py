@@ -42,32 +42,48 @@ GROWTH = 4.0
 EXPLICIT_BASIS_MAX = 450
 
 
-def _beta_and_slope(
-    base: Any, offset: Any, two_lam: Any, lam: Any, backend: Backend, edge: Any = 1
+def _beta_and_slope_objects(
+    base: np.ndarray, offset: Any, two_lam: Any, lam: Any, backend: Backend, edge: Any = 1
 ) -> Any:
-    """``(β, β')`` of one coordinate, on scalars (``two_lam = 2Λ``, ``edge = λ_i``); ``β``
-    alone when ``lam`` is ``None`` (what :meth:`MirrorFlow.field` needs)."""
+    """``(β, β')`` on object arrays of the back-end's numbers (``two_lam = 2Λ``, ``edge =
+    λ_i``); ``β`` alone when ``lam`` is ``None`` (what :meth:`MirrorFlow.field` needs).
+
+    Whole-array operations: numpy's object loops call the numbers' own methods (in C for
+    arb), one ``exp`` per entry (:meth:`Backend.exp_all`).  The two rare cases run on their
+    entries only: ``|s| − λ_i`` from the rounded ``s`` where ``|offset| ≥ |base|``, and
+    ``q = e^{−4Λ|s|} − 1`` by :meth:`Backend.expm1` where ``−4Λ|s|`` is not below
+    :meth:`Backend.expm1_floor` (elsewhere ``q = −1``: every awake coordinate at large Λ)."""
     s = base + offset
-    a = abs(s)
-    if abs(offset) < abs(base):
-        m = (abs(base) - edge) + (-offset if base < 0 else offset)  # |s| − λ_i, s unrounded
-    else:
-        m = a - edge
-    E = backend.exp(m * two_lam)  # e^{2Λ(|s|−λ_i)}
-    q = backend.expm1(a * (-2 * two_lam))  # e^{−4Λ|s|} − 1
-    magnitude = E * (-q) / 2
-    beta = -magnitude if s < 0 else magnitude
-    return beta if lam is None else (beta, E * (q + 2) * lam)
+    a = np.abs(s)
+    b = np.abs(base)
+    m = (b - edge) + np.where(np.less(base, 0, dtype=bool), -offset, offset)  # |s| − λ_i
+    outer = ~np.less(np.abs(offset), b, dtype=bool)  # … unless s is not base-dominated
+    if outer.any():
+        m = np.array(np.broadcast_to(m, a.shape))
+        m[outer] = np.broadcast_to(a - edge, a.shape)[outer]
+    E = backend.exp_all(m * two_lam)  # e^{2Λ(|s|−λ_i)}
+    x = a * (-2 * two_lam)
+    live = ~np.less(x, backend.expm1_floor(), dtype=bool)
+    if live.any():
+        q = np.full(x.shape, backend.scalar(-1), dtype=object)  # e^{−4Λ|s|} − 1
+        q[live] = [backend.expm1(v) for v in x[live]]
+        magnitude = E * (-q) / 2
+        slope = None if lam is None else E * (q + 2) * lam
+    else:  # q = −1: the same numbers as the formulas above
+        magnitude = E / 2
+        slope = None if lam is None else E * lam
+    beta = np.where(np.less(s, 0, dtype=bool), -magnitude, magnitude)
+    return beta if lam is None else (beta, slope)
 
 
 def _beta_and_slope_float64(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
     edge: Any = 1.0,
 ) -> Any:
-    """:func:`_beta_and_slope` on whole float64 arrays (numpy), the same formula.  The two
-    are kept apart because ``np.where`` evaluates both branches eagerly, which the scalar
-    form, with its lazy ``if``, avoids on the mp path.  Where every ``4Λ|s| > 40`` (awake
-    coordinates at large Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
+    """:func:`_beta_and_slope_objects` on float64 arrays, the same formula; here both
+    cases of ``|s| − λ_i`` are evaluated everywhere (``np.where``), which costs less in
+    float64 than selecting entries.  Where every ``4Λ|s| > 40`` (awake coordinates at large
+    Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
     s = base + offset
     a = np.abs(s)
     b = np.abs(base)
@@ -119,8 +135,8 @@ def beta_and_slope(
     point for ``½ ≤ |base| ≤ 2``).  In float64 a rounded ``s`` would carry an absolute error
     up to 1.1e-16, i.e. a relative error ``2Λ·1.1e-16`` in β (2e-10 at Λ = 10⁶).
 
-    On float64 the formula runs on whole arrays (numpy); at higher precision coordinate by
-    coordinate on scalars (:meth:`Backend.elementwise`), with the back-end's ``exp``/``expm1``.
+    On float64 the formula runs on float64 arrays; at higher precision on object arrays of
+    the back-end's numbers, with its ``exp``/``expm1`` (:func:`_beta_and_slope_objects`).
 
     ``edge``: the box edge ``λ_i`` of a shaped initialisation ``u_i(0) = √2·α^{λ_i}``
     (scalar or one per coordinate, default 1), where ``β_i = α^{2λ_i}·sinh(2Λs_i)``: then
@@ -162,10 +178,7 @@ def beta_and_slope(
     """
     if isinstance(backend, FloatBackend):
         return _beta_and_slope_float64(base, offset, 2 * lam, lam if slope else None, edge)
-    nout = 2 if slope else 1
-    return backend.elementwise(
-        _beta_and_slope, nout, base, offset, 2 * lam, lam if slope else None, backend, edge
-    )
+    return _beta_and_slope_objects(base, offset, 2 * lam, lam if slope else None, backend, edge)
 
 
 def beta_of_s(s: Any, log_inv_alpha: Any) -> Any:

@@ -38,6 +38,34 @@ def test_mp_beta_matches_sinh_form_at_huge_lambda(lam: str, s: str) -> None:
         assert abs(got - expected) <= mpmath.mpf(10) ** -49 * 4 * mpmath.mpf(lam) * abs(expected)
 
 
+@pytest.mark.parametrize("backend", [MpBackend(50), ArbBackend(50)], ids=["mpmath", "arb"])
+def test_mp_beta_of_stage_rows_matches_sinh_form(backend) -> None:  # noqa: ANN001
+    """β and β' at ``s = base + offset`` for a matrix of offsets (the stages of a step) on
+    object arrays, with every case of the formula: ``|offset| < |base|`` or not, ``s``
+    crossing 0, and ``4Λ|s|`` small (``e^{−4Λ|s|} − 1`` by expm1) or large (``−1``)."""
+    lam = mpmath.mpf(1000)
+    with backend.precision():
+        base = backend.array(["0.9", "-1e-5", "0", "-0.95", "1"])
+        offset = backend.array([["1e-3", "2e-5", "1e-6", "-1e-3", "-1e-9"],
+                                ["-0.2", "3e-6", "-2e-4", "0.95", "0"]])
+        beta, slope = beta_and_slope(base, offset, backend.scalar(lam), backend)
+    assert beta.shape == slope.shape == (2, 5)
+    with mpmath.workdps(60):
+        for i in range(2):
+            for j in range(5):
+                s = (_to_mpf(base[j]) + _to_mpf(offset[i, j]))
+                expected = _sinh_form(s, lam)
+                rate = 2 * lam * mpmath.sqrt(expected**2 + mpmath.exp(-4 * lam))
+                tol = mpmath.mpf(10) ** -47 * 4 * lam
+                assert abs(_to_mpf(beta[i, j]) - expected) <= tol * abs(expected)
+                assert abs(_to_mpf(slope[i, j]) - rate) <= tol * rate
+
+
+def _to_mpf(x) -> mpmath.mpf:  # noqa: ANN001
+    """An mpf or the mid-point of an arb, exactly."""
+    return ArbBackend.to_mpf(x) if not isinstance(x, mpmath.mpf) else x
+
+
 def test_float_beta_never_overflows_and_keeps_signs() -> None:
     s = np.array([-1.0, -0.3, 0.0, 0.3, 1.0, 1.00001])
     beta = beta_of_s(s, 1e6)

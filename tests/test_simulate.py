@@ -19,7 +19,7 @@ from scipy.integrate import solve_ivp
 import dlnsym
 from dlnsym.errors import ParameterError
 from dlnsym.mirror_flow import beta_of_s
-from dlnsym.problems import example
+from dlnsym.problems import example, gaussian_sparse
 from dlnsym.simulate import demo_runs, simulate
 
 A = example("A")
@@ -473,8 +473,8 @@ def test_stage_jacobians_leave_two_working_precision_iterations_per_step(
 ) -> None:
     """30 digits, example A at Λ = 100 (a whole path): the working-precision Newton
     iterations with the stage Jacobians take two per step — one correction, one to confirm
-    it.  Negative control: with simplified Newton (``STAGE_NEWTON_MAX_SIZE = 0``) at least
-    1.4× as many (measured 1.8×)."""
+    it.  Negative control: with simplified Newton (``STAGE_NEWTON_MAX_SIZE = 0`` and no
+    updates of the stage iteration) at least 1.4× as many (measured 1.8×)."""
     import dlnsym.integrate.radau as radau
 
     counts = newton_iterations
@@ -483,8 +483,31 @@ def test_stage_jacobians_leave_two_working_precision_iterations_per_step(
     assert sum(staged) <= 2.1 * len(staged)
     counts.clear()
     monkeypatch.setattr(radau, "STAGE_NEWTON_MAX_SIZE", 0)
+    monkeypatch.setattr(radau, "STAGE_ITERATIONS", 0)
     simulate(A, log_inv_alpha=100, t_max=12.0, dps=30)
     assert sum(counts) >= 1.4 * sum(staged)
+
+
+def test_stage_iteration_leaves_two_working_precision_iterations_per_step(
+    monkeypatch, newton_iterations: list[int]  # noqa: ANN001
+) -> None:
+    """30 digits, Gaussian data with d = 20 at Λ = 10³ (``s·d = 460`` beyond
+    :data:`~dlnsym.integrate.radau.STAGE_NEWTON_MAX_SIZE`, over its first three jumps): the
+    stage Jacobians through :meth:`~dlnsym.integrate.radau.RadauStep._stage_iteration`
+    leave two working-precision iterations per step, as the LU does for small ``s·d``.
+    Negative control: with simplified Newton (``STAGE_ITERATIONS = 0``) at least 1.3× as
+    many (measured 1.6×)."""
+    import dlnsym.integrate.radau as radau
+
+    problem = gaussian_sparse(n=10, d=20, sparsity=5, noise=0.1, seed=0)
+    counts = newton_iterations
+    simulate(problem, log_inv_alpha=1000, t_max=2.0, dps=30)
+    staged = list(counts)
+    assert sum(staged) <= 2.1 * len(staged)
+    counts.clear()
+    monkeypatch.setattr(radau, "STAGE_ITERATIONS", 0)
+    simulate(problem, log_inv_alpha=1000, t_max=2.0, dps=30)
+    assert sum(counts) >= 1.3 * sum(staged)
 
 
 def test_continued_collocation_polynomial_saves_newton_iterations(

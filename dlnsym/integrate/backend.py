@@ -32,9 +32,9 @@ __all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
 class Backend:
     """Interface of an arithmetic back-end (see the module docstring).
 
-    Subclasses implement :meth:`scalar`, :meth:`exp`, :meth:`expm1`, :meth:`log`,
-    :meth:`all_finite` and :meth:`precision`; the rest has generic implementations on
-    object arrays.
+    Subclasses implement :meth:`scalar`, :meth:`exp`, :meth:`expm1`, :meth:`expm1_floor`,
+    :meth:`log`, :meth:`all_finite` and :meth:`precision`; the rest has generic
+    implementations on object arrays.
 
     Attributes
     ----------
@@ -80,17 +80,15 @@ class Backend:
         """Natural logarithm of a positive scalar."""
         raise NotImplementedError
 
-    def elementwise(
-        self, fn: Callable[..., Any], nout: int, base: np.ndarray, offset: Any, *args: Any
-    ) -> Any:
-        """``fn(base_i, offset_i, *args)`` for every entry of ``base`` and ``offset``
-        (broadcast together: a vector and a matrix of rows, or a scalar), on the back-end's
-        scalars: an array, or a tuple of ``nout`` arrays when ``nout > 1``.
+    def exp_all(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`exp` of every entry of an array, in one numpy loop."""
+        return _ufunc(self.exp, 1, 1)(x)
 
-        For the few coordinates of these problems, one call of a scalar formula per
-        coordinate costs less than two dozen whole-array operations, each dispatched on its
-        own."""
-        return _ufunc(fn, 2 + len(args), nout)(base, offset, *args)
+    def expm1_floor(self) -> Any:
+        """The ``x`` below which ``e^x − 1`` rounds to ``−1`` at the working precision,
+        ``−(prec·ln 2 + 2)`` (where ``e^x`` is below half an ulp of 1), as a number of the
+        back-end."""
+        raise NotImplementedError
 
     def point(self, x: np.ndarray) -> np.ndarray:
         """``x`` without error bounds: the mid-points of balls (:class:`ArbBackend`), else
@@ -123,7 +121,7 @@ class Backend:
 
     def to_float64(self, x: np.ndarray) -> np.ndarray:
         """``x`` rounded to float64 entry by entry (``0`` below its range, ``±inf`` above)."""
-        return np.array([float(v) for v in x.ravel().tolist()]).reshape(x.shape)
+        return x.astype(float)  # float(v) of every entry, in numpy's loop
 
     def to_double_word(self, base: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``base + offset`` as float64 ``(hi, lo)`` with ``hi + lo`` equal to it to about
@@ -158,9 +156,12 @@ class Backend:
         raise NotImplementedError
 
 
-#: ``np.frompyfunc`` of a scalar function, built once per (function, arity)
+#: ``np.frompyfunc`` of a scalar function, built once per (function, arities)
 _ufunc = functools.cache(np.frompyfunc)
 
+
+#: ``flint.arb`` of every entry of an array, in numpy's loop
+_arb_of = np.frompyfunc(flint.arb, 1, 1)
 
 #: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
@@ -212,8 +213,7 @@ def _object_array(values: Any, convert: Callable[[Any], Any]) -> np.ndarray:
     """``convert`` of every entry of ``values``, in an object array of the same shape."""
     raw = np.asarray(values, dtype=object)
     out = np.empty(raw.shape, dtype=object)
-    for idx, v in np.ndenumerate(raw):
-        out[idx] = convert(v)
+    out[...] = _ufunc(convert, 1, 1)(raw)  # numpy's loop; a bare object for 0-d input
     return out
 
 
@@ -265,6 +265,9 @@ class FloatBackend(Backend):
     exp = staticmethod(_exp)
     expm1 = staticmethod(math.expm1)
     log = staticmethod(math.log)
+
+    def expm1_floor(self) -> float:
+        return _expm1_floor(53)
 
     def to_float(self, x: np.ndarray) -> tuple[np.ndarray, int]:
         return x, 0
@@ -344,6 +347,9 @@ class MpBackend(Backend):
         return mpmath.expm1(x)
 
     expm1 = _expm1
+
+    def expm1_floor(self) -> mpmath.mpf:
+        return mpmath.mpf(_expm1_floor(mpmath.mp.prec))
     log = staticmethod(mpmath.log)
 
     def all_finite(self, x: np.ndarray) -> bool:
@@ -431,6 +437,9 @@ class ArbBackend(Backend):
         for every awake coordinate at large Λ."""
         return self._minus_one if x < self._expm1_floor else x.expm1()
 
+    def expm1_floor(self) -> flint.arb:
+        return self._expm1_floor
+
     @staticmethod
     def log(x: Any) -> flint.arb:
         """``ln x`` for an arb or any number arb accepts (the unbound ``flint.arb.log``
@@ -467,10 +476,8 @@ class ArbBackend(Backend):
         return self._array(product)
 
     def from_float(self, m: np.ndarray, k: int = 0) -> np.ndarray:
-        out = np.array([flint.arb(v) for v in m.ravel().tolist()], dtype=object)  # exact
-        if k:
-            out = out * flint.arb(2) ** k
-        return out.reshape(m.shape)
+        out = _arb_of(m)  # exact
+        return out * flint.arb(2) ** k if k else out
 
     def all_finite(self, x: np.ndarray) -> bool:
         return all(v.is_finite() for v in x.flat)
