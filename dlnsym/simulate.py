@@ -82,7 +82,7 @@ from dlnsym.integrate.driver import ConvertingFlow, ConvertingIntegrator, Integr
 from dlnsym.integrate.radau import RadauStep, float64_beta_level, radau_tableau
 from dlnsym.mirror_flow import MirrorFlow
 from dlnsym.problems import Problem, example, resolve_problem
-from dlnsym.trajectory import Trajectory, check_times, plateau_losses
+from dlnsym.trajectory import JumpSearch, Trajectory, check_times, plateau_losses
 
 __all__ = ["DemoRuns", "check_init_shape", "default_t_max", "default_tol", "demo_runs",
            "simulate", "working_dps"]
@@ -623,6 +623,9 @@ def simulate(
         zero = backend.array(np.zeros(problem.d))
         # every step (at=None) starts with the initial state: a stop at t̃ = 0 outputs it
         stops = [backend.scalar(t) for t in sorted(set([0.0] if wanted is None else wanted))]
+        # jumps are searched during the run, where each step's Jacobian is at hand, when
+        # the run computes in the reported numbers (else by the Trajectory, afterwards)
+        search = None if compute is not backend else JumpSearch(integrator, jump_levels or [])
         start = time.perf_counter()
         run = integrator.run(
             backend.scalar(0),
@@ -632,6 +635,7 @@ def simulate(
             stops=stops,
             every_step=at is None,
             progress=progress,
+            on_step=search,
         )
         seconds = time.perf_counter() - start
     samples = run.outputs
@@ -648,6 +652,7 @@ def simulate(
         interrupted=run.interrupted,
         stats={"accepted": run.accepted, "rejected": run.rejected, "seconds": seconds},
         jump_levels=jump_levels,
+        jump_times=None if search is None or jump_levels is None else search.times,
     )
 
 

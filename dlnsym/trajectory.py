@@ -33,8 +33,8 @@ from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
 
-__all__ = ["Trajectory", "TrajectoryExport", "check_times", "default_jump_levels", "is_real",
-           "mid_levels", "plateau_losses"]
+__all__ = ["JumpSearch", "Trajectory", "TrajectoryExport", "check_times", "default_jump_levels",
+           "is_real", "mid_levels", "plateau_losses"]
 
 
 def plateau_losses(path: Any) -> list[float] | None:
@@ -387,6 +387,157 @@ class TrajectoryExport:
             np.savez(fh, **arrays)
 
 
+class JumpSearch:
+    """The crossing times of the mid levels between consecutive plateau losses (the jump
+    times of a trajectory), found step by step: call it with every accepted step, in order.
+
+    A step from ``checkpoint`` (loss ``L_a``) to ``(t, s)`` (loss ``L_b``) holds the crossing
+    of every pending level ``ℓ`` with ``L_b ≤ ℓ < L_a``: the root of ``L(t̃) = ℓ`` in the
+    step, searched from the root of the loss along the step's collocation polynomial
+    (:meth:`interpolated_loss_and_rate`, to a relative ``10⁻⁹`` of the step) by Newton's
+    method on the integrated loss (:meth:`loss_and_rate`), which then typically takes one or
+    two integrations of part of the step; without a polynomial, the root of the linear
+    interpolant of ``L`` between the ends starts it.  Levels at or above ``L(0)`` cross at
+    ``t̃ = 0``.
+
+    Called from inside :meth:`~dlnsym.integrate.driver.Integrator.run` (its ``on_step``),
+    each integration starts where the step did, with the step's Jacobian and its
+    decomposition still at hand; :class:`Trajectory` also runs it over the checkpoints
+    of a finished run.
+
+    Parameters
+    ----------
+    integrator : Integrator
+        The run's integrator (states and loss in its flow's numbers).
+    levels : sequence of float
+        The plateau losses (:func:`mid_levels` of them are searched for).
+
+    Attributes
+    ----------
+    times : list of float
+        The crossing times found so far, one per level, in order.
+
+    Examples
+    --------
+    The first jump of example A (``t₁ = 150/199 ≈ 0.7538``) at Λ = 10⁴, searched while the
+    flow is integrated:
+
+    >>> import numpy as np
+    >>> from dlnsym import example, saddle_path
+    >>> from dlnsym.integrate.backend import FloatBackend
+    >>> from dlnsym.simulate import _integrator
+    >>> problem = example("A").to_float()
+    >>> levels = plateau_losses(saddle_path(problem))
+    >>> integrator = _integrator(problem, 1e4, FloatBackend(), 5e-12, 1.0, None)
+    >>> search = JumpSearch(integrator, levels)
+    >>> zero = np.zeros(6)
+    >>> with integrator.flow.backend.precision():
+    ...     run = integrator.run(0.0, (zero, zero.copy()), 1.0, h0=0.1, on_step=search)
+    >>> len(search.times), abs(search.times[0] - 150 / 199) < 1e-3
+    (1, True)
+    """
+
+    def __init__(self, integrator: Integrator, levels: Sequence[float]) -> None:
+        self.integrator = integrator
+        self.times: list[float] = []
+        self._pending = mid_levels(levels)
+        self._loss: float | None = None  # at the end of the last step seen
+
+    def _loss_of(self, hi: np.ndarray, lo: np.ndarray) -> float:
+        flow = self.integrator.flow
+        return float(flow.loss(flow.betas(hi, lo)))
+
+    def __call__(
+        self, checkpoint: Checkpoint, t: Any, hi: np.ndarray, lo: np.ndarray,
+        loss: float | None = None, loss_start: float | None = None,
+    ) -> None:
+        """One accepted step from ``checkpoint`` to the state ``hi + lo`` at ``t``; ``loss``
+        and ``loss_start``: the losses at its ends, when known."""
+        if not self._pending:
+            return
+        with self.integrator.flow.backend.precision():
+            if self._loss is None:
+                self._loss = (self._loss_of(checkpoint.hi, checkpoint.lo) if loss_start is None
+                              else loss_start)
+                while self._pending and self._loss <= self._pending[0]:
+                    self._pending.pop(0)
+                    self.times.append(0.0)  # already below the level at t̃ = 0
+            loss_a, loss_b = self._loss, self._loss_of(hi, lo) if loss is None else loss
+            while self._pending and loss_b <= self._pending[0]:
+                self.times.append(
+                    self.refine(self._pending.pop(0), checkpoint, float(t), loss_a, loss_b))
+            self._loss = loss_b
+
+    def loss_and_rate(self, checkpoint: Checkpoint, t: float) -> tuple[float, float]:
+        """``(L, dL/dt̃)`` at time ``t``, integrated from ``checkpoint``."""
+        flow = self.integrator.flow
+        backend = flow.backend
+        with backend.precision():
+            (hi, lo), = self.integrator.states_at([checkpoint], [backend.scalar(t)])
+            value = flow.evaluate(hi, lo)
+            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
+
+    def interpolated_loss_and_rate(self, checkpoint: Checkpoint, t: float) -> tuple[float, float]:
+        """``(L, dL/dt̃)`` at time ``t`` from the collocation polynomial ``u`` of the step
+        that leaves ``checkpoint``: ``s(t) ≈ s(t_c) + u(t − t_c)``, good to the stage order
+        of the method (no Newton iteration)."""
+        flow = self.integrator.flow
+        backend = flow.backend
+        with backend.precision():
+            tau = backend.scalar(t) - checkpoint.t
+            u = self.integrator.stepper.interpolate(checkpoint.polynomial, tau)
+            value = flow.evaluate(checkpoint.hi, checkpoint.lo + backend.from_float(u))
+            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
+
+    def refine(
+        self, level: float, checkpoint: Checkpoint, b: float, loss_a: float, loss_b: float
+    ) -> float:
+        """Root of ``L(t̃) = level`` in the step ``[a, b]`` from ``checkpoint`` (at ``a``),
+        ``loss_a = L(a) > level ≥ L(b) = loss_b`` (class docstring)."""
+        a = float(checkpoint.t)
+        t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
+        if checkpoint.polynomial is not None and float(checkpoint.t + checkpoint.h) == b:
+            t = _crossing(
+                level, a, b, t, functools.partial(self.interpolated_loss_and_rate, checkpoint),
+                noise=0.0, resolution=1e-9 * (b - a), iterations=12,
+            )
+        return _crossing(level, a, b, t, functools.partial(self.loss_and_rate, checkpoint),
+                         noise=1e4 * float(self.integrator.flow.backend.eps))
+
+
+def _crossing(
+    level: float, a: float, b: float, t: float,
+    loss_and_rate: Callable[[float], tuple[float, float]], noise: float,
+    resolution: float = 0.0, iterations: int = 100,
+) -> float:
+    """Root of ``L(t̃) = level`` in the bracket ``[a, b]`` from ``t``, with ``(L, dL/dt̃)``
+    from ``loss_and_rate``: Newton steps, falling back to bisection when a step leaves
+    the bracket.
+
+    The iteration stops when the step is below ``resolution`` or a few ulp, or when the
+    residual is at the noise level of the loss: ``noise·L`` (on the integrated loss
+    ``10⁴ε·L``: the local tolerance leaves noise of that size in ``L``; ε is the unit
+    round-off, so on the mp path this is far below what a float time resolves) plus what a
+    change of ``t̃`` by 4 ulp does to ``L`` (at large Λ the loss drops by more than
+    ``10⁴ε·L`` per ulp of ``t̃`` across a jump).  Below that level Newton steps only
+    jitter; the last step from there is kept."""
+    for _ in range(iterations):
+        loss, rate = loss_and_rate(t)
+        if loss > level:
+            a = t
+        else:
+            b = t
+        newton = t - (loss - level) / rate if rate < 0 else math.nan
+        ulps = 4 * math.ulp(max(abs(t), 1.0))
+        if abs(loss - level) <= noise * abs(level) + ulps * abs(rate):
+            return newton if a <= newton <= b else t
+        t_new = newton if a < newton < b else 0.5 * (a + b)
+        if abs(t_new - t) <= max(resolution, ulps) or b - a <= 4 * math.ulp(b):
+            return t_new
+        t = t_new
+    return t
+
+
 class Trajectory(TrajectoryExport):
     """A simulated trajectory ``t̃ ↦ (s, β, L)``.
 
@@ -547,106 +698,15 @@ class Trajectory(TrajectoryExport):
 
     # -------------------------------------------------------------------------- jumps
 
-    def _loss_and_rate(self, t: float) -> tuple[float, float]:
-        """``(L, dL/dt̃)`` at time ``t`` as floats."""
-        flow = self._integrator.flow
-        (_, hi, lo), = self._states([t])
-        with flow.backend.precision():
-            value = flow.evaluate(hi, lo)
-            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
-
     def _detect_jumps(self, levels: Sequence[float]) -> list[float]:
-        """Crossing times of the mid levels between consecutive plateau losses."""
-        flow = self._integrator.flow
-        with flow.backend.precision():
-            ck_loss = [
-                self._known_loss[c.t]
-                if c.t in self._known_loss
-                else float(flow.loss(flow.evaluate(c.hi, c.lo).beta))
-                for c in self._checkpoints
-            ]
-        ck_t = [float(c.t) for c in self._checkpoints]
-        jumps: list[float] = []
-        i = 0
-        for mid in mid_levels(levels):
-            while i < len(ck_loss) and ck_loss[i] > mid:
-                i += 1
-            if i == len(ck_loss):
-                break
-            if i == 0:  # already below the level at t̃ = 0
-                jumps.append(0.0)
-                continue
-            jumps.append(self._refine_crossing(
-                mid, ck_t[i - 1], ck_t[i], ck_loss[i - 1], ck_loss[i], self._checkpoints[i - 1]
-            ))
-        return jumps
-
-    def _interpolated_loss_and_rate(self, checkpoint: Any, t: float) -> tuple[float, float]:
-        """``(L, dL/dt̃)`` at time ``t`` from the collocation polynomial ``u`` of the step
-        that leaves ``checkpoint``: ``s(t) ≈ s(t_c) + u(t − t_c)``, good to the stage order
-        of the method (no Newton iteration)."""
-        flow = self._integrator.flow
-        backend = flow.backend
-        with backend.precision():
-            tau = backend.scalar(t) - checkpoint.t
-            u = self._integrator.stepper.interpolate(checkpoint.polynomial, tau)
-            value = flow.evaluate(checkpoint.hi, checkpoint.lo + backend.from_float(u))
-            return float(flow.loss(value.beta)), float(flow.loss_rate(value))
-
-    def _refine_crossing(
-        self, level: float, a: float, b: float, loss_a: float, loss_b: float,
-        checkpoint: Any = None,
-    ) -> float:
-        """Root of ``L(t̃) = level`` in ``[a, b]`` (``loss_a = L(a) > level ≥ L(b) = loss_b``),
-        ``checkpoint`` the one at ``a`` when ``[a, b]`` is its step.
-
-        The root of the loss along that step's collocation polynomial
-        (:meth:`_interpolated_loss_and_rate`, to a relative ``10⁻⁹`` of the step) starts
-        the search on the integrated loss (:meth:`_crossing`), which then typically takes
-        two evaluations; without a polynomial, the root of the linear interpolant of ``L``
-        between ``a`` and ``b`` starts it."""
-        t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
-        if (checkpoint is not None and checkpoint.polynomial is not None
-                and float(checkpoint.t + checkpoint.h) == b):
-            t = self._crossing(
-                level, a, b, t, functools.partial(self._interpolated_loss_and_rate, checkpoint),
-                noise=0.0, resolution=1e-9 * (b - a), iterations=12,
-            )
-        return self._crossing(level, a, b, t, self._loss_and_rate,
-                              noise=1e4 * float(self._integrator.flow.backend.eps))
-
-    @staticmethod
-    def _crossing(
-        level: float, a: float, b: float, t: float,
-        loss_and_rate: Callable[[float], tuple[float, float]], noise: float,
-        resolution: float = 0.0, iterations: int = 100,
-    ) -> float:
-        """Root of ``L(t̃) = level`` in the bracket ``[a, b]`` from ``t``, with ``(L, dL/dt̃)``
-        from ``loss_and_rate``: Newton steps, falling back to bisection when a step leaves
-        the bracket.
-
-        The iteration stops when the step is below ``resolution`` or a few ulp, or when the
-        residual is at the noise level of the loss: ``noise·L`` (on the integrated loss
-        ``10⁴ε·L``: the local tolerance leaves noise of that size in ``L``; ε is the unit
-        round-off, so on the mp path this is far below what a float time resolves) plus what a
-        change of ``t̃`` by 4 ulp does to ``L`` (at large Λ the loss drops by more than
-        ``10⁴ε·L`` per ulp of ``t̃`` across a jump).  Below that level Newton steps only
-        jitter; the last step from there is kept."""
-        for _ in range(iterations):
-            loss, rate = loss_and_rate(t)
-            if loss > level:
-                a = t
-            else:
-                b = t
-            newton = t - (loss - level) / rate if rate < 0 else math.nan
-            ulps = 4 * math.ulp(max(abs(t), 1.0))
-            if abs(loss - level) <= noise * abs(level) + ulps * abs(rate):
-                return newton if a <= newton <= b else t
-            t_new = newton if a < newton < b else 0.5 * (a + b)
-            if abs(t_new - t) <= max(resolution, ulps) or b - a <= 4 * math.ulp(b):
-                return t_new
-            t = t_new
-        return t
+        """Crossing times of the mid levels between consecutive plateau losses, searched
+        after the run, step by step through the checkpoints (:class:`JumpSearch`)."""
+        search = JumpSearch(self._integrator, levels)
+        steps = zip(self._checkpoints, self._checkpoints[1:], strict=False)
+        for checkpoint, after in steps:
+            search(checkpoint, after.t, after.hi, after.lo, self._known_loss.get(after.t),
+                   self._known_loss.get(checkpoint.t))
+        return search.times
 
     # ------------------------------------------------------------------------- export
     # beta_float, to_json, save_json, save_npz: inherited from TrajectoryExport

@@ -427,17 +427,17 @@ def test_jump_search_starts_from_the_collocation_polynomial(monkeypatch) -> None
     control, which takes at least 1.5× the integrated evaluations."""
     import dataclasses
 
-    from dlnsym.trajectory import Trajectory
+    from dlnsym.trajectory import JumpSearch
 
     traj = simulate(A, log_inv_alpha=1e4, t_max=3.0)
     calls = []
-    original = Trajectory._loss_and_rate
+    original = JumpSearch.loss_and_rate
 
-    def counting(self, t):  # noqa: ANN001, ANN202
+    def counting(self, checkpoint, t):  # noqa: ANN001, ANN202
         calls.append(t)
-        return original(self, t)
+        return original(self, checkpoint, t)
 
-    monkeypatch.setattr(Trajectory, "_loss_and_rate", counting)
+    monkeypatch.setattr(JumpSearch, "loss_and_rate", counting)
     led = traj._detect_jumps(traj.jump_levels)
     led_calls = len(calls)
     calls.clear()
@@ -447,6 +447,38 @@ def test_jump_search_starts_from_the_collocation_polynomial(monkeypatch) -> None
     assert abs(led[0] - T1) < 1e-3 and abs(led[1] - T2) < 1e-3
     assert np.allclose(led, linear, rtol=1e-12, atol=0)
     assert len(calls) >= 1.5 * led_calls
+
+
+@pytest.mark.parametrize("lam", [1e3, 1e6])
+def test_jumps_searched_during_the_run(monkeypatch, lam: float) -> None:  # noqa: ANN001
+    """``simulate`` searches the jumps inside the run, with each step's Jacobian at hand:
+    the same jump times as the search over the checkpoints afterwards, without the fresh
+    Jacobian that search takes at each crossing (negative control: it takes at least one
+    per jump), and the run's own steps unchanged (same step counts as a run without
+    levels)."""
+    from dlnsym.mirror_flow import MirrorFlow
+
+    fresh = []
+    original = MirrorFlow.frozen_jacobian
+
+    def counting(self, value):  # noqa: ANN001, ANN202
+        fresh.append(1)
+        return original(self, value)
+
+    monkeypatch.setattr(MirrorFlow, "frozen_jacobian", counting)
+    silent = simulate(A, log_inv_alpha=lam, t_max=12.0, jump_levels=[])
+    baseline = len(fresh)
+    fresh.clear()
+    during = simulate(A, log_inv_alpha=lam, t_max=12.0)
+    in_run = len(fresh)
+    fresh.clear()
+    after = during._detect_jumps(during.jump_levels)
+    assert len(during.jump_times) == 5
+    assert after == during.jump_times
+    assert during.stats["accepted"] == silent.stats["accepted"]
+    assert during.stats["rejected"] == silent.stats["rejected"]
+    assert in_run <= baseline + 1
+    assert len(fresh) >= 5
 
 
 def test_interpolate_is_the_collocation_polynomial() -> None:

@@ -261,6 +261,7 @@ class Integrator:
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
         lead: CollocationPolynomial | None = None,
+        on_step: Callable[[Checkpoint, Any, np.ndarray, np.ndarray], None] | None = None,
     ) -> RunResult:
         """Integrate from ``(t0, s0)`` to ``t_end``; ``s0 = (hi, lo)``.
 
@@ -275,6 +276,12 @@ class Integrator:
         lead : CollocationPolynomial or None
             That of a step accepted earlier from ``(t0, s0)`` (a checkpoint's): it starts
             the Newton iteration of the first step (:meth:`RadauStep.predict`).
+        on_step : callable(checkpoint, t, hi, lo) or None
+            Called after every accepted step with the checkpoint it left and the state it
+            reached, while the step's Jacobian is still at hand: a jump search
+            (:class:`~dlnsym.trajectory.JumpSearch`) integrates parts of the step from the
+            checkpoint with it.  What it integrates leaves the run's own steps unchanged
+            (:meth:`RadauStep.aside`).
 
         Ctrl-C (``KeyboardInterrupt``) ends the loop; the result then holds everything
         accepted so far and ``interrupted = True``.
@@ -333,6 +340,9 @@ class Integrator:
                             i_stop += 1
                         elif every_step:
                             result.outputs.append((t, hi, lo))
+                        if on_step is not None:
+                            with self.stepper.aside():
+                                on_step(result.checkpoints[-1], t, hi, lo)
                         if progress is not None:
                             progress(float(t))
                         continue
@@ -553,8 +563,10 @@ class ConvertingIntegrator(Integrator):
         every_step: bool = False,
         progress: Callable[[float], None] | None = None,
         lead: CollocationPolynomial | None = None,
+        on_step: Callable[[Checkpoint, Any, np.ndarray, np.ndarray], None] | None = None,
     ) -> RunResult:
-        """:meth:`Integrator.run` of ``inner`` with its arguments and results converted."""
+        """:meth:`Integrator.run` of ``inner`` with its arguments and results converted
+        (``on_step`` sees the inner integrator's numbers)."""
         backend = self.inner.flow.backend
         with backend.precision():
             result = self.inner.run(
@@ -566,6 +578,7 @@ class ConvertingIntegrator(Integrator):
                 every_step=every_step,
                 progress=progress,
                 lead=lead,
+                on_step=on_step,
             )
         with self.flow.backend.precision():
             ex = self._export

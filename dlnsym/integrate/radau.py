@@ -133,8 +133,10 @@ is also small for stiff transients.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -976,6 +978,18 @@ class RadauStep:
         last = (start.base, start.offset, self.flow.frozen_jacobian(start))
         self._last_jacobian = last
         return last[2], False
+
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[None]:
+        """Steps taken inside leave the Jacobian kept for reuse, the reuse verdict and
+        :attr:`contraction` as they were: a search inside a run
+        (:meth:`~dlnsym.integrate.driver.Integrator.run`, ``on_step``) changes none of the
+        run's own steps."""
+        kept = (self._last_jacobian, self._reusable, self.contraction)
+        try:
+            yield
+        finally:
+            self._last_jacobian, self._reusable, self.contraction = kept
 
     def attempt(
         self, start: FlowValue, h: Any, norm: ErrorNorm, guess: np.ndarray | None = None
