@@ -29,7 +29,8 @@ Lines (targets from issue 4):
   noise=0.1, seed=0)`` at Λ = 10³ for d = 100, 500, 2000, against scipy's Radau with the
   analytic Jacobian (rtol 1e-10) within a budget of 120 s ("did not finish" beyond; the ratio
   is then a bound), and against d = 100 (growth of the cost with d); for d ≤ 500 also at
-  Λ = 10⁶ against the same d at Λ = 10³ (the jumps narrow to width ~10⁻⁶).
+  Λ = 10⁶ against the same d at Λ = 10³ (the jumps narrow to width ~10⁻⁶), and for d = 100
+  at 30 digits (the mp path) against float64.
 
 Each note gives ``max_i |Δs_i(t̃ = 12)|`` between ours and the baseline, so a fast wrong answer
 shows.  Compilation of heyoka's integrators is not timed; our mp path and ``odefun`` are timed
@@ -259,7 +260,24 @@ def gaussian_rows(dims: tuple[int, ...] = GAUSSIAN_DIMS, lam: float = GAUSSIAN_L
                                   "growth with the dimension"))
         if d <= LARGE_LAM_MAX_D:
             out.append(_large_lambda_row(problem, path, d, lam, seconds))
+        if d <= DIGITS_MAX_D:
+            out.append(_digits_row(problem, d, lam, seconds))
     return out
+
+
+#: the dimension rows repeat at 30 digits up to this d
+DIGITS_MAX_D = 100
+DIGITS = 30
+
+
+def _digits_row(problem: Any, d: int, lam: float, seconds: float) -> Comparison:
+    """The same whole path at :data:`DIGITS` digits (the mp path, on Arb) against float64:
+    the price of the digits (the issue's budget is 60 s at d = 100)."""
+    slow, traj = _timed(lambda: simulate(problem, log_inv_alpha=lam, dps=DIGITS))
+    note = (f"{len(traj.jump_times)} jumps detected, {traj.stats['accepted']} steps "
+            f"({traj.stats['rejected']} rejected); budget 60 s")
+    return Comparison(f"gaussian d={d}, Λ={lam:g}, simulate(dps={DIGITS})", slow,
+                      "same in float64", seconds, None, note)
 
 
 #: the dimension rows repeat at Λ = 10⁶ up to this d (the jumps are 10³× narrower there)
