@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 import mpmath
@@ -507,17 +508,30 @@ def test_stage_jacobians_leave_two_working_precision_iterations_per_step(
     iterations with the stage Jacobians take two per step — one correction, one to confirm
     it.  Negative control: with simplified Newton (``STAGE_NEWTON_MAX_SIZE = 0`` and no
     updates of the stage iteration) at least 1.4× as many (measured 1.8×)."""
+    _two_iterations_per_step(
+        monkeypatch, newton_iterations,
+        lambda: simulate(A, log_inv_alpha=100, t_max=12.0, dps=30),
+        ("STAGE_NEWTON_MAX_SIZE", "STAGE_ITERATIONS"), 1.4,
+    )
+
+
+def _two_iterations_per_step(
+    monkeypatch,  # noqa: ANN001
+    counts: list[int], run: Callable[[], object], switches: tuple[str, ...], factor: float,
+) -> None:
+    """``run()`` takes at most 2.1 working-precision Newton iterations per step (``counts``),
+    and at least ``factor`` times as many with the ``switches`` of
+    :mod:`dlnsym.integrate.radau` set to 0 (the negative control)."""
     import dlnsym.integrate.radau as radau
 
-    counts = newton_iterations
-    simulate(A, log_inv_alpha=100, t_max=12.0, dps=30)
+    run()
     staged = list(counts)
     assert sum(staged) <= 2.1 * len(staged)
     counts.clear()
-    monkeypatch.setattr(radau, "STAGE_NEWTON_MAX_SIZE", 0)
-    monkeypatch.setattr(radau, "STAGE_ITERATIONS", 0)
-    simulate(A, log_inv_alpha=100, t_max=12.0, dps=30)
-    assert sum(counts) >= 1.4 * sum(staged)
+    for name in switches:
+        monkeypatch.setattr(radau, name, 0)
+    run()
+    assert sum(counts) >= factor * sum(staged)
 
 
 def test_stage_iteration_leaves_two_working_precision_iterations_per_step(
@@ -529,17 +543,12 @@ def test_stage_iteration_leaves_two_working_precision_iterations_per_step(
     leave two working-precision iterations per step, as the LU does for small ``s·d``.
     Negative control: with simplified Newton (``STAGE_ITERATIONS = 0``) at least 1.3× as
     many (measured 1.6×)."""
-    import dlnsym.integrate.radau as radau
-
     problem = gaussian_sparse(n=10, d=20, sparsity=5, noise=0.1, seed=0)
-    counts = newton_iterations
-    simulate(problem, log_inv_alpha=1000, t_max=2.0, dps=30)
-    staged = list(counts)
-    assert sum(staged) <= 2.1 * len(staged)
-    counts.clear()
-    monkeypatch.setattr(radau, "STAGE_ITERATIONS", 0)
-    simulate(problem, log_inv_alpha=1000, t_max=2.0, dps=30)
-    assert sum(counts) >= 1.3 * sum(staged)
+    _two_iterations_per_step(
+        monkeypatch, newton_iterations,
+        lambda: simulate(problem, log_inv_alpha=1000, t_max=2.0, dps=30),
+        ("STAGE_ITERATIONS",), 1.3,
+    )
 
 
 def test_continued_collocation_polynomial_saves_newton_iterations(
