@@ -433,7 +433,7 @@ class AwakeBlock:
         """``P·Y`` or (``transpose``) ``Pᵀ·Y`` for a complex ``Y`` (``|A|`` rows)."""
         if self.basis is not None:
             return _real_matmul(self.basis.T if transpose else self.basis, Y)
-        real = np.ascontiguousarray(Y, dtype=complex).view(np.float64)
+        real = np.array(Y, dtype=complex, order="C").view(np.float64)  # a copy: updated below
         real[1:] = scipy.linalg.lapack.dormqr(b"L", b"T" if transpose else b"N",
                                               self.reflectors, self.tau, real[1:],
                                               lwork=64 * real.shape[1])[0]
@@ -466,11 +466,9 @@ class AwakeBlock:
 
 def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """``M @ Z`` for a real ``M`` and a complex ``Z`` (2-D) as one real product on the
-    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work),
-    in the precision of ``M`` (float32 or float64)."""
-    complex_type = np.result_type(M.dtype, np.complex64)
-    Z = np.ascontiguousarray(Z, dtype=complex_type)
-    return np.ascontiguousarray(M @ Z.view(M.dtype)).view(complex_type)
+    interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work)."""
+    Z = np.ascontiguousarray(Z, dtype=complex)
+    return np.ascontiguousarray(M @ Z.view(np.float64)).view(complex)
 
 
 class MirrorFlow:
