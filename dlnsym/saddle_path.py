@@ -21,15 +21,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from flint import fmpq
-from threadpoolctl import ThreadpoolController
 
 from dlnsym.constrained_ls import Dormancy, ExactSystem, FloatSystem, solve_on_cone
 from dlnsym.errors import ExactBudgetError, MaxSaddlesError, ParameterError
+from dlnsym.integrate.backend import blas_pools
 from dlnsym.problems import Problem, _to_fraction, as_problem, resolve_problem
 
 __all__ = ["MAX_DIGITS", "SaddlePath", "saddle_path"]
@@ -283,7 +283,7 @@ def saddle_path(
     else:
         # Each step's products are small (one n × d matrix–vector product): BLAS threads
         # cost more in start-up and synchronisation than they save, so run on one.
-        with _blas_controller().limit(limits=1, user_api="blas"):
+        with blas_pools().limit(limits=1, user_api="blas"):
             system = FloatSystem(problem.X, problem.y)
             times, saddles, duals, gradients, losses, records = _run(system, max_saddles)
         duals = _Completed(duals, records, system.dormancy, "s")
@@ -452,12 +452,6 @@ class _Completed(Sequence):
 
     def __repr__(self) -> str:
         return f"<{len(self)} {'duals' if self._which == 's' else 'gradients'}>"
-
-
-@cache
-def _blas_controller() -> ThreadpoolController:
-    """The process's BLAS thread pools (inspected once: the inspection costs milliseconds)."""
-    return ThreadpoolController()
 
 
 def _to_fmpq(x: Any) -> Any:

@@ -25,8 +25,9 @@ from typing import Any
 import flint
 import mpmath
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
-__all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "ldexp"]
+__all__ = ["ArbBackend", "Backend", "FloatBackend", "MpBackend", "blas_pools", "ldexp"]
 
 
 class Backend:
@@ -165,6 +166,30 @@ _arb_of = np.frompyfunc(flint.arb, 1, 1)
 
 #: float64 magnitudes that :meth:`Backend.to_float` passes unscaled (normal, with room)
 _FLOAT_SAFE = (2.0**-960, 2.0**960)
+
+
+@functools.cache
+def blas_pools() -> ThreadpoolController:
+    """The process's BLAS thread pools (threadpoolctl; inspected once, which costs
+    milliseconds): the integrator and Algorithm 1 run their small products on one thread.
+
+    Returns
+    -------
+    ThreadpoolController
+        Its ``limit(limits=n, user_api="blas")`` sets the BLAS threads for a ``with`` block.
+
+    Raises
+    ------
+    Nothing of its own: threadpoolctl's errors propagate.
+
+    Examples
+    --------
+    >>> with blas_pools().limit(limits=1, user_api="blas"):
+    ...     pass
+    >>> blas_pools() is blas_pools()
+    True
+    """
+    return ThreadpoolController()
 
 
 def ldexp(m: Any, k: int) -> Any:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from dlnsym.errors import DlnsymError
+from dlnsym.integrate.backend import blas_pools
 from dlnsym.integrate.controller import ErrorNorm, StepSizeController
 from dlnsym.integrate.radau import CollocationPolynomial, RadauStep
 from dlnsym.mirror_flow import FlowValue, MirrorFlow
@@ -33,12 +32,6 @@ __all__ = [
     "Integrator",
     "RunResult",
 ]
-
-
-@cache
-def _blas() -> ThreadpoolController:
-    """The process's BLAS thread pools (inspected once: that costs milliseconds)."""
-    return ThreadpoolController()
 
 
 class IntegrationError(DlnsymError, ArithmeticError):
@@ -301,7 +294,7 @@ class Integrator:
         # the products of a step are small (the awake block, a few stages): BLAS threads
         # cost more in start-up and synchronisation than they save, and on a shared
         # machine their spinning can slow a run several-fold, so run on one
-        with backend.precision(), _blas().limit(limits=1, user_api="blas"):
+        with backend.precision(), blas_pools().limit(limits=1, user_api="blas"):
             try:
                 while t < t_end:
                     target = stops[i_stop] if i_stop < len(stops) else t_end
