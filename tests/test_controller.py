@@ -86,3 +86,39 @@ def test_tiny_errors_do_not_break_the_predictive_factor() -> None:
     the proposal is the largest growth instead."""
     ctl = StepSizeController(ORDER)
     assert ctl.propose(1e-170, 1.0, True, last=(1.0, 0.01)) == ctl.FAC_MAX
+
+
+@settings(max_examples=200, deadline=None)
+@given(order=st.floats(0.5, 12.0), err_rej=st.floats(1.01, 1e6), shrink=st.floats(0.05, 0.9))
+def test_a_retry_shrinks_by_the_order_its_errors_show(
+    order: float, err_rej: float, shrink: float
+) -> None:
+    """Errors that fall like ``h^p`` from one rejected attempt to its rejected retry give
+    the factor ``0.9·err^{−1/p}``, ``p`` clipped to ``[1, ORDER + 1]``: the classical
+    factor when they fall as the method's order says, a far smaller one when they hardly
+    move (a transient faster than the step)."""
+    h_rej, h = 1.0, shrink
+    err = err_rej * shrink**order
+    if err <= 1:  # a retry within tolerance is accepted, not proposed for
+        return
+    p = min(ORDER + 1, max(1.0, order))
+    proposal = StepSizeController(ORDER).propose(err, h, False, rejected=(h_rej, err_rej))
+    assert proposal == pytest.approx(h * max(0.2, min(1.0, 0.9 * err ** (-1 / p))), rel=1e-9)
+
+
+def test_a_stubborn_error_takes_few_retries() -> None:
+    """An error that stays at 2 whatever the step (until ``h ≤ 1/16``): the classical
+    factor ``0.9·2^{−1/8} ≈ 0.825`` takes ``⌈ln 16/ln(1/0.825)⌉ = 15`` retries to get
+    there; reading the order off the retries (``p = 1``, factor 0.45 from the second on:
+    1 → 0.825 → 0.371 → 0.167 → 0.075 → 0.034) takes 5."""
+
+    def retries(ctl: StepSizeController, with_order: bool) -> int:
+        h, rejected, count = 1.0, None, 0
+        while h > 1 / 16:
+            h_next = ctl.propose(2.0, h, False, rejected=rejected if with_order else None)
+            rejected, h, count = (h, 2.0), h_next, count + 1
+        return count
+
+    ctl = StepSizeController(ORDER)
+    assert retries(ctl, with_order=False) == 15
+    assert retries(ctl, with_order=True) == 5

@@ -281,7 +281,7 @@ class Integrator:
         """
         result = RunResult()
         t, (hi, lo), h = t0, s0, h0
-        retried = False  # whether the step being tried follows a rejection
+        retried = None  # (h, err) of the rejected attempt that the step being tried retries
         last = None  # (h, err) of the last accepted step, for the predictive controller
         # the collocation polynomial that starts the next Newton iteration, and where the
         # step starts in it (0: at its start, 1: at its end)
@@ -315,10 +315,10 @@ class Integrator:
                     # an accepted step's estimate within its own rounding says nothing about
                     # the step size: grow as if it were 0
                     seen = step.error if not accepted or step.error > step.noise else 0.0
-                    h_new = self.controller.propose(seen, h_try, accepted, last)
-                    if accepted and retried:  # no growth right after a rejection
+                    h_new = self.controller.propose(seen, h_try, accepted, last, retried)
+                    if accepted and retried is not None:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
-                    retried = not accepted
+                    retried = None if accepted else (h_try, step.error)
                     if accepted:
                         last = (h_try, seen)  # as measured: no floor (controller module)
                         polynomial, origin = self.stepper.polynomial(h_try, step), 1
