@@ -80,18 +80,29 @@ def _beta_and_slope_float64(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, lam: float | None,
     edge: Any = 1.0,
 ) -> Any:
-    """:func:`_beta_and_slope_objects` on float64 arrays, the same formula; here both
-    cases of ``|s| − λ_i`` are evaluated everywhere (``np.where``), which costs less in
-    float64 than selecting entries.  Where every ``4Λ|s| > 40`` (awake coordinates at large
-    Λ), ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
-    s = base + offset
-    a = np.abs(s)
+    """:func:`_beta_and_slope_objects` on float64 arrays, the same formula.  Where every
+    ``|offset| < |base|`` (the usual case: the stages of a step), ``s`` has the sign of
+    ``base`` and ``|s| − λ_i = (|base| − λ_i) + sign(base)·offset`` everywhere, and
+    ``|s| ≥ |base| − |offset|`` bounds ``4Λ|s|`` from below; otherwise both cases of
+    ``|s| − λ_i`` are evaluated everywhere (``np.where``), which costs less in float64 than
+    selecting entries.  Where every ``4Λ|s| > 40`` (awake coordinates at large Λ),
+    ``q = e^{−4Λ|s|} − 1`` rounds to ``−1`` and is not computed."""
     b = np.abs(base)
-    m = np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base), a - edge)
+    shift = np.abs(offset)
+    if (shift < b).all():
+        m = (b - edge) + offset * np.sign(base)
+        sign = base
+        nearest = (b - shift).min(initial=np.inf)  # ≤ |s|
+    else:
+        sign = base + offset
+        m = np.where(shift < b, (b - edge) + offset * np.sign(base), np.abs(sign) - edge)
+        nearest = np.abs(sign).min(initial=np.inf)
     E = np.exp(m * two_lam)
-    x = a * (-2 * two_lam)
-    q = -1.0 if x.max(initial=-np.inf) < -40 else np.expm1(x)
-    beta = np.copysign(E * (-q) / 2, s)
+    if nearest * (2 * two_lam) > 40:
+        beta = np.copysign(E * 0.5, sign)
+        return beta if lam is None else (beta, E * lam)
+    q = np.expm1(np.abs(base + offset) * (-2 * two_lam))
+    beta = np.copysign(E * (-q) / 2, sign)
     return beta if lam is None else (beta, E * (q + 2) * lam)
 
 
@@ -99,19 +110,24 @@ def _beta_float64_above(
     base: np.ndarray, offset: np.ndarray | float, two_lam: float, floor: float,
     edge: Any = 1.0,
 ) -> np.ndarray:
-    """β of :func:`_beta_and_slope_float64`, with 0 wherever ``2Λ(|s| − λ_i) ≤ floor``: there
-    ``|β| < ½·e^{floor}``, and the formula runs on the other entries only (the field of a
-    large problem, where most coordinates are dormant, :meth:`MirrorFlow.kept`)."""
-    s = base + offset
-    b = np.abs(base)
-    live = np.flatnonzero(~(np.where(np.abs(offset) < b, (b - edge) + offset * np.sign(base),
-                                     np.abs(s) - edge) * two_lam <= floor))
-    beta = np.zeros(s.shape)
+    """β of :func:`_beta_and_slope_float64` on the columns ``j`` where some row may exceed
+    ``½·e^{floor}``, 0 on the others: a column is skipped when
+
+        2Λ·(|base_j| + max_i |offset_ij| − λ_j) ≤ floor,
+
+    a bound on ``2Λ(|s_ij| − λ_j)`` for every row ``i`` (the field of a large problem,
+    where most coordinates are dormant, :meth:`MirrorFlow.kept`).  The test costs one pass
+    over ``offset``; the formula runs on the other columns only."""
+    reach = np.abs(base) + (np.abs(offset).max(axis=0) if np.ndim(offset) == 2
+                            else np.abs(offset))
+    live = np.flatnonzero(~((reach - edge) * two_lam <= floor))  # NaN: live
+    beta = np.zeros(np.broadcast_shapes(np.shape(base), np.shape(offset)))
+    if live.size == reach.size:
+        return _beta_and_slope_float64(base, offset, two_lam, None, edge)
     if live.size:
-        rows = np.broadcast_to(base, s.shape).ravel()[live]
-        moved = np.broadcast_to(offset, s.shape).ravel()[live]
-        edges = np.broadcast_to(edge, s.shape).ravel()[live]
-        beta.ravel()[live] = _beta_and_slope_float64(rows, moved, two_lam, None, edges)
+        moved = offset if np.ndim(offset) == 0 else offset[..., live]
+        edges = edge if np.ndim(edge) == 0 else edge[live]
+        beta[..., live] = _beta_and_slope_float64(base[live], moved, two_lam, None, edges)
     return beta
 
 
@@ -284,8 +300,9 @@ class FrozenJacobian:
 
     Parameters
     ----------
-    H : ndarray of float64, shape (d, d)
-        The Gram matrix.
+    H_T : ndarray of float64, shape (d, d), C-contiguous
+        ``Hᵀ``, the transposed Gram matrix: its rows are the columns of ``H``, so that the
+        awake columns are gathered as contiguous rows (:meth:`reduced`).
     slope : ndarray of float64, shape (d,)
         ``β'(s)`` at the start of the step.
     column_max : ndarray of float64, shape (d,)
@@ -293,7 +310,7 @@ class FrozenJacobian:
 
     Attributes
     ----------
-    H, slope, column_max
+    H_T, slope, column_max
         As the parameters.
 
     Examples
@@ -312,7 +329,7 @@ class FrozenJacobian:
     [0]
     """
 
-    H: np.ndarray
+    H_T: np.ndarray
     slope: np.ndarray
     column_max: np.ndarray
     _reduced: dict = field(default_factory=dict, repr=False)
@@ -320,7 +337,7 @@ class FrozenJacobian:
 
     def dense(self) -> np.ndarray:
         """``J`` itself (``d × d``)."""
-        return -(self.H * self.slope[None, :])
+        return -(self.H_T.T * self.slope[None, :])
 
     def awake(self, scale: float, budget: float) -> np.ndarray:
         """The columns kept in the Newton matrices of ``I − hγJ`` with ``scale ≥ h·|γ|``:
@@ -342,14 +359,18 @@ class FrozenJacobian:
 
     def reduced(self, awake: np.ndarray) -> AwakeBlock:
         """The awake block of ``J`` on the columns ``awake``, reduced to tridiagonal form
-        (:class:`AwakeBlock`; cached per set)."""
+        (:class:`AwakeBlock`; cached per set).  ``H_{:,A}`` is read once, as the rows ``A`` of
+        ``Hᵀ``; ``H_AA`` and ``H_DA`` are its columns ``A`` and ``D``."""
         key = awake.tobytes()
         if key not in self._reduced:
             mask = np.ones(len(self.slope), dtype=bool)
             mask[awake] = False
             dormant = np.flatnonzero(mask)
-            coupling = self.H[np.ix_(dormant, awake)] * self.slope[awake]
-            self._reduced = {key: AwakeBlock.of(self.H, self.slope, awake, dormant, coupling)}
+            columns = self.H_T.take(awake, axis=0)  # (H_{:,A})ᵀ
+            slope = self.slope[awake]
+            coupling = columns.take(dormant, axis=1).T * slope
+            self._reduced = {key: AwakeBlock.of(columns.take(awake, axis=1).T, slope, awake,
+                                                dormant, coupling)}
         return self._reduced[key]
 
 
@@ -407,12 +428,12 @@ class AwakeBlock:
     coupling: np.ndarray
 
     @classmethod
-    def of(cls, H: np.ndarray, slope: np.ndarray, awake: np.ndarray, dormant: np.ndarray,
+    def of(cls, H_AA: np.ndarray, slope: np.ndarray, awake: np.ndarray, dormant: np.ndarray,
            coupling: np.ndarray) -> AwakeBlock:
-        """The reduction of ``D_A^{½}H_AA D_A^{½}`` for ``H``, ``slope = β'`` and the columns
-        ``awake``."""
-        root = np.sqrt(slope[awake])
-        S = H[np.ix_(awake, awake)] * root[:, None] * root[None, :]
+        """The reduction of ``D_A^{½}H_AA D_A^{½}`` for the awake block ``H_AA`` of ``H`` and
+        its slopes ``slope = β'_A``."""
+        root = np.sqrt(slope)
+        S = H_AA * root[:, None] * root[None, :]
         k = len(awake)
         if k <= 2:  # already tridiagonal
             return cls(np.diag(S).copy(), np.diag(S, -1).copy(), np.eye(k), None, None, root,
@@ -559,11 +580,14 @@ class MirrorFlow:
         self._beta_floor = (math.log(2 * self.negligible_beta)
                             if self.negligible_beta > 0 and isinstance(backend, FloatBackend)
                             else -math.inf)
-        self._abs_H, self._abs_c = np.abs(self.H), np.abs(self.c)
+        self._abs_c = np.abs(self.c)
+        # Hᵀ with contiguous rows: the kept set's rows (_rows_of) are copied row by row
+        H_T = self.H.T.copy()
         #: ``Hᵀ`` in the form :meth:`Backend.matmul`/:meth:`Backend.chain` multiply fastest
-        self.H_T = backend.prepare(self.H.T.copy())
-        self._H_float = backend.to_float64(self.H)
-        self._column_max = np.abs(self._H_float).max(axis=0)  # ‖H_{:,i}‖_∞
+        self.H_T = backend.prepare(H_T)
+        self._H_T_rows, self._abs_H_T = H_T, np.abs(H_T)
+        self._H_T_float = backend.to_float64(H_T)
+        self._column_max = np.abs(self._H_T_float).max(axis=1)  # ‖H_{:,i}‖_∞
         self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
         self._last_kept: np.ndarray | None = None
         self._last_mask = np.zeros(0, dtype=bool)  # the cached kept set as a mask
@@ -651,7 +675,7 @@ class MirrorFlow:
         if rows is None:
             if len(self._rows) >= 8:
                 self._rows.pop(next(iter(self._rows)))
-            rows = (self.backend.prepare(self.H.T[keep].copy()), self._abs_H.T[keep].copy())
+            rows = (self.backend.prepare(self._H_T_rows[keep]), self._abs_H_T[keep])
             self._rows[key] = rows
         return rows
 
@@ -700,14 +724,14 @@ class MirrorFlow:
         ``f ≈ 0`` but its rounding does not vanish); over the kept coordinates."""
         keep = self.kept(value.beta)
         if keep is None:
-            return self._abs_c + self._abs_H @ np.abs(value.beta)
+            return self._abs_c + np.abs(value.beta) @ self._abs_H_T
         keep = self._superset(keep)
         return self._abs_c + np.abs(value.beta[keep]) @ self._rows_of(keep)[1]
 
     def frozen_jacobian(self, value: FlowValue) -> FrozenJacobian:
         """``J = −H·diag(β')`` at ``value`` in float64, as the Newton iteration uses it
         (:class:`FrozenJacobian`)."""
-        return FrozenJacobian(self._H_float, self.backend.to_float64(value.slope),
+        return FrozenJacobian(self._H_T_float, self.backend.to_float64(value.slope),
                               self._column_max)
 
     def jacobian(self, value: FlowValue) -> np.ndarray:
