@@ -646,7 +646,7 @@ class Dormancy:
 
     When the work spent on awake rows since the anchor exceeds ``refresh·d`` rows, every
     dormant ``s_i`` is brought up to date in one pass over ``X`` and a new anchor is set with
-    only the boundary ``|s_i| = 1`` awake (:meth:`refresh`).
+    only the boundary ``|s_i| = 1`` awake (:meth:`maybe_refresh`).
 
     Parameters
     ----------
@@ -688,7 +688,9 @@ class Dormancy:
         """The start: every coordinate awake, the rows being ``Xᵀ`` itself (no copy)."""
         self.awake = np.arange(self.d)
         self.w = self.d
-        self._blocks: list[tuple[np.ndarray, np.ndarray]] = [(self.awake, self.Xt)]
+        # Once some are dormant: rows[:w] = Xᵀ[awake[:w]], one contiguous block (capacity
+        # len(awake), doubled when full, reused from one anchor to the next).
+        self._rows = self.Xt
         self.rho_a = self.rho.copy()
         self._order = np.zeros(0, dtype=np.intp)  # dormant coordinates by increasing margin
         self._margins = np.zeros(0)
@@ -708,8 +710,7 @@ class Dormancy:
         if self.all_awake:
             return self.Xt @ r_over_n
         g = np.zeros(self.d)
-        for idx, rows in self._blocks:
-            g[idx] = rows @ r_over_n
+        g[self.awake[: self.w]] = self._rows[: self.w] @ r_over_n
         return g
 
     def wake(self, delta: float | None, s: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -732,16 +733,17 @@ class Dormancy:
         J = self._order[self._next : stop]
         self._next = stop
         w, m = self.w, len(J)
-        rows = self.Xt[J]  # the one copy of these rows (the awake set is a list of blocks)
-        self._blocks.append((J, rows))
-        both = rows @ np.column_stack([self.rho - self.rho_a, self._g_scale])
-        s[J] += both[:, 0]
-        g[J] = both[:, 1]
-        if w + m > len(self.awake):
-            awake = np.empty(max(2 * len(self.awake), w + m), dtype=np.intp)
-            awake[:w] = self.awake[:w]
-            self.awake = awake
+        if w + m > len(self.awake):  # double the capacity (at most d), keeping the first w
+            capacity = min(max(2 * len(self.awake), w + m), self.d)
+            awake, self.awake = self.awake, np.empty(capacity, dtype=np.intp)
+            self.awake[:w] = awake[:w]
+            rows, self._rows = self._rows, np.empty((capacity, self.n))
+            self._rows[:w] = rows[:w]
             self._anchors[-1] = (self.awake, self.rho_a)
+        rows = self._rows[w : w + m]
+        np.take(self.Xt, J, axis=0, out=rows, mode="clip")  # (in range: "clip" is unbuffered)
+        s[J] += rows @ (self.rho - self.rho_a)
+        g[J] = rows @ self._g_scale
         self.awake[w : w + m] = J
         self.w = w + m
         self._work += m
@@ -763,11 +765,15 @@ class Dormancy:
             dormant[self.awake[: self.w]] = False
             s[dormant] += (self.Xt @ (self.rho - self.rho_a))[dormant]
         self.rho_a = self.rho.copy()
-        self.awake = np.array(boundary, dtype=np.intp)
-        self.w = len(self.awake)
-        self._blocks = [(self.awake, self.Xt[self.awake])]
+        w = len(boundary)
+        if self.all_awake or len(self._rows) < 2 * w:
+            self._rows = np.empty((min(max(2 * w, 64), self.d), self.n))
+        self.awake = np.empty(len(self._rows), dtype=np.intp)  # (the anchors keep the old)
+        self.awake[:w] = boundary
+        np.take(self.Xt, boundary, axis=0, out=self._rows[:w], mode="clip")
+        self.w = w
         dormant = np.ones(self.d, dtype=bool)
-        dormant[self.awake] = False
+        dormant[boundary] = False
         g[dormant] = 0.0
         idx = dormant.nonzero()[0]
         margins = (1.0 - np.abs(s[idx]) - 1e-12) / self.norms[idx]
