@@ -127,12 +127,15 @@ def test_a_column_in_the_span_of_the_support_is_refused_on_entry():
                                X[:, :3].T @ X[:, :3] / 20, atol=1e-12)
 
 
-def test_dormant_coordinates_are_filled_in_exactly():
-    """The float path keeps most coordinates dormant between refreshes; the stored duals and
-    gradients are completed on reading: every gradient is ∇L(β_k) (computed here from the
-    data), every dual step is s_{k+1} = s_k − Δ_k·g_k off the boundary, and |s| ≤ 1."""
+def test_dormant_coordinates_are_filled_in_exactly(monkeypatch):
+    """The float path keeps most coordinates dormant between refreshes (here made to at a
+    size where it would keep all awake); the stored duals and gradients are completed on
+    reading: every gradient is ∇L(β_k) (computed here from the data), every dual step is
+    s_{k+1} = s_k − Δ_k·g_k off the boundary, and |s| ≤ 1."""
+    from dlnsym.constrained_ls import Dormancy
     from dlnsym.problems import gaussian_sparse
 
+    monkeypatch.setattr(Dormancy, "MIN_SIZE", 0)
     problem = gaussian_sparse(n=60, d=3000, sparsity=4, noise=0.1, seed=1)
     path = saddle_path(problem)
     assert path.n_jumps > 50
