@@ -25,10 +25,11 @@ cost does not grow with Λ), integrated by Radau IIA collocation with ``s`` stag
   lower-triangular: a reduction of the awake block to tridiagonal form (reused across steps
   while Newton contracts fast), one tridiagonal solve per eigenvalue of the Radau matrix,
   and the dormant rows by substitution (:class:`~dlnsym.integrate.radau.NewtonSolver`).
-* *Jump times*: searched during the run, step by step, while each step's Jacobian is at
-  hand: the root of the loss along the collocation polynomial of the step that holds the
-  crossing starts a Newton search on the integrated loss, which then takes one or two
-  integrations of part of the step (:class:`~dlnsym.trajectory.JumpSearch`).
+* *Jump times*: searched during the run, step by step: the root of the loss along the
+  collocation polynomial (the dense output) of the step that holds the crossing.  On the
+  mp path that root, rounded to float64, starts a Newton search on the integrated loss,
+  which then takes one or two integrations of part of the step
+  (:class:`~dlnsym.trajectory.JumpSearch`).
 * *Not fooled by exponentially small coordinates*: the error test never divides by β, a step
   may not carry a dormant coordinate past waking up unseen, and a waking coordinate may grow
   per step only as far as the step's frozen Jacobian can follow

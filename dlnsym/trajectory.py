@@ -29,6 +29,7 @@ import mpmath
 import numpy as np
 
 from dlnsym.errors import ParameterError
+from dlnsym.integrate.backend import FloatBackend
 from dlnsym.integrate.driver import Checkpoint, Integrator
 from dlnsym.io import atomic_write
 from dlnsym.problems import Problem
@@ -393,12 +394,13 @@ class JumpSearch:
 
     A step from ``checkpoint`` (loss ``L_a``) to ``(t, s)`` (loss ``L_b``) holds the crossing
     of every pending level ``ℓ`` with ``L_b ≤ ℓ < L_a``: the root of ``L(t̃) = ℓ`` in the
-    step, searched from the root of the loss along the step's collocation polynomial
-    (:meth:`interpolated_loss_and_rate`, to a relative ``10⁻⁹`` of the step) by Newton's
-    method on the integrated loss (:meth:`loss_and_rate`), which then typically takes one or
-    two integrations of part of the step; without a polynomial, the root of the linear
-    interpolant of ``L`` between the ends starts it.  Levels at or above ``L(0)`` cross at
-    ``t̃ = 0``.
+    step along the step's collocation polynomial (:meth:`interpolated_loss_and_rate`), the
+    dense output of the method, good to the step's tolerance.  On the float64 path that root
+    is the crossing.  Above float64 the polynomial is rounded to float64, and its root
+    starts Newton's method on the integrated loss (:meth:`loss_and_rate`), which then
+    typically takes one or two integrations of part of the step; without a polynomial, the
+    root of the linear interpolant of ``L`` between the ends starts it.  Levels at or above
+    ``L(0)`` cross at ``t̃ = 0``.
 
     Called from inside :meth:`~dlnsym.integrate.driver.Integrator.run` (its ``on_step``),
     each integration starts where the step did, with the step's Jacobian and its
@@ -496,25 +498,28 @@ class JumpSearch:
         ``loss_a = L(a) > level ≥ L(b) = loss_b`` (class docstring)."""
         a = float(checkpoint.t)
         t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
+        backend = self.integrator.flow.backend
         if checkpoint.polynomial is not None and float(checkpoint.t + checkpoint.h) == b:
             t = _crossing(
                 level, a, b, t, functools.partial(self.interpolated_loss_and_rate, checkpoint),
-                noise=0.0, resolution=1e-9 * (b - a), iterations=12,
+                noise=0.0, iterations=12,
             )
+            if isinstance(backend, FloatBackend):
+                return t
         return _crossing(level, a, b, t, functools.partial(self.loss_and_rate, checkpoint),
-                         noise=1e4 * float(self.integrator.flow.backend.eps))
+                         noise=1e4 * float(backend.eps))
 
 
 def _crossing(
     level: float, a: float, b: float, t: float,
     loss_and_rate: Callable[[float], tuple[float, float]], noise: float,
-    resolution: float = 0.0, iterations: int = 100,
+    iterations: int = 100,
 ) -> float:
     """Root of ``L(t̃) = level`` in the bracket ``[a, b]`` from ``t``, with ``(L, dL/dt̃)``
     from ``loss_and_rate``: Newton steps, falling back to bisection when a step leaves
     the bracket.
 
-    The iteration stops when the step is below ``resolution`` or a few ulp, or when the
+    The iteration stops when the step is below a few ulp, or when the
     residual is at the noise level of the loss: ``noise·L`` (on the integrated loss
     ``10⁴ε·L``: the local tolerance leaves noise of that size in ``L``; ε is the unit
     round-off, so on the mp path this is far below what a float time resolves) plus what a
@@ -532,7 +537,7 @@ def _crossing(
         if abs(loss - level) <= noise * abs(level) + ulps * abs(rate):
             return newton if a <= newton <= b else t
         t_new = newton if a < newton < b else 0.5 * (a + b)
-        if abs(t_new - t) <= max(resolution, ulps) or b - a <= 4 * math.ulp(b):
+        if abs(t_new - t) <= ulps or b - a <= 4 * math.ulp(b):
             return t_new
         t = t_new
     return t

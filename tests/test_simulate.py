@@ -421,16 +421,19 @@ def test_dense_output_starts_from_the_checkpoints_polynomial(newton_iterations: 
     assert rel_error(np.array(led.beta, dtype=float), np.array(unled.beta, dtype=float)) < 1e-9
 
 
-def test_jump_search_starts_from_the_collocation_polynomial(monkeypatch) -> None:  # noqa: ANN001
-    """Each jump time is the root of the integrated loss, searched from the root of the loss
-    along the collocation polynomial of the step that holds it.  Same jump times (to the
-    loss noise) as from the linear interpolant between the checkpoints, the negative
-    control, which takes at least 1.5× the integrated evaluations."""
+@pytest.mark.parametrize("dps", [None, 20])
+def test_jump_times_from_the_collocation_polynomial(monkeypatch, dps: int | None) -> None:  # noqa: ANN001
+    """Each jump time is the root of the loss along the collocation polynomial of the step
+    that holds it; on the float64 path that is the answer (no integration), above float64
+    it starts Newton's method on the integrated loss.  Same jump times (to the loss noise)
+    as from the linear interpolant between the checkpoints, the negative control, which
+    integrates at least once per jump, and at least 1.5× as often as the polynomial start
+    above float64."""
     import dataclasses
 
     from dlnsym.trajectory import JumpSearch
 
-    traj = simulate(A, log_inv_alpha=1e4, t_max=3.0)
+    traj = simulate(A, log_inv_alpha=1e4, t_max=3.0, dps=dps)
     calls = []
     original = JumpSearch.loss_and_rate
 
@@ -447,16 +450,20 @@ def test_jump_search_starts_from_the_collocation_polynomial(monkeypatch) -> None
     assert len(led) == len(linear) == 3
     assert abs(led[0] - T1) < 1e-3 and abs(led[1] - T2) < 1e-3
     assert np.allclose(led, linear, rtol=1e-12, atol=0)
-    assert len(calls) >= 1.5 * led_calls
+    assert len(calls) >= 3 and len(calls) >= 1.5 * led_calls
+    if dps is None:
+        assert led_calls == 0
 
 
 @pytest.mark.parametrize("lam", [1e3, 1e6])
 def test_jumps_searched_during_the_run(monkeypatch, lam: float) -> None:  # noqa: ANN001
     """``simulate`` searches the jumps inside the run, with each step's Jacobian at hand:
-    the same jump times as the search over the checkpoints afterwards, without the fresh
-    Jacobian that search takes at each crossing (negative control: it takes at least one
-    per jump), and the run's own steps unchanged (same step counts as a run without
-    levels)."""
+    the same jump times as the search over the checkpoints afterwards, without a fresh
+    Jacobian (negative control: the search from the linear interpolant integrates, with at
+    least one per jump), and the run's own steps unchanged (same step counts as a run
+    without levels)."""
+    import dataclasses
+
     from dlnsym.mirror_flow import MirrorFlow
 
     fresh = []
@@ -479,6 +486,11 @@ def test_jumps_searched_during_the_run(monkeypatch, lam: float) -> None:  # noqa
     assert during.stats["accepted"] == silent.stats["accepted"]
     assert during.stats["rejected"] == silent.stats["rejected"]
     assert in_run <= baseline + 1
+    assert not fresh
+    # negative control: without the polynomials the search integrates, one Jacobian a jump
+    during._checkpoints = [dataclasses.replace(c, polynomial=None) for c in during._checkpoints]
+    assert np.allclose(during._detect_jumps(during.jump_levels), during.jump_times,
+                       rtol=1e-10, atol=0)
     assert len(fresh) >= 5
 
 
