@@ -590,6 +590,9 @@ class MirrorFlow:
         self._column_max = np.abs(self._H_T_float).max(axis=1)  # ‖H_{:,i}‖_∞
         self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
         self._last_kept: np.ndarray | None = None
+        # Xᵀ with contiguous rows (float64): see loss
+        self._X_T = self.X.T.copy() if isinstance(backend, FloatBackend) else None
+        self._design_rows: tuple[bytes, np.ndarray] | None = None
         self._last_mask = np.zeros(0, dtype=bool)  # the cached kept set as a mask
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
@@ -740,9 +743,23 @@ class MirrorFlow:
         return -(self.H * value.slope[None, :])
 
     def loss(self, beta: np.ndarray) -> Any:
-        """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``)."""
-        r = self.X @ beta - self.y
+        """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``).  On
+        float64 over the kept coordinates (:meth:`kept`: a negligible β_i counts as 0, as in
+        ``f``), whose rows of ``Xᵀ`` are cached with the kept set."""
+        keep = self.kept(beta) if isinstance(self.backend, FloatBackend) else None
+        if keep is None:
+            r = self.X @ beta - self.y
+        else:
+            keep = self._superset(keep)
+            r = beta[keep] @ self._design_rows_of(keep) - self.y
         return (r @ r) / (2 * len(self.y))
+
+    def _design_rows_of(self, keep: np.ndarray) -> np.ndarray:
+        """``Xᵀ[keep]`` (float64), cached for the last kept set."""
+        key = keep.tobytes()
+        if self._design_rows is None or self._design_rows[0] != key:
+            self._design_rows = (key, self._X_T.take(keep, axis=0))
+        return self._design_rows[1]
 
     def loss_rate(self, value: FlowValue) -> Any:
         """``dL/dt̃ = ∇L·(β' ⊙ ds/dt̃) = −Σ_i β'_i f_i² ≤ 0`` (the loss never increases)."""
