@@ -604,8 +604,8 @@ class MirrorFlow:
     def sample(self, base: np.ndarray, offset: np.ndarray | int = 0) -> tuple[Any, Any, Any]:
         """``(s, β(s), L(β(s)))`` at ``s = base + offset``: what a trajectory keeps of a
         state."""
-        value = self.evaluate(base, offset)
-        return value.s, value.beta, self.loss(value.beta)
+        beta = beta_and_slope(base, offset, self.lam, self.backend, slope=False, edge=self.edge)
+        return base + offset, beta, self.loss(beta)
 
     def in_float64(self) -> MirrorFlow:
         """The same flow on :class:`FloatBackend` (``H``, ``c`` and Λ rounded once)."""
