@@ -20,12 +20,13 @@ from dlnsym import MaxSaddlesError, saddle_path
 from dlnsym.problems import Problem, example, gaussian_sparse, random_integer
 
 
-def _first_saddles(problem: Problem, count: int) -> None:
-    """Algorithm 1 until its ``count``-th saddle (it stops there with MaxSaddlesError)."""
+def _first_saddles(problem: Problem, count: int) -> int:
+    """Algorithm 1 until its ``count``-th saddle (it stops there with MaxSaddlesError), or
+    to its end if that comes first: the number of saddles computed."""
     try:
-        saddle_path(problem, max_saddles=count)
+        return saddle_path(problem, max_saddles=count).n_jumps
     except MaxSaddlesError:
-        pass
+        return count
 
 
 def run() -> list[Comparison]:
@@ -50,6 +51,7 @@ def run() -> list[Comparison]:
         lambda: lars_path(large.X, large.y, method="lasso", alpha_min=0),
         repeat=2,
     )
+    reached = _first_saddles(large, knots)
     a = example("A")
     integer = random_integer(n=12, d=20, seed=0)
     return [
@@ -63,7 +65,7 @@ def run() -> list[Comparison]:
                         f"{ours_large / lars_full:.3g}"),
         Comparison(f"saddle_path float n=1000 d=20000, first {knots} saddles", ours_first,
                    f"sklearn lars_path ({knots} knots)", lars_first, target=1.0,
-                   note="the same number of knots on both sides"),
+                   note=f"{reached} saddles against {knots} knots"),
         Comparison("saddle_path exact, example A", best_time(lambda: saddle_path(a), 10),
                    "50 ms budget", 0.050, target=1.0),
         Comparison("saddle_path exact, integer n=12 d=20",

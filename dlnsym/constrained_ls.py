@@ -20,7 +20,9 @@ Two linear-algebra back ends share that one method:
   with ``w = R⁻ᵀc_P`` so that each solve is one back substitution; the d × d Gram matrix is
   never formed.  Gradients are evaluated only on the *awake* coordinates
   (:class:`Dormancy`): a coordinate far from ±1 is dormant until a step could bring it there
-  (a Cauchy–Schwarz bound on ``s = Xᵀρ``), so a step costs O(n·#awake), not O(n·d).
+  (a Cauchy–Schwarz bound on ``s = Xᵀρ``), so a step costs O(n·#awake), not O(n·d) —
+  from ``n·d ≥`` :attr:`Dormancy.MIN_SIZE` on; below, a full ``Xᵀρ`` costs less than the
+  bookkeeping and every coordinate stays awake.
 
 KKT conditions of the problem (what "solved" means): with ``g = Hβ − c``,
 ``g_i = 0`` on the support, ``s_i·g_i ≥ 0`` on the other coordinates with ``|s_i| = 1``.

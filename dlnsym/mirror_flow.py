@@ -118,7 +118,7 @@ def _beta_float64_above(
     a bound on ``2Λ(|s_ij| − λ_j)`` for every row ``i`` (the field of a large problem,
     where most coordinates are dormant, :meth:`MirrorFlow.kept`).  The test costs one pass
     over ``offset``; the formula runs on the other columns only."""
-    reach = np.abs(base) + (np.abs(offset).max(axis=0) if np.ndim(offset) == 2
+    reach = np.abs(base) + (np.abs(offset).max(axis=0, initial=0.0) if np.ndim(offset) == 2
                             else np.abs(offset))
     live = np.flatnonzero(~((reach - edge) * two_lam <= floor))  # NaN: live
     beta = np.zeros(np.broadcast_shapes(np.shape(base), np.shape(offset)))
@@ -575,8 +575,9 @@ class MirrorFlow:
         self.edge: Any = 1 if shape is None else backend.array(self.shape)
         #: ``|β_i|`` at or below this counts as 0 in ``f = c − Hβ`` (:meth:`kept`)
         self.negligible_beta = float(negligible_beta)
-        #: float64 only: where ``2Λ(|s|−1)`` is below this, β is not even evaluated
-        #: (``½e^{floor}`` is the level, :func:`_beta_float64_above`)
+        #: float64 only: in a column where a bound on ``2Λ(|s|−1)`` is below this in every
+        #: row, β is not even evaluated (``½e^{floor}`` is the level,
+        #: :func:`_beta_float64_above`)
         self._beta_floor = (math.log(2 * self.negligible_beta)
                             if self.negligible_beta > 0 and isinstance(backend, FloatBackend)
                             else -math.inf)
@@ -745,8 +746,12 @@ class MirrorFlow:
     def loss(self, beta: np.ndarray) -> Any:
         """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``).  On
         float64 over the kept coordinates (:meth:`kept`: a negligible β_i counts as 0, as in
-        ``f``), whose rows of ``Xᵀ`` are cached with the kept set."""
-        keep = self.kept(beta) if isinstance(self.backend, FloatBackend) else None
+        ``f``), whose rows of ``Xᵀ`` are cached with the kept set; the residual then moves
+        by at most ``‖X‖·Σ_i |β_i|`` over the dropped ``i``, far below the tolerance."""
+        keep = None
+        if isinstance(self.backend, FloatBackend):
+            beta = np.asarray(beta, dtype=float)
+            keep = self.kept(beta)
         if keep is None:
             r = self.X @ beta - self.y
         else:

@@ -27,7 +27,8 @@ cost does not grow with Λ), integrated by Radau IIA collocation with ``s`` stag
   and the dormant rows by substitution (:class:`~dlnsym.integrate.radau.NewtonSolver`).
 * *Jump times*: searched during the run, step by step: the root of the loss along the
   collocation polynomial (the dense output) of the step that holds the crossing.  On the
-  mp path that root, rounded to float64, starts a Newton search on the integrated loss,
+  mp path, where the polynomial is kept in float64, that root starts a Newton search on
+  the integrated loss,
   which then takes one or two integrations of part of the step
   (:class:`~dlnsym.trajectory.JumpSearch`).
 * *Not fooled by exponentially small coordinates*: the error test never divides by β, a step

@@ -396,7 +396,8 @@ class JumpSearch:
     of every pending level ``ℓ`` with ``L_b ≤ ℓ < L_a``: the root of ``L(t̃) = ℓ`` in the
     step along the step's collocation polynomial (:meth:`interpolated_loss_and_rate`), the
     dense output of the method, good to the step's tolerance.  On the float64 path that root
-    is the crossing.  Above float64 the polynomial is rounded to float64, and its root
+    is the crossing (should its search not converge, the integrated search below takes
+    over).  Above float64 the polynomial is rounded to float64, and its root
     starts Newton's method on the integrated loss (:meth:`loss_and_rate`), which then
     typically takes one or two integrations of part of the step; without a polynomial, the
     root of the linear interpolant of ``L`` between the ends starts it.  Levels at or above
@@ -499,27 +500,30 @@ class JumpSearch:
         a = float(checkpoint.t)
         t = a + (b - a) * (loss_a - level) / (loss_a - loss_b)
         backend = self.integrator.flow.backend
+        noise = 1e4 * float(backend.eps)
         if checkpoint.polynomial is not None and float(checkpoint.t + checkpoint.h) == b:
-            t = _crossing(
-                level, a, b, t, functools.partial(self.interpolated_loss_and_rate, checkpoint),
-                noise=0.0, iterations=12,
-            )
-            if isinstance(backend, FloatBackend):
-                return t
+            along = functools.partial(self.interpolated_loss_and_rate, checkpoint)
+            if isinstance(backend, FloatBackend):  # the answer: to the loss noise
+                t, converged = _crossing(level, a, b, t, along, noise=noise)
+                if converged:
+                    return t
+            else:  # a start for the integrated search
+                t, _ = _crossing(level, a, b, t, along, noise=0.0,
+                                 resolution=1e-9 * (b - a), iterations=12)
         return _crossing(level, a, b, t, functools.partial(self.loss_and_rate, checkpoint),
-                         noise=1e4 * float(backend.eps))
+                         noise=noise)[0]
 
 
 def _crossing(
     level: float, a: float, b: float, t: float,
     loss_and_rate: Callable[[float], tuple[float, float]], noise: float,
-    iterations: int = 100,
-) -> float:
+    resolution: float = 0.0, iterations: int = 100,
+) -> tuple[float, bool]:
     """Root of ``L(t̃) = level`` in the bracket ``[a, b]`` from ``t``, with ``(L, dL/dt̃)``
     from ``loss_and_rate``: Newton steps, falling back to bisection when a step leaves
-    the bracket.
+    the bracket; ``(t, converged)``, ``converged = False`` when ``iterations`` ran out.
 
-    The iteration stops when the step is below a few ulp, or when the
+    The iteration stops when the step is below ``resolution`` or a few ulp, or when the
     residual is at the noise level of the loss: ``noise·L`` (on the integrated loss
     ``10⁴ε·L``: the local tolerance leaves noise of that size in ``L``; ε is the unit
     round-off, so on the mp path this is far below what a float time resolves) plus what a
@@ -535,12 +539,12 @@ def _crossing(
         newton = t - (loss - level) / rate if rate < 0 else math.nan
         ulps = 4 * math.ulp(max(abs(t), 1.0))
         if abs(loss - level) <= noise * abs(level) + ulps * abs(rate):
-            return newton if a <= newton <= b else t
+            return (newton if a <= newton <= b else t), True
         t_new = newton if a < newton < b else 0.5 * (a + b)
-        if abs(t_new - t) <= ulps or b - a <= 4 * math.ulp(b):
-            return t_new
+        if abs(t_new - t) <= max(resolution, ulps) or b - a <= 4 * math.ulp(b):
+            return t_new, True
         t = t_new
-    return t
+    return t, False
 
 
 class Trajectory(TrajectoryExport):

@@ -150,3 +150,23 @@ def test_dormant_coordinates_are_filled_in_exactly(monkeypatch):
         dt = path.times[k + 1] - path.times[k]
         np.testing.assert_allclose(s1[inside], (s0 - dt * g)[inside], rtol=0, atol=1e-9)
     assert len(path.duals[2:5]) == 3 and path.duals[-1] is path.duals[path.n_jumps]
+
+
+def test_dormancy_gives_the_all_awake_path(monkeypatch) -> None:  # noqa: ANN001
+    """The same path with dormant coordinates (``Dormancy.MIN_SIZE = 0``, the contiguous
+    buffer of awake rows growing and refreshed along the way) as with every coordinate
+    awake (the default at this size, n·d = 1.8·10⁵): same saddles, active sets and jump
+    times — two code paths for the gradient, one answer."""
+    from dlnsym.constrained_ls import Dormancy
+    from dlnsym.problems import gaussian_sparse
+
+    problem = gaussian_sparse(n=60, d=3000, sparsity=4, noise=0.1, seed=2)
+    assert problem.n * problem.d < Dormancy.MIN_SIZE
+    awake = saddle_path(problem)
+    monkeypatch.setattr(Dormancy, "MIN_SIZE", 0)
+    dormant = saddle_path(problem)
+    assert dormant.n_jumps == awake.n_jumps > 50
+    np.testing.assert_allclose(dormant.times, awake.times, rtol=1e-10, atol=0)
+    for k in range(awake.n_jumps + 1):
+        assert np.array_equal(dormant.saddles[k] != 0, awake.saddles[k] != 0)
+        np.testing.assert_allclose(dormant.saddles[k], awake.saddles[k], rtol=0, atol=1e-9)

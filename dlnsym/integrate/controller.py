@@ -218,13 +218,14 @@ class StepSizeController:
     def observed_exponent(self, h: Any, err: float, h_rej: Any, err_rej: float) -> float:
         """``1/p`` for the order ``p = ln(err_rej/err)/ln(h_rej/h)`` that a rejected retry
         ``(h, err)`` of a rejected step ``(h_rej, err_rej)`` shows, ``p`` clipped to
-        ``[1, order + 1]``; the nominal ``1/(order + 1)`` when the two steps have (almost)
+        ``[1, order + 1]`` (an error that does not fall, ``p ≤ 1``, gets the strongest
+        shrink, ``p = 1``); the nominal ``1/(order + 1)`` when the two steps have (almost)
         the same size or an error is not finite.
 
         A stiff transient faster than the step, or a field that is not smooth on it, gives
         an error that hardly shrinks with ``h``; the nominal exponent then shrinks the step
         by only ``0.9·err^{−1/(order+1)}`` per attempt (0.86 for ``err = 2`` at 13 stages),
-        and a step several times too long takes a dozen rejections to come down.
+        and a step 20 times too long takes some twenty rejections to come down.
 
         >>> ctl = StepSizeController(13)
         >>> ctl.observed_exponent(0.5, 2.0, 1.0, 2.2)  # the error hardly moved: p = 1
