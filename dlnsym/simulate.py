@@ -52,9 +52,9 @@ of a step), and a step costs ``O(|K|·d + |A|·d)`` plus a ``4|A|³/3`` tridiago
 whenever the Jacobian is refreshed, for the awake set ``A`` (the support of the current
 saddle and the coordinates in transition), not ``O(d³)``.  Measured by ``make bench`` (one
 core, whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d, sparsity=5, noise=0.1,
-seed=0)``: 1.7 s at d = 100, 14 s at d = 500 and 403 s at d = 2000 at Λ = 10³ (scipy's
-Radau with the analytic Jacobian: 12 s, and not finished in 120 s at d = 500); 4.2 s and
-44 s at Λ = 10⁶ for d = 100 and 500; 51 s at 30 digits for d = 100.  At Λ = 10⁶ the jumps of
+seed=0)``: 1.2 s at d = 100, 10 s at d = 500 and 300 s at d = 2000 at Λ = 10³ (scipy's
+Radau with the analytic Jacobian: 8.9 s, and not finished in 120 s at d = 500); 2.4 s and
+34 s at Λ = 10⁶ for d = 100 and 500; 40 s at 30 digits for d = 100.  At Λ = 10⁶ the jumps of
 a large support are harder (the simplified Newton iteration contracts slowly while the
 whole support moves within a step), and a run takes several times as many steps as at
 Λ = 10³.
