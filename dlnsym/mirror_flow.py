@@ -121,9 +121,9 @@ def _beta_float64_above(
     reach = np.abs(base) + (np.abs(offset).max(axis=0, initial=0.0) if np.ndim(offset) == 2
                             else np.abs(offset))
     live = np.flatnonzero(~((reach - edge) * two_lam <= floor))  # NaN: live
-    beta = np.zeros(np.broadcast_shapes(np.shape(base), np.shape(offset)))
     if live.size == reach.size:
         return _beta_and_slope_float64(base, offset, two_lam, None, edge)
+    beta = np.zeros(np.broadcast_shapes(np.shape(base), np.shape(offset)))
     if live.size:
         moved = offset if np.ndim(offset) == 0 else offset[..., live]
         edges = edge if np.ndim(edge) == 0 else edge[live]
@@ -589,11 +589,10 @@ class MirrorFlow:
         self._H_T_rows, self._abs_H_T = H_T, np.abs(H_T)
         self._H_T_float = backend.to_float64(H_T)
         self._column_max = np.abs(self._H_T_float).max(axis=1)  # ‖H_{:,i}‖_∞
-        self._rows: dict[bytes, tuple[Any, np.ndarray]] = {}  # kept set ↦ (Hᵀ, |H|ᵀ) rows
+        self._rows: dict[bytes, tuple] = {}  # kept set ↦ (Hᵀ, |H|ᵀ, Xᵀ) rows
         self._last_kept: np.ndarray | None = None
         # Xᵀ with contiguous rows (float64): see loss
         self._X_T = self.X.T.copy() if isinstance(backend, FloatBackend) else None
-        self._design_rows: tuple[bytes, np.ndarray] | None = None
         self._last_mask = np.zeros(0, dtype=bool)  # the cached kept set as a mask
 
     def evaluate(self, base: np.ndarray, offset: np.ndarray | int = 0) -> FlowValue:
@@ -671,15 +670,17 @@ class MirrorFlow:
             keep = np.zeros(1, dtype=int)
         return None if keep.size == self.d else keep
 
-    def _rows_of(self, keep: np.ndarray) -> tuple[Any, np.ndarray]:
-        """``(Hᵀ[keep], |H|ᵀ[keep])``, the former :meth:`Backend.prepare`-d; cached, since the
-        kept set changes only when a coordinate crosses the negligible level."""
+    def _rows_of(self, keep: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray | None]:
+        """``(Hᵀ[keep], |H|ᵀ[keep], Xᵀ[keep])``, the first :meth:`Backend.prepare`-d, the last
+        on float64 only (:meth:`loss`); cached, since the kept set changes only when a
+        coordinate crosses the negligible level."""
         key = keep.tobytes()
         rows = self._rows.get(key)
         if rows is None:
             if len(self._rows) >= 8:
                 self._rows.pop(next(iter(self._rows)))
-            rows = (self.backend.prepare(self._H_T_rows[keep]), self._abs_H_T[keep])
+            rows = (self.backend.prepare(self._H_T_rows[keep]), self._abs_H_T[keep],
+                    None if self._X_T is None else self._X_T[keep])
             self._rows[key] = rows
         return rows
 
@@ -746,7 +747,7 @@ class MirrorFlow:
     def loss(self, beta: np.ndarray) -> Any:
         """``L(β) = ‖Xβ − y‖²/2n`` from the residual (no cancellation as ``L → 0``).  On
         float64 over the kept coordinates (:meth:`kept`: a negligible β_i counts as 0, as in
-        ``f``), whose rows of ``Xᵀ`` are cached with the kept set; the residual then moves
+        ``f``), whose rows of ``Xᵀ`` are cached with those of ``Hᵀ``; the residual then moves
         by at most ``‖X‖·Σ_i |β_i|`` over the dropped ``i``, far below the tolerance."""
         keep = None
         if isinstance(self.backend, FloatBackend):
@@ -756,15 +757,8 @@ class MirrorFlow:
             r = self.X @ beta - self.y
         else:
             keep = self._superset(keep)
-            r = beta[keep] @ self._design_rows_of(keep) - self.y
+            r = beta[keep] @ self._rows_of(keep)[2] - self.y
         return (r @ r) / (2 * len(self.y))
-
-    def _design_rows_of(self, keep: np.ndarray) -> np.ndarray:
-        """``Xᵀ[keep]`` (float64), cached for the last kept set."""
-        key = keep.tobytes()
-        if self._design_rows is None or self._design_rows[0] != key:
-            self._design_rows = (key, self._X_T.take(keep, axis=0))
-        return self._design_rows[1]
 
     def loss_rate(self, value: FlowValue) -> Any:
         """``dL/dt̃ = ∇L·(β' ⊙ ds/dt̃) = −Σ_i β'_i f_i² ≤ 0`` (the loss never increases)."""
