@@ -283,10 +283,13 @@ def test_cli_errors(tmp_path):
                                   "--plot", str(tmp_path / "p.png")), "no sweep results")
 
 
-def test_cli_ctrl_c_keeps_the_finished_rows(tmp_path):
+def _interrupted_sweep(tmp_path: Path, trials: int) -> subprocess.Popen[str] | None:
+    """Start a sweep of ``trials`` instances, Ctrl-C it once three parts are stored; ``None``
+    when the sweep finished before the signal could be sent (a stalled test process)."""
     spec = tmp_path / "s.toml"
-    spec.write_text('family = "sparse"\ntrials = 300\n\n[grid]\nd = 60\nn = 30\nk = 8\n')
+    spec.write_text(f'family = "sparse"\ntrials = {trials}\n\n[grid]\nd = 60\nn = 30\nk = 8\n')
     out = tmp_path / "r.parquet"
+    out.unlink(missing_ok=True)
     parts = tmp_path / "r.parquet.parts"
     command = [sys.executable, "-m", "dlnsym.cli", "sweep", str(spec), "--out", str(out),
                "--workers", "1", "--chunk-size", "1"]
@@ -296,20 +299,35 @@ def test_cli_ctrl_c_keeps_the_finished_rows(tmp_path):
                             text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(parts.glob("part-*"))) < 3:
+    while (time.monotonic() < deadline and proc.poll() is None
+           and len(list(parts.glob("part-*"))) < 3):
         time.sleep(0.05)
+    if proc.poll() is not None:
+        proc.communicate()
+        return None
     os.killpg(proc.pid, signal.SIGINT)
+    return proc
+
+
+def test_cli_ctrl_c_keeps_the_finished_rows(tmp_path):
+    for trials in (300, 1200, 4800):
+        proc = _interrupted_sweep(tmp_path, trials)
+        if proc is not None:
+            break
+    else:
+        pytest.fail("every sweep finished before its Ctrl-C could be sent")
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert len(stderr.strip().splitlines()) == 1, stderr  # no traceback from the workers
+    out = tmp_path / "r.parquet"
     stored = pd.read_parquet(out)
     kept = len(stored)
-    assert 3 <= kept < 300 and f"{kept} finished rows kept" in stderr
+    assert 3 <= kept < trials and f"{kept} finished rows kept" in stderr
     assert set(stored["status"]) == {"ok"}, "no instance is marked failed by the Ctrl-C"
-    proc = run_cli("sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet",
-                   timeout=120)
+    proc = run_cli("sweep", str(tmp_path / "s.toml"), "--out", str(out), "--workers", "1",
+                   "--quiet", timeout=120 * trials // 300)
     assert proc.returncode == 0, proc.stderr
-    assert f"({300 - kept} run now, {kept} already stored)" in proc.stdout
+    assert f"({trials - kept} run now, {kept} already stored)" in proc.stdout
 
 
 # ------------------------------------------------------------------- phase diagram
