@@ -19,6 +19,7 @@ import pytest
 from dlnsym.integrate.backend import ArbBackend, Backend, FloatBackend
 from dlnsym.integrate.controller import ErrorNorm
 from dlnsym.integrate.radau import (
+    CONTINUATION_DEGREE_DEFICIT,
     PREDICT_MAX_RATIO,
     CollocationPolynomial,
     RadauStep,
@@ -432,19 +433,15 @@ def test_a_coordinate_waking_within_the_step_leaves_float64() -> None:
         assert distance(loose) > 10
 
 
-@pytest.mark.parametrize("origin", [1, 0], ids=["continued", "from-start"])
 @pytest.mark.parametrize("ratio", [1e-15, 0.3, 1.0, 2.0])
-def test_predict_evaluates_the_collocation_polynomial(origin: int, ratio: float) -> None:
+def test_predict_from_the_start_evaluates_the_collocation_polynomial(ratio: float) -> None:
     """A step ``h_u`` whose stage increments lie on a polynomial ``p`` of degree ``s`` with
     ``p(0) = 0`` (``Z_i = p(c_i·h_u)``): the starting increments of a step ``h`` from its
-    end (``origin = 1``) or from its start (``origin = 0``) are
-    ``p(origin·h_u + c_i·h) − p(origin·h_u)``, evaluated here straight from ``p``, up to
-    rounding: ``(3n + 4)·u·Σ_j |L_j(x)|·|Z_j|`` for the first form of the Lagrange formula
-    with ``n = s + 1`` nodes (Higham 2004), the basis computed here from the product formula
-    at 30 digits (continued, ``Σ_j |L_j|`` is 5e5, 6e9 and 6e12 at the last new node for
-    ``h/h_u`` = 0.3, 1 and 2: continuing a polynomial of degree 13 is ill-conditioned).
-    At ``h/h_u = 10⁻¹⁵`` ``origin + c_i·h/h_u`` rounds to a node, and from the start with
-    ``h = h_u`` the new nodes are the old ones: the basis must not divide by 0 there."""
+    start are ``p(c_i·h)``, evaluated here straight from ``p``, up to rounding:
+    ``(3n + 4)·u·Σ_j |L_j(x)|·|Z_j|`` for the first form of the Lagrange formula with
+    ``n = s + 1`` nodes (Higham 2004), the basis computed here from the product formula at
+    30 digits.  At ``h/h_u = 10⁻¹⁵`` ``c_i·h/h_u`` is almost a node, and with ``h = h_u``
+    the new nodes are the old ones: the basis must not divide by 0 there."""
     s = 13
     step = RadauStep(_unit_flow(10.0, FloatBackend()), radau_tableau(s, FloatBackend()))
     c = np.array([float(v) for v in step.tab.c])
@@ -454,17 +451,61 @@ def test_predict_evaluates_the_collocation_polynomial(origin: int, ratio: float)
     h_u = 0.7
     h = ratio * h_u
     Z_u = p(c * h_u)
-    expected = p(origin * h_u + c * h) - p(origin * h_u)
-    got = step.predict(CollocationPolynomial(h_u, Z_u[:, None]), h, origin)[:, 0]
+    expected = p(c * h)
+    got = step.predict(CollocationPolynomial(h_u, Z_u[:, None]), h, 0)[:, 0]
     with mpmath.workdps(30):
         nodes = [mpf(0)] + [mpf(float(v)) for v in c]
         bounds = [
             (3 * (s + 1) + 4) * np.finfo(float).eps * float(sum(
                 abs(mpmath.fprod((x - nodes[m]) / (nodes[j] - nodes[m])
                                  for m in range(s + 1) if m != j)) * abs(Z_u[j - 1])
-                for j in range(1, s + 1)) + origin * abs(Z_u[-1]))
-            for x in (origin + mpf(float(v)) * ratio for v in c)]
+                for j in range(1, s + 1)))
+            for x in (mpf(float(v)) * ratio for v in c)]
     assert np.all(np.abs(got - expected) <= bounds)
+
+
+def _least_squares_weights(nodes: list, points: list, degree: int) -> mpmath.matrix:
+    """The weights of the values at ``nodes`` in the least-squares polynomial of degree
+    ``degree`` through them, evaluated at ``points`` (normal equations in the monomial
+    basis, at the current mpmath precision)."""
+    V = mpmath.matrix([[x**k for k in range(degree + 1)] for x in nodes])
+    E = mpmath.matrix([[x**k for k in range(degree + 1)] for x in points])
+    return E * mpmath.inverse(V.T * V) * V.T
+
+
+@pytest.mark.parametrize("ratio", [0.3, 1.0, 2.0])
+def test_predict_continues_the_least_squares_fit(ratio: float) -> None:
+    """From the end of a step ``h_u``, the start of a step ``h`` is ``q(h_u + c_i·h) −
+    q(h_u)`` with ``q`` the least-squares polynomial of degree ``s −
+    CONTINUATION_DEGREE_DEFICIT`` through ``(0, 0)`` and ``(c_i·h_u, Z_i)``.  Stage values on
+    a polynomial of that degree are continued exactly, up to the rounding of the fit's
+    weights (computed here independently, by the normal equations at 40 digits); values on
+    a polynomial of degree ``s`` are not — the fit differs from the interpolant, which
+    continues them exactly — but are continued by the least-squares fit of the same data."""
+    s = 13
+    degree = s - CONTINUATION_DEGREE_DEFICIT
+    step = RadauStep(_unit_flow(10.0, FloatBackend()), radau_tableau(s, FloatBackend()))
+    c = np.array([float(v) for v in step.tab.c])
+    rng = np.random.default_rng(3)
+    h_u = 0.7
+    h = ratio * h_u
+    with mpmath.workdps(40):
+        nodes = [mpf(0)] + [mpf(float(v)) for v in c]
+        points = [mpf(1)] + [1 + mpf(float(v)) * ratio for v in c]
+        weights = _least_squares_weights(nodes, points, degree)
+        weights = np.array([[float(weights[i, j] - weights[0, j]) for j in range(1, s + 1)]
+                            for i in range(1, s + 1)])
+    for exact_degree in (degree, s):
+        p = np.polynomial.Polynomial(np.concatenate([[0.0], rng.normal(size=exact_degree)]))
+        Z_u = p(c * h_u)
+        got = step.predict(CollocationPolynomial(h_u, Z_u[:, None]), h, 1)[:, 0]
+        bound = 1e3 * np.finfo(float).eps * (np.abs(weights) @ np.abs(Z_u))
+        assert np.all(np.abs(got - weights @ Z_u) <= bound)
+        on_p = np.abs(got - (p(h_u + c * h) - p(h_u)))
+        if exact_degree == degree:
+            assert np.all(on_p <= bound)
+        else:
+            assert on_p.max() > 1e6 * bound.max()
 
 
 def test_predict_declines_long_steps() -> None:
