@@ -589,6 +589,7 @@ class MirrorFlow:
         self._H_T_rows, self._abs_H_T = H_T, np.abs(H_T)
         self._H_T_float = backend.to_float64(H_T)
         self._column_max = np.abs(self._H_T_float).max(axis=1)  # ‖H_{:,i}‖_∞
+        self._diagonal = np.abs(np.diagonal(self._H_T_float))  # |H_ii|
         self._rows: dict[bytes, tuple] = {}  # kept set ↦ (Hᵀ, |H|ᵀ, Xᵀ) rows
         self._last_kept: np.ndarray | None = None
         # Xᵀ with contiguous rows (float64): see loss
@@ -810,6 +811,24 @@ class MirrorFlow:
             efolds[grow] = np.fmax(efolds[grow], z)  # a NaN z (β' = 0) leaves `growth`
         room = np.where(growing, efolds / (2 * lam), np.maximum(s_w - ahead, 1 / (2 * lam)))
         return min(room / np.abs(f))
+
+    def waking_rate(self, value: FlowValue, beta_wake: Any) -> float:
+        """``κ = max_i 2Λ|f_i|`` over the *waking* coordinates: awake (``|β_i| ≥
+        beta_wake``), moving outward, and still growing exponentially, i.e. their own
+        feedback ``|H_ii β_i|`` below a tenth of ``|f_i|`` (0 if there are none).
+
+        Such a coordinate multiplies its β by ``e^{κh}`` over a step ``h``, and with it the
+        local error it brings into every coordinate through ``H``: from one step to the next
+        the error of a step of the same size grows by that factor, where a smooth solution
+        leaves it unchanged (:meth:`~dlnsym.integrate.driver.Integrator.run`)."""
+        beta = self.backend.to_float64(value.beta)
+        f = self.backend.to_float64(value.f)
+        s = self.backend.to_float64(value.s)
+        waking = ((np.abs(beta) >= float(beta_wake)) & (f * s > 0)
+                  & (self._diagonal * np.abs(beta) < 0.1 * np.abs(f)))
+        if not waking.any():
+            return 0.0
+        return float(2 * float(self.lam) * np.abs(f[waking]).max())
 
     def _newton_growth(self, i: np.ndarray, slope: np.ndarray, f_i: np.ndarray,
                        mismatch: float = 0.1) -> np.ndarray:

@@ -11,7 +11,7 @@ from scipy.special import lambertw
 
 from dlnsym.integrate.backend import ArbBackend, FloatBackend, MpBackend
 from dlnsym.mirror_flow import MirrorFlow, beta_and_slope, beta_of_s
-from dlnsym.problems import example
+from dlnsym.problems import as_problem, example
 
 
 def _sinh_form(s: mpmath.mpf, lam: mpmath.mpf) -> mpmath.mpf:
@@ -231,6 +231,34 @@ def test_wake_cap_counts_a_dormant_coordinate_crossing_zero() -> None:
         assert all(value.s * value.f < 0)
         expected = min((s_w + a) / abs(v) for v in value.f)
         assert flow.wake_cap(value, beta_wake) == pytest.approx(expected, rel=1e-6)
+
+
+def test_waking_rate_is_the_growth_rate_of_the_fastest_waking_coordinate() -> None:
+    """``2Λ|f_i|`` of the awake, outward, still exponentially growing coordinates (β from
+    mpmath's ``sinh`` here, ``f = c − Hβ`` with ``H``, ``c`` of ``X = I``); dormant ones,
+    inward ones and one whose own feedback ``H_ii·β_i`` is no longer small do not count."""
+    lam, beta_wake = 50.0, 1e-12
+    flow = MirrorFlow(as_problem([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [3, 2, -1]), lam,
+                      FloatBackend())  # H = I/3, c = (1, 2/3, −1/3)
+
+    def s_at(beta: float) -> float:  # |s| with β(s) = β, β > 0
+        return float(mpmath.asinh(mpmath.mpf(beta) * mpmath.exp(2 * lam)) / (2 * lam))
+
+    def rate(s: list[float]) -> float:
+        return flow.waking_rate(flow.evaluate(np.array(s)), beta_wake)
+
+    def f(i: int, s_i: float) -> float:  # f_i when the others are dormant
+        beta = mpmath.exp(-2 * lam) * mpmath.sinh(2 * lam * mpmath.mpf(s_i))
+        return float(flow.c[i] - beta / 3)
+
+    dormant = 0.1
+    assert rate([dormant, dormant, -dormant]) == 0.0
+    s0, s1 = s_at(1e-6), s_at(1e-8)  # both waking, outward; coordinate 0 faster (c larger)
+    assert rate([s0, s1, -dormant]) == pytest.approx(2 * lam * f(0, s0), rel=1e-12)
+    assert rate([-s0, s1, -dormant]) == pytest.approx(2 * lam * f(1, s1), rel=1e-12)  # 0 inward
+    s0 = s_at(0.5)  # H_00·β_0 = 1/6 > f_0/10: saturating, not waking any more
+    assert rate([s0, s1, -dormant]) == pytest.approx(2 * lam * f(1, s1), rel=1e-12)
+    assert rate([s0, -dormant, -dormant]) == 0.0
 
 
 @pytest.mark.parametrize("explicit_max", [0, 10_000])

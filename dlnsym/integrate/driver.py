@@ -11,6 +11,7 @@ step).
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,6 +316,11 @@ class Integrator:
                     # an accepted step's estimate within its own rounding says nothing about
                     # the step size: grow as if it were 0
                     seen = step.error if not accepted or step.error > step.noise else 0.0
+                    if accepted and seen > 0:
+                        # a waking coordinate multiplies the error of the next step by
+                        # e^{κh}: propose for the error the step would have from there
+                        rate = self.flow.waking_rate(value, self.beta_wake)
+                        seen = seen * math.exp(min(rate * float(h_try), 700.0))
                     h_new = self.controller.propose(seen, h_try, accepted, last, retried)
                     if accepted and retried is not None:  # no growth right after a rejection
                         h_new = min(h_new, h_try)
