@@ -79,6 +79,27 @@ class TerminalRun:
         return self.proc.returncode, out.decode(), last[-1] if last else ""
 
 
+# ------------------------------------------------------------------------- progress
+
+
+def test_simulate_bar_counts_saddles():
+    """The bar advances one unit per saddle (``PathProgress``), not in ``t̃``: on example A's
+    third plateau it stands between 3/6 and 4/6, where ``t̃/t_max`` is below 0.31 (t₄ =
+    3.67 of t_max = 1.2·t₅ = 11.98, docs/theory.md §5)."""
+    import re
+
+    run = TerminalRun("simulate", "--example", "A", "--log-inv-alpha", "1e6", "--dps", "30",
+                      "--json")
+    run.wait_for("saddle 3 of 5")
+    status, _, _ = run.finish()
+    assert status == 0, run.stderr
+    frames = [f for f in run.stderr.split("\r") if "saddle 3 of 5" in f]
+    percentages = [int(m.group(1)) for f in frames if (m := re.search(r"(\d+)%\|", f))]
+    assert percentages and all(50 <= v <= 67 for v in percentages), frames
+    times = [float(m.group(1)) for f in frames if (m := re.search(r"t̃ = ([0-9.e+-]+) of", f))]
+    assert times and all(t / (1.2 * 13971921800 / 1399630519) < 0.31 for t in times)
+
+
 # ------------------------------------------------------------------------------ Ctrl-C
 
 

@@ -10,10 +10,12 @@ they kept (:meth:`Interrupted.keeping`) and :func:`dlnsym.cli.main` prints it an
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from dlnsym.progress import progress_bar
+from dlnsym.errors import DlnsymError
+from dlnsym.progress import PathProgress, progress_bar
 
 if TYPE_CHECKING:
     from dlnsym.problems import Problem
@@ -83,6 +85,7 @@ class SimulationSeries:
     def __init__(self, problem: Problem, count: int, *, quiet: bool, **options: Any) -> None:
         self.problem, self.count, self.options = problem, count, options
         self.finished: list[tuple[Any, Trajectory]] = []
+        self._jumps: list[float] | None = None  # Algorithm 1's jump times, for the bar
         self._bar = progress_bar(count, quiet=quiet, unit="run",
                                  bar_format=_SERIES_FORMAT)
 
@@ -116,10 +119,12 @@ class SimulationSeries:
 
         label, start = self._label(log_inv_alpha), len(self.finished)
         self._bar.set_description_str(label, refresh=False)
+        clock = PathProgress(self._jump_times(), t_max)
 
         def progress(t: float) -> None:
-            self._bar.set_postfix_str(f"t̃ = {t:.4g} of {t_max:.4g}", refresh=False)
-            self._bar.update(start + min(t / t_max, 1.0) - self._bar.n)
+            where = ", ".join(filter(None, [clock.describe(t), f"t̃ = {t:.4g} of {t_max:.4g}"]))
+            self._bar.set_postfix_str(where, refresh=False)
+            self._bar.update(start + clock.fraction(t) - self._bar.n)
 
         trajectory = simulate(self.problem, log_inv_alpha=log_inv_alpha, t_max=t_max,
                               progress=progress, **{**self.options, **options})
@@ -130,6 +135,21 @@ class SimulationSeries:
             return trajectory
         self.finished.append((log_inv_alpha, trajectory))
         return trajectory
+
+    def _jump_times(self) -> list[float]:
+        """Algorithm 1's jump times for the bar (:class:`~dlnsym.progress.PathProgress`),
+        computed once; none when the bar is not drawn or Algorithm 1 refuses the problem
+        (the bar then runs in ``t̃``, and the simulation reports any error itself)."""
+        if self._jumps is None:
+            self._jumps = []
+            if not self._bar.disable:
+                from dlnsym.saddle_path import saddle_path
+
+                with contextlib.suppress(DlnsymError):
+                    path = saddle_path(self.problem,
+                                       init_shape=self.options.get("init_shape"))
+                    self._jumps = [float(t) for t in path.times[1:]]
+        return self._jumps
 
     def __call__(self, problem: Problem, log_inv_alpha: float, t_max: float,
                  **options: Any) -> Trajectory:
