@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 import scipy.linalg
 
-from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend
+from dlnsym.integrate.backend import Backend, FloatBackend, MpBackend, split_matmul
 from dlnsym.problems import Problem
 
 __all__ = ["AwakeBlock", "FlowValue", "FrozenJacobian", "MirrorFlow", "beta_of_s", "beta_and_slope"]
@@ -455,6 +455,9 @@ class AwakeBlock:
         if self.basis is not None:
             return _real_matmul(self.basis.T if transpose else self.basis, Y)
         real = np.array(Y, dtype=complex, order="C").view(np.float64)  # a copy: updated below
+        # one thread: dormqr writes into the reflectors while it applies them (it sets
+        # each diagonal entry to 1 and restores it), so the columns cannot be split over
+        # two threads sharing them
         real[1:] = scipy.linalg.lapack.dormqr(b"L", b"T" if transpose else b"N",
                                               self.reflectors, self.tau, real[1:],
                                               lwork=64 * real.shape[1])[0]
@@ -489,7 +492,7 @@ def _real_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """``M @ Z`` for a real ``M`` and a complex ``Z`` (2-D) as one real product on the
     interleaved real and imaginary parts (numpy would promote ``M`` to complex: 4× the work)."""
     Z = np.ascontiguousarray(Z, dtype=complex)
-    return np.ascontiguousarray(M @ Z.view(np.float64)).view(complex)
+    return np.ascontiguousarray(split_matmul(M, Z.view(np.float64))).view(complex)
 
 
 class MirrorFlow:

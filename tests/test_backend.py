@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import mpmath
 import numpy as np
@@ -101,3 +102,68 @@ def test_chain_is_the_exact_rational_product(backend: Backend) -> None:
         for g, e in zip(got.ravel(), exact.ravel(), strict=True):
             err = abs(backend.to_mpf(g) - mpmath.mpf(e.numerator) / e.denominator)
             assert err <= mpmath.mpf(10) ** -35 * (1 + abs(float(e)))
+
+
+@pytest.mark.parametrize("shape", [(7, 5, 3), (3, 5, 9), (1, 4, 1), (40, 30, 14)])
+def test_split_matmul_is_the_product(monkeypatch, shape: tuple[int, int, int]) -> None:  # noqa: ANN001
+    """Split in halves (threshold 0, rows or columns, whichever is larger) or not, the same
+    product as numpy's to rounding; 1-D operands are not split."""
+    import dlnsym.integrate.backend as backend
+
+    m, k, n = shape
+    rng = np.random.default_rng(m * n)
+    M, Z = rng.standard_normal((m, k)), rng.standard_normal((k, n))
+    expected = M @ Z
+    assert np.allclose(backend.split_matmul(M, Z), expected, rtol=1e-14, atol=1e-14)
+    monkeypatch.setattr(backend, "SPLIT_MIN_WORK", 0)
+    got = backend.split_matmul(M, Z)
+    assert got.shape == expected.shape
+    assert np.allclose(got, expected, rtol=1e-13, atol=1e-13 * np.abs(expected).max())
+    assert np.allclose(backend.split_matmul(M[0], Z), expected[0], rtol=1e-13, atol=1e-13)
+
+
+def _split_in_child(queue) -> None:  # noqa: ANN001
+    import dlnsym.integrate.backend as backend
+
+    backend.SPLIT_MIN_WORK = 0
+    M = np.ones((6, 4))
+    queue.put(float(backend.split_matmul(M, M.T).sum()))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_split_matmul_works_in_a_forked_child(monkeypatch) -> None:  # noqa: ANN001
+    """A child forked after the parent started its helper thread gets a thread of its own
+    (the parent's does not exist there: submitting to it would wait forever)."""
+    import multiprocessing
+
+    import dlnsym.integrate.backend as backend
+
+    monkeypatch.setattr(backend, "SPLIT_MIN_WORK", 0)
+    backend.split_matmul(np.ones((6, 4)), np.ones((4, 6)))  # the parent's helper exists
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_split_in_child, args=(queue,))
+    child.start()
+    assert queue.get(timeout=60) == 6 * 6 * 4
+    child.join(timeout=60)
+    assert child.exitcode == 0
+
+
+def test_split_matmul_keeps_the_callers_error_state(monkeypatch) -> None:  # noqa: ANN001
+    """``np.errstate`` is per thread: the helper's half runs under the caller's, so an
+    overflow the integrator silences (a wild trial step) does not warn from there — and
+    one it does not silence still does."""
+    import warnings
+
+    import dlnsym.integrate.backend as backend
+
+    monkeypatch.setattr(backend, "SPLIT_MIN_WORK", 0)
+    M = np.ones((8, 2))
+    M[4:] = 1e308  # the rows split: only the helper's half overflows
+    Z = np.full((2, 8), 1e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="ignore", invalid="ignore"):
+            assert np.isinf(backend.split_matmul(M, Z)[4:]).all()
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            backend.split_matmul(M, Z)

@@ -263,14 +263,20 @@ def test_waking_rate_is_the_growth_rate_of_the_fastest_waking_coordinate() -> No
 
 @pytest.mark.parametrize("explicit_max", [0, 10_000])
 @pytest.mark.parametrize("k", [1, 2, 3, 17, 40])
-def test_awake_block_solves_the_newton_systems(monkeypatch, k: int, explicit_max: int) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("split", [False, True], ids=["one-thread", "halves"])
+def test_awake_block_solves_the_newton_systems(monkeypatch, k: int, explicit_max: int,  # noqa: ANN001
+                                               split: bool) -> None:
     """``AwakeBlock.solve`` against a dense complex solve of ``(I + hγ·D^{½}HD^{½})x = w``,
-    for every ``hγ`` at once, with ``P`` formed and applied as reflectors; slopes over
-    eight orders of magnitude, as in a jump."""
+    for every ``hγ`` at once, with ``P`` formed and applied as reflectors, and with the
+    products split over two threads (threshold 0); slopes over eight orders of magnitude,
+    as in a jump."""
+    import dlnsym.integrate.backend as backend
     import dlnsym.mirror_flow as mirror_flow
     from dlnsym.mirror_flow import AwakeBlock
 
     monkeypatch.setattr(mirror_flow, "EXPLICIT_BASIS_MAX", explicit_max)
+    if split:
+        monkeypatch.setattr(backend, "SPLIT_MIN_WORK", 0)
     rng = np.random.default_rng(k)
     X = rng.standard_normal((k + 5, k))
     H = X.T @ X / (k + 5)
