@@ -196,9 +196,10 @@ def blas_pools() -> ThreadpoolController:
 
 
 #: float64 products of at least this many multiply-adds are split over two threads
-#: (:func:`split_matmul`): measured on the project's machine, the split pays from about
-#: 2·10⁶ (a thread hand-off costs some 40 µs); at d = 2000 the field products (13 × 700 ×
-#: 2000) take 1.13 → 0.58 ms and the Newton coupling (1370 × 630 × 14) 0.93 → 0.53 ms
+#: (:func:`split_matmul`).  Measured on the project's 2-core machine: a hand-off costs some
+#: 40 µs, so at 10⁶ (d = 500: 13 × 150 × 500) the split is slower (0.042 → 0.070 ms), while
+#: at d = 2000 the field products (13 × 700 × 2000) take 1.13 → 0.58 ms and the Newton
+#: coupling (1370 × 630 × 14) 0.93 → 0.53 ms
 SPLIT_MIN_WORK = 4_000_000
 
 
@@ -249,8 +250,9 @@ def split_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """``M @ Z`` for float64 arrays; for 2-D ones the larger of ``M``'s rows and ``Z``'s
     columns split in two halves computed on two threads (:func:`helper_thread`) when the
     product has at least :data:`SPLIT_MIN_WORK` multiply-adds; a plain ``M @ Z``
-    otherwise.  The halves are
-    the same BLAS products as the whole, so the result is the same up to BLAS's blocking.
+    otherwise.  The halves are the same BLAS products as the whole, so the result is the
+    same up to BLAS's blocking.  Only the output is written: the operands may be shared
+    (unlike LAPACK's ``dormqr``, which writes into its reflectors while it applies them).
 
     >>> M, Z = np.arange(6.0).reshape(3, 2), np.ones((2, 4))
     >>> bool((split_matmul(M, Z) == M @ Z).all())

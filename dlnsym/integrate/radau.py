@@ -100,7 +100,7 @@ interval amplifies those errors by the Lebesgue function of the continuation
 degrees fewer than the interpolant lower it by two to three orders of magnitude (13 stages:
 2.7e7 against 5.3e9 at ``r = 1``, 5.3e9 against 5.1e12 at ``r = 2``) while still following
 the solution's curvature: on Gaussian data at Λ = 10⁶ the Newton iterations fall by a
-fifth at d = 100 and by 7 % at d = 500, and stay within 1 % at Λ = 10³.  The first
+fifth at d = 100 and by 7 % at d = 500; at Λ = 10³ and d = 100 they change by 1 %.  The first
 correction then only has to remove the continuation's error, not the whole increment.
 Continuing a polynomial far outside its interval is hopeless, so this is done only for
 ``h ≤ 2·h_prev`` (:data:`PREDICT_MAX_RATIO`), and only as far as the rounding of the stored
