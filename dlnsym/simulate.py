@@ -50,14 +50,15 @@ Cost
 About (number of saddles) × (steps per jump: 2 to 11 at Λ = 10³, 20 to 25 at Λ = 10⁶) × (cost
 of a step), and a step costs ``O(|K|·d + |A|·d)`` plus a ``4|A|³/3`` tridiagonal reduction
 whenever the Jacobian is refreshed, for the awake set ``A`` (the support of the current
-saddle and the coordinates in transition), not ``O(d³)``.  Measured by ``make bench`` (one
-core, whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d, sparsity=5, noise=0.1,
-seed=0)``: 1.2 s at d = 100, 10 s at d = 500 and 300 s at d = 2000 at Λ = 10³ (scipy's
-Radau with the analytic Jacobian: 8.9 s, and not finished in 120 s at d = 500); 2.4 s and
-34 s at Λ = 10⁶ for d = 100 and 500; 40 s at 30 digits for d = 100.  At Λ = 10⁶ the jumps of
-a large support are harder (the simplified Newton iteration contracts slowly while the
-whole support moves within a step), and a run takes several times as many steps as at
-Λ = 10³.
+saddle and the coordinates in transition), not ``O(d³)``; the largest products of a step
+run on two threads (:func:`~dlnsym.integrate.backend.split_matmul`).  Measured by ``make
+bench`` (2-core machine, whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d,
+sparsity=5, noise=0.1, seed=0)``: 1.3 s at d = 100, 10 s at d = 500 and 240 s at d = 2000
+at Λ = 10³ (scipy's Radau with the analytic Jacobian: 8.5 s and 119 s at d = 100 and 500);
+2.0 s and 27 s at Λ = 10⁶ for d = 100 and 500, and D2000 at d = 2000; 39 s at 30 digits
+for d = 100.  At Λ = 10⁶ a jump takes about 20 steps, against 2 to 11 at Λ = 10³: the
+tails of each jump (below) must be followed, and the simplified Newton iteration contracts
+slowly while the whole support moves within a step.
 
 Cost grows with the digits asked for relative to α²: while exponentially small coordinates
 are above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be followed to
