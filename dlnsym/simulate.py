@@ -55,8 +55,8 @@ run on two threads (:func:`~dlnsym.integrate.backend.split_matmul`).  Measured b
 bench`` (2-core machine, whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d,
 sparsity=5, noise=0.1, seed=0)``: 1.3 s at d = 100, 10 s at d = 500 and 240 s at d = 2000
 at Λ = 10³ (scipy's Radau with the analytic Jacobian: 8.5 s and 119 s at d = 100 and 500);
-2.0 s and 27 s at Λ = 10⁶ for d = 100 and 500, and about 35 minutes at d = 2000; 39 s at 30 digits
-for d = 100.  At Λ = 10⁶ a jump takes about 20 steps, against 2 to 11 at Λ = 10³: the
+2.0 s and 27 s at Λ = 10⁶ for d = 100 and 500, and 29 minutes at d = 2000; 39 s at 30
+digits for d = 100.  At Λ = 10⁶ a jump takes about 20 steps, against 2 to 11 at Λ = 10³: the
 tails of each jump (below) must be followed, and the simplified Newton iteration contracts
 slowly while the whole support moves within a step.
 
