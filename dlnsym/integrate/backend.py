@@ -217,6 +217,10 @@ def helper_thread() -> ThreadPoolExecutor | None:
     -------
     concurrent.futures.ThreadPoolExecutor or None
 
+    Raises
+    ------
+    Nothing of its own.
+
     Examples
     --------
     >>> pool = helper_thread()
@@ -236,7 +240,36 @@ def on_helper(pool: ThreadPoolExecutor, function: Callable[..., Any], *args: Any
               **kwargs: Any) -> Any:
     """``pool.submit(function, *args, **kwargs)`` under the caller's numpy error state
     (``np.errstate`` is per thread: the integrator's silenced overflow on a wild trial step
-    would otherwise warn from the helper)."""
+    would otherwise warn from the helper).
+
+    Parameters
+    ----------
+    pool : concurrent.futures.ThreadPoolExecutor
+        Usually :func:`helper_thread`.
+    function : callable
+        Called as ``function(*args, **kwargs)`` on the pool.
+    *args, **kwargs
+        Its arguments.
+
+    Returns
+    -------
+    concurrent.futures.Future
+        Its result; ``result()`` re-raises what ``function`` raised (e.g.
+        ``FloatingPointError`` under ``np.errstate(over="raise")``).
+
+    Raises
+    ------
+    RuntimeError
+        From ``pool.submit`` when the pool has been shut down.
+
+    Examples
+    --------
+    >>> pool = helper_thread() or ThreadPoolExecutor(1)
+    >>> with np.errstate(over="ignore"):
+    ...     future = on_helper(pool, np.multiply, 1e308, 10.0)
+    >>> float(future.result())
+    inf
+    """
     state = np.geterr()
 
     def call() -> Any:
@@ -254,6 +287,23 @@ def split_matmul(M: np.ndarray, Z: np.ndarray) -> np.ndarray:
     same up to BLAS's blocking.  Only the output is written: the operands may be shared
     (unlike LAPACK's ``dormqr``, which writes into its reflectors while it applies them).
 
+    Parameters
+    ----------
+    M, Z : ndarray of float64
+        The factors, 1-D or 2-D, with matching inner dimensions.
+
+    Returns
+    -------
+    ndarray of float64
+        ``M @ Z``.
+
+    Raises
+    ------
+    ValueError
+        From numpy, when the inner dimensions differ.
+
+    Examples
+    --------
     >>> M, Z = np.arange(6.0).reshape(3, 2), np.ones((2, 4))
     >>> bool((split_matmul(M, Z) == M @ Z).all())
     True
