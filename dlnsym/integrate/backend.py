@@ -197,9 +197,9 @@ def blas_pools() -> ThreadpoolController:
 
 #: float64 products of at least this many multiply-adds are split over two threads
 #: (:func:`split_matmul`).  Measured on the project's 2-core machine: a hand-off costs some
-#: 40 µs, so at 10⁶ (d = 500: 13 × 150 × 500) the split is slower (0.042 → 0.070 ms), while
-#: at d = 2000 the field products (13 × 700 × 2000) take 1.13 → 0.58 ms and the Newton
-#: coupling (1370 × 630 × 14) 0.93 → 0.53 ms
+#: 40 µs, so at 10⁶ (d = 500: 13 × 150 × 500) the split is slower (0.070 against 0.042
+#: ms), while at d = 2000 the field products (13 × 700 × 2000) take 0.58 ms split against
+#: 1.13 ms whole, and the Newton coupling (1370 × 630 × 14) 0.53 against 0.93 ms
 SPLIT_MIN_WORK = 4_000_000
 
 

@@ -505,6 +505,9 @@ class _LagrangeBasis:
         np.fill_diagonal(gaps, 1.0)
         self.weights = 1 / gaps.prod(axis=1)
         self.degree = min(degree, len(c))
+        # coefficients of the least-squares fit from the values at the nodes (Chebyshev
+        # basis on [0, 1]), the same for every continuation
+        self._fit = np.linalg.pinv(self._chebyshev(self.nodes))
 
     def at(self, ratio: float) -> np.ndarray:
         """``L_j(c_i·ratio)`` for ``j = 1 … s`` (rows ``i``), ``ratio > 0``."""
@@ -523,12 +526,12 @@ class _LagrangeBasis:
         the increments from where the fit leaves the step.  Chebyshev basis on the nodes'
         interval ``[0, 1]`` (a well-conditioned fit), pseudo-inverse of its Vandermonde
         matrix at the nodes."""
-        def chebyshev(x: np.ndarray) -> np.ndarray:
-            return np.polynomial.chebyshev.chebvander(2 * x - 1, self.degree)
-
-        fit = np.linalg.pinv(chebyshev(self.nodes))
-        at = chebyshev(np.concatenate([[1.0], 1 + self.c * ratio])) @ fit
+        at = self._chebyshev(np.concatenate([[1.0], 1 + self.c * ratio])) @ self._fit
         return at[1:, 1:] - at[0, 1:]
+
+    def _chebyshev(self, x: np.ndarray) -> np.ndarray:
+        """The Chebyshev polynomials up to :attr:`degree` on ``[0, 1]`` at ``x`` (rows)."""
+        return np.polynomial.chebyshev.chebvander(2 * x - 1, self.degree)
 
     def largest_ratio(self, amplification: float) -> float:
         """The largest ``r ≤`` :data:`PREDICT_MAX_RATIO` for which the continuation
