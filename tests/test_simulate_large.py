@@ -123,3 +123,27 @@ def test_float_agrees_with_mp_at_20_digits() -> None:
 @pytest.mark.slow
 def test_float_agrees_with_mp_at_20_digits_d50() -> None:
     _assert_float_agrees_with_mp(50, 1e3)
+
+
+def test_dense_output_does_not_depend_on_earlier_requests() -> None:
+    """``Trajectory.at`` integrates from the checkpoint before each time; what was
+    integrated before (other times, other checkpoints) must not change the result: the
+    same values, to the last bit, whatever the order of the requests (one time per
+    request: several times after one checkpoint are reached by other steps).  At d = 100, Λ = 10⁶
+    the Newton matrix is reused between steps (≥ 48 awake columns), so a matrix kept from
+    an earlier request is at hand."""
+    tr = simulate(_problem(100), log_inv_alpha=1e6)
+    times = np.random.default_rng(1).uniform(0, tr.t_end, 40)
+    forward = np.array([tr.at([t]).beta[0] for t in times])
+    backward = np.array([tr.at([t]).beta[0] for t in times[::-1]])[::-1]
+    assert np.array_equal(forward, backward)
+
+
+def test_dense_output_agrees_with_a_run_that_lands_on_the_times() -> None:
+    """d = 100, Λ = 10⁶, 200 times: ``at`` (from the checkpoints) against a run that steps
+    onto each time itself (another step sequence), to the float path's 1e-7 at Λ = 10⁶."""
+    problem = _problem(100)
+    tr = simulate(problem, log_inv_alpha=1e6)
+    times = np.sort(np.random.default_rng(1).uniform(0, tr.t_end, 200))
+    landed = simulate(problem, log_inv_alpha=1e6, at=times)
+    assert _rel(tr.at(times).beta, landed.beta) <= 1e-7

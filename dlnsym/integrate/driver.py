@@ -292,6 +292,7 @@ class Integrator:
             result.outputs.append((t, hi, lo))
             i_stop += 1
         backend = self.flow.backend
+        self.stepper.begin(hi, lo)
         # the products of a step are small (the awake block, a few stages): BLAS threads
         # cost more in start-up and synchronisation than they save, and on a shared
         # machine their spinning can slow a run several-fold, so run on one

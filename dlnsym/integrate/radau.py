@@ -1007,6 +1007,20 @@ class RadauStep:
         self._last_jacobian = last
         return last[2], False
 
+    def begin(self, base: np.ndarray, offset: np.ndarray) -> None:
+        """A run starts from the state ``base + offset``: a Jacobian kept from steps taken
+        elsewhere (an earlier run, e.g. dense output from another checkpoint) is not reused
+        here, only one taken at this very state (:meth:`_jacobian`).
+
+        Reuse rests on the steps following each other, so that the kept matrix is close to
+        the Jacobian where the next step starts.  A matrix from elsewhere can be far from
+        it: where a coordinate's ``β'`` is much smaller now, the kept matrix damps that
+        coordinate's corrections so strongly that the Newton iteration looks converged
+        while that coordinate has hardly moved."""
+        last = self._last_jacobian
+        if last is None or last[0] is not base or last[1] is not offset:
+            self._reusable = False
+
     @contextlib.contextmanager
     def aside(self) -> Iterator[None]:
         """Steps taken inside leave the Jacobian kept for reuse, the reuse verdict and
