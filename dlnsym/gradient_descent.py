@@ -73,7 +73,11 @@ Two arithmetic paths
   ``e^{P}, e^{Q} = e^{S/2}·e^{±D/2}`` and the signs of ``p, q`` (float64 values, 0 where
   ``|u|`` is below the float range).  A step costs ``O(nd)`` and about 30 numpy calls
   (≈ 40 µs on example A); a run is ``Λ·t̃/γ`` steps, so Λ = 10⁶ is a matter of patience,
-  not of accuracy.
+  not of accuracy.  Λ is limited to :data:`~dlnsym.simulate.FLOAT_MAX_LOG_INV_ALPHA` = 1e12,
+  the limit of :func:`dlnsym.simulate.simulate`'s float64 path, and a larger Λ is refused
+  before the first step: ``2λΛ`` has no float64 value beyond ≈ 9e307 (every β would be NaN,
+  which reads as a divergence), and below that a run needs ``Λ/γ`` steps to leave the
+  origin.  The mp path takes any Λ.
 
 The loss and the gradient come from the residual ``r = Xβ − y`` (``L = r·r/2n``,
 ``g = Xᵀr/n``): no cancellation as ``L → 0``.
@@ -100,7 +104,13 @@ import numpy as np
 from dlnsym.errors import DivergenceError, ParameterError
 from dlnsym.network import network_lambda
 from dlnsym.problems import Problem, resolve_problem
-from dlnsym.simulate import _check_dps, _check_jump_levels, _parse_number, check_init_shape
+from dlnsym.simulate import (
+    FLOAT_MAX_LOG_INV_ALPHA,
+    _check_dps,
+    _check_jump_levels,
+    _parse_number,
+    check_init_shape,
+)
 from dlnsym.trajectory import TrajectoryExport, default_jump_levels, mid_levels
 
 __all__ = ["GDTrajectory", "MAX_LOSS_FACTOR", "gradient_descent", "step_size_bound"]
@@ -317,7 +327,8 @@ def gradient_descent(
     steps : int
         Number of steps; the run ends at accelerated time ``steps·γ/Λ``.
     dps : int, optional
-        ``None``: float64 in log-coordinates (fast).  ``D ≥ 15``: mpmath at D digits.
+        ``None``: float64 in log-coordinates (fast; Λ ≤ 1e12).  ``D ≥ 15``: mpmath at D
+        digits (any Λ).
     record_every : int
         Record every this many iterates (and always the first and the last); the jump times
         are detected on every iterate regardless.
@@ -341,7 +352,9 @@ def gradient_descent(
     ParameterError
         Both or neither of ``alpha``/``log_inv_alpha``, α ∉ (0, 1) or Λ ≤ 0, γ ≤ 0 or not
         finite, ``steps`` or ``record_every`` not a whole number ≥ 1, ``dps < 15``,
-        ``init_shape`` not d positive numbers, ``progress`` neither a bool nor callable.
+        Λ above :data:`~dlnsym.simulate.FLOAT_MAX_LOG_INV_ALPHA` = 1e12 without ``dps``
+        (beyond the float64 path), ``init_shape`` not d positive numbers, ``progress``
+        neither a bool nor callable.
     DivergenceError
         The loss exceeded ``MAX_LOSS_FACTOR × L(0)`` or stopped being finite: γ is too
         large (the message gives the step and :func:`step_size_bound`).
@@ -375,6 +388,7 @@ def gradient_descent(
     with mpmath.workdps(30 if dps is None else dps + 10):
         gamma = _check_step_size(step_size)
         lam = network_lambda(alpha, log_inv_alpha)[1]
+    _check_float_range(lam, dps)
     jump_levels = (default_jump_levels(problem, shape) if jump_levels is None
                    else _check_jump_levels(jump_levels))
     lam_shape = np.ones(problem.d) if shape is None else shape
@@ -395,6 +409,18 @@ def gradient_descent(
         raise _divergence(problem, shape, float(gamma), *run.diverged)
     return run.trajectory(problem, shape, jump_levels,
                           {"seconds": seconds, "max_abs_gamma_g": run.max_x})
+
+
+def _check_float_range(lam: mpmath.mpf, dps: int | None) -> None:
+    """Refuse Λ above :data:`~dlnsym.simulate.FLOAT_MAX_LOG_INV_ALPHA` on the float64 path
+    (module notes, "Two arithmetic paths") before any step, as :func:`dlnsym.simulate.simulate`
+    does: beyond ~9e307 ``2λΛ`` has no float64 value and every β turns NaN, which would pass
+    for a divergence."""
+    if dps is None and lam > FLOAT_MAX_LOG_INV_ALPHA:
+        raise ParameterError(
+            f"Λ = {mpmath.nstr(lam, 6)} is beyond the float64 path "
+            f"(Λ ≤ {FLOAT_MAX_LOG_INV_ALPHA:g}); pass dps (e.g. dps=20)"
+        )
 
 
 def _divergence(problem: Problem, shape: np.ndarray | None, gamma: float, step: int,

@@ -268,6 +268,27 @@ def test_bad_input_is_refused(kwargs, fragment):
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("lam", ["1e400", 1e308, "1.00001e12"])
+def test_lambda_beyond_the_float_path_is_a_range_error(lam):
+    """α = e^{−Λ} has no float64 log-coordinates there (2Λ overflows at 1e308): refused
+    before any step, as simulate refuses it, and not reported as a divergence."""
+    with pytest.raises(ParameterError, match="beyond the float64 path .*pass dps"):
+        gradient_descent(A, log_inv_alpha=lam, step_size=0.1, steps=10)
+
+
+def test_lambda_1e400_runs_on_the_mp_path():
+    """Two steps from u = √2·α, v = 0 at γ = 0.1: β₀ = (α²/2)((1 + γc₀)⁴ − (1 − γc₀)⁴) > 0,
+    so ln β₀ = −2Λ + O(1); the loss is still L(0) = ‖y‖²/2n to 20 digits."""
+    tr = gradient_descent(A, log_inv_alpha="1e400", step_size=0.1, steps=2, dps=20)
+    assert tr.steps == 2 and not tr.interrupted
+    beta0 = tr.beta[-1, 0]
+    assert beta0 > 0
+    assert float(mpmath.log(beta0) / mpmath.mpf("-2e400")) == pytest.approx(1, rel=1e-15)
+    loss0 = sum(Fraction(v) ** 2 for v in A.y) / (2 * A.n)
+    with mpmath.workdps(40):
+        assert abs(tr.loss[-1] - _mp(loss0)) < mpmath.mpf("1e-18")
+
+
 @pytest.mark.parametrize("dps", [None, 20])
 def test_a_too_large_step_diverges_with_advice(dps):
     with pytest.raises(DivergenceError) as info:
@@ -327,6 +348,9 @@ def test_cli_table_with_alpha_and_dps():
      "--init-shape"),
     (["--log-inv-alpha", "5", "--step-size", "0.1", "--steps", "3", "--out", "x.txt"],
      ".json or .npz"),
+    (["--log-inv-alpha", "1e400", "--step-size", "0.1", "--steps", "10"],
+     "beyond the float64 path"),
+    (["--log-inv-alpha", "1e308", "--step-size", "0.1", "--steps", "10"], "pass dps"),
 ])
 def test_cli_errors_are_one_line(args, fragment):
     assert_one_line_error(run_cli("gd", "--example", "A", *args), fragment)
