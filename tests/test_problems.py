@@ -12,6 +12,7 @@ import pytest
 from dlnsym.errors import ProblemError
 from dlnsym.problems import (
     EXAMPLE_A_THEORY,
+    EXAMPLES,
     as_problem,
     example,
     gaussian_sparse,
@@ -161,3 +162,35 @@ def test_gaussian_sparse_returns_its_signal():
     assert np.array_equal(problem.X, plain.X) and np.array_equal(problem.y, plain.y)
     assert sorted(np.abs(w[w != 0])) == [1.0, 1.0, 1.0] and np.count_nonzero(w) == 3
     assert np.array_equal(problem.y, problem.X @ w)  # noiseless: y = Xβ*, bit for bit
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_an_example_is_one_problem_in_both_modes(name):
+    """``example(name, exact=False)`` holds the nearest doubles of ``example(name)``'s
+    rationals (−0.0 and 0.0 alike): the float and the exact runs of a name solve the same
+    problem."""
+    exact, floats = example(name), example(name, exact=False)
+    assert exact.exact and not floats.exact
+    for a, b in ((exact.X, floats.X), (exact.y, floats.y)):
+        want = np.vectorize(float, otypes=[float])(a)
+        assert np.array_equal(np.asarray(b, dtype=float), want)
+
+
+def test_gaussian_example_float_path_is_its_exact_path():
+    """``--example gaussian`` gives the same saddles with and without ``--exact``: same
+    active sets and signs, jump times to 1e-9; the first one is ``1/‖Xᵀy/n‖_∞ = 1000/493``
+    by hand (Fractions), the rest from the exact path on the same decimals."""
+    from dlnsym.saddle_path import saddle_path
+
+    exact, floats = example("gaussian"), example("gaussian", exact=False)
+    c = [sum(Fraction(exact.X[a, i]) * Fraction(exact.y[a]) for a in range(exact.n)) / exact.n
+         for i in range(exact.d)]
+    assert 1 / max(abs(ci) for ci in c) == Fraction(1000, 493)
+    ref, got = saddle_path(exact), saddle_path(floats)
+    assert len(got.times) == len(ref.times) == 12          # t₀ = 0 and 11 jumps
+    assert ref.times[1] == Fraction(1000, 493)
+    np.testing.assert_allclose([float(t) for t in got.times], [float(t) for t in ref.times],
+                               rtol=1e-9)
+    for want, have in zip(ref.saddles, got.saddles, strict=True):
+        assert np.array_equal(np.sign(np.asarray(want, dtype=float)),
+                              np.sign(np.asarray(have, dtype=float)))
