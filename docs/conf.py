@@ -62,6 +62,11 @@ nb_execution_mode = "cache"
 nb_execution_cache_path = str(HERE / "_build" / ".jupyter_cache")
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
+# The notebooks run on the `dlnsym` kernel that `make` installs into the virtualenv
+# (`ipykernel install --sys-prefix`); in an environment without it, on Jupyter's python3
+# kernel, i.e. the interpreter running the build.
+if (Path(sys.prefix) / "share" / "jupyter" / "kernels" / "dlnsym" / "kernel.json").is_file():
+    nb_kernel_rgx_aliases = {"python3": "dlnsym"}
 os.environ["DLNSYM_NOTEBOOK_QUICK"] = "1"
 
 
