@@ -65,6 +65,17 @@ are above the tolerance, their exponential growth (rate ``2Λ|f_i|``) must be fo
 that tolerance; each jump carries tails of about ``ln(1/tol)`` e-folds on either side, so
 the cost rises from Λ = 10 (where α² caps the tails) to Λ ≈ ½·ln(1/tol) and then only with
 ``log Λ`` (the step grows back from ``~1/Λ`` after each jump by a bounded factor per step).
+
+Memory
+------
+A run keeps every accepted step's state as a checkpoint (dense output integrates from the
+one before each requested time, :meth:`~dlnsym.trajectory.Trajectory.at`) and, by default,
+the state after every step as a sample: ``O(steps × d)``.  Up to d =
+:data:`POLYNOMIALS_MAX_D` a checkpoint also keeps its step's collocation polynomial
+(``s = 13`` stage vectors), from which the Newton iterations of dense output start; beyond,
+the polynomial is dropped once the jump search has used it, and dense output starts from
+``Z = 0`` (1.1× the time on plateaus, up to 1.5× the Newton iterations inside jumps), so
+that a d = 2000 path at Λ = 10⁶ (about 39 000 steps) holds the states only.
 """
 
 from __future__ import annotations
@@ -105,6 +116,10 @@ FLOAT_MAX_LOG_INV_ALPHA = 1e12
 MP_MAX_LOG_INV_ALPHA = 1e150
 #: default end of a run, as a multiple of the last jump time of Algorithm 1
 T_MAX_FACTOR = 1.2
+#: float64 path: up to this d every checkpoint keeps its step's collocation polynomial,
+#: the start of the Newton iteration for dense output from there; beyond, only the states
+#: (module docstring, "Memory")
+POLYNOMIALS_MAX_D = 500
 #: float64 path: default local tolerance
 FLOAT_TOL = 1e-11
 #: float64 path: most simplified-Newton iterations per step.  In the jumps of a large
@@ -640,6 +655,9 @@ def simulate(
             every_step=at is None,
             progress=progress,
             on_step=search,
+            # found during the run, the jumps need no polynomial afterwards (module
+            # docstring, "Memory")
+            keep_polynomials=search is None or problem.d <= POLYNOMIALS_MAX_D,
         )
         seconds = time.perf_counter() - start
     samples = run.outputs

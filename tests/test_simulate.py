@@ -7,6 +7,7 @@ method, small Λ), or from the same simulator at 20 more digits (the accuracy co
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from collections.abc import Callable
@@ -419,6 +420,25 @@ def test_dense_output_starts_from_the_checkpoints_polynomial(newton_iterations: 
     unled = traj.at(times)
     assert sum(iterations) >= 1.3 * led_iterations
     assert rel_error(np.array(led.beta, dtype=float), np.array(unled.beta, dtype=float)) < 1e-9
+
+
+def test_checkpoints_keep_states_only_above_the_polynomial_dimension(monkeypatch) -> None:  # noqa: ANN001
+    """Above ``POLYNOMIALS_MAX_D`` (here lowered below example A's d = 6) the checkpoints
+    drop their polynomials once the jump search has used them: the run itself is the same
+    to the last bit (samples, jump times, steps), dense output agrees to the tolerance, and
+    only the last checkpoint keeps its polynomial (the negative control, the default,
+    keeps all)."""
+    simulate_module = importlib.import_module("dlnsym.simulate")  # the module, not the function
+    lam, times = 1e4, np.concatenate([t + np.linspace(-4, 4, 9) / 1e4 for t in (T1, T2)])
+    kept = simulate(A, log_inv_alpha=lam, t_max=3.0)
+    monkeypatch.setattr(simulate_module, "POLYNOMIALS_MAX_D", 5)
+    lean = simulate(A, log_inv_alpha=lam, t_max=3.0)
+    assert all(c.polynomial is not None for c in kept._checkpoints[:-1])
+    assert [c.polynomial is None for c in lean._checkpoints[:-1]] == [True] * (
+        len(lean._checkpoints) - 2) + [False]
+    assert np.array_equal(lean.t, kept.t) and np.array_equal(lean.beta, kept.beta)
+    assert lean.jump_times == kept.jump_times and lean.stats["accepted"] == kept.stats["accepted"]
+    assert rel_error(lean.at(times).beta, kept.at(times).beta) < 1e-9
 
 
 @pytest.mark.parametrize("dps", [None, 20])

@@ -11,6 +11,7 @@ step).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -256,6 +257,7 @@ class Integrator:
         progress: Callable[[float], None] | None = None,
         lead: CollocationPolynomial | None = None,
         on_step: Callable[[Checkpoint, Any, np.ndarray, np.ndarray], None] | None = None,
+        keep_polynomials: bool = True,
     ) -> RunResult:
         """Integrate from ``(t0, s0)`` to ``t_end``; ``s0 = (hi, lo)``.
 
@@ -276,6 +278,12 @@ class Integrator:
             (:class:`~dlnsym.trajectory.JumpSearch`) integrates parts of the step from the
             checkpoint with it.  What it integrates leaves the run's own steps unchanged
             (:meth:`RadauStep.aside`).
+        keep_polynomials : bool
+            Keep every accepted step's collocation polynomial in its checkpoint (the
+            starting values of the Newton iteration for dense output from there,
+            :meth:`states_at`).  ``False`` keeps it only in the last checkpoint (for
+            ``on_step``): the checkpoints then hold two vectors instead of ``s + 2``, and
+            dense output starts its Newton iterations from ``Z = 0`` (a few more of them).
 
         Ctrl-C (``KeyboardInterrupt``) ends the loop; the result then holds everything
         accepted so far and ``interrupted = True``.
@@ -329,6 +337,9 @@ class Integrator:
                     if accepted:
                         last = (h_try, seen)  # as measured: no floor (controller module)
                         polynomial, origin = self.stepper.polynomial(h_try, step), 1
+                        if not keep_polynomials and result.checkpoints:
+                            result.checkpoints[-1] = dataclasses.replace(
+                                result.checkpoints[-1], polynomial=None)
                         result.checkpoints.append(Checkpoint(t, hi, lo, h_try, polynomial))
                         t = target if landing else backend.point(t + h_try)
                         hi, lo = map(backend.point, two_sum(hi, lo + step.stages[-1]))
@@ -564,6 +575,7 @@ class ConvertingIntegrator(Integrator):
         progress: Callable[[float], None] | None = None,
         lead: CollocationPolynomial | None = None,
         on_step: Callable[[Checkpoint, Any, np.ndarray, np.ndarray], None] | None = None,
+        keep_polynomials: bool = True,
     ) -> RunResult:
         """:meth:`Integrator.run` of ``inner`` with its arguments and results converted
         (``on_step`` sees the inner integrator's numbers)."""
@@ -579,6 +591,7 @@ class ConvertingIntegrator(Integrator):
                 progress=progress,
                 lead=lead,
                 on_step=on_step,
+                keep_polynomials=keep_polynomials,
             )
         with self.flow.backend.precision():
             ex = self._export
