@@ -16,9 +16,9 @@ The public API:
 * sweeps over instance families on Dask: :func:`sweep` of a :class:`SweepSpec`
   (:func:`load_spec`), one row per instance in a pandas table
 * errors: :class:`DlnsymError` and its subclasses :class:`ParameterError`,
-  :class:`ProblemError`, :class:`DegenerateProblemError`, :class:`MaxSaddlesError`,
-  :class:`ExactBudgetError`, :class:`IntegrationError`, :class:`ConjectureError`,
-  :class:`DivergenceError` (:mod:`dlnsym.errors`)
+  :class:`ProblemError`, :class:`MissingFileError`, :class:`DegenerateProblemError`,
+  :class:`MaxSaddlesError`, :class:`ExactBudgetError`, :class:`IntegrationError`,
+  :class:`ConjectureError`, :class:`DivergenceError` (:mod:`dlnsym.errors`)
 * symbolic derivations: :mod:`dlnsym.symbolic`, and figures: :mod:`dlnsym.plotting`
 
 Submodules that ``import dlnsym`` does not load (``dlnsym.symbolic``, which loads SymPy,
@@ -64,6 +64,7 @@ from dlnsym.errors import (
     DlnsymError,
     ExactBudgetError,
     MaxSaddlesError,
+    MissingFileError,
     ParameterError,
     ProblemError,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "GDTrajectory",
     "IntegrationError",
     "MaxSaddlesError",
+    "MissingFileError",
     "ParameterError",
     "Problem",
     "ProblemError",

@@ -9,6 +9,7 @@ into a one-line message and exit status 2.  The integrator's
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -16,8 +17,8 @@ class DlnsymError(Exception):
     """Base class of every error dlnsym raises on purpose.
 
     Catch it to handle any of the kit's own errors at once; each subclass also derives from
-    the built-in exception it refines (``ValueError``, ``ArithmeticError``, ``RuntimeError``),
-    so code that catches those keeps working.
+    the built-in exception it refines (``ValueError``, ``ArithmeticError``, ``RuntimeError``,
+    ``FileNotFoundError``), so code that catches those keeps working.
 
     Parameters
     ----------
@@ -52,6 +53,45 @@ class ProblemError(DlnsymError, ValueError):
     ...     print(err)
     X has 1 rows but y has 2 entries; they must match
     """
+
+
+class MissingFileError(DlnsymError, FileNotFoundError):
+    """An input file (data, specification) does not exist.
+
+    A :class:`FileNotFoundError` too (``errno`` is ``ENOENT``), so code that catches that
+    keeps working; its message names the path and says what to check.
+
+    Parameters
+    ----------
+    message : str
+        Which file is missing and what to do.
+    filename : str, optional
+        The path as given.
+
+    Attributes
+    ----------
+    filename : str or None
+        The path as given.
+
+    Examples
+    --------
+    >>> from dlnsym import MissingFileError, read_problem
+    >>> try:
+    ...     read_problem("no-such-dir/data.csv")
+    ... except FileNotFoundError as err:
+    ...     print(type(err).__name__, err.filename)
+    MissingFileError no-such-dir/data.csv
+    """
+
+    def __init__(self, message: str, filename: str | None = None) -> None:
+        super().__init__(errno.ENOENT, message)
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.strerror, self.filename)
 
 
 class DegenerateProblemError(DlnsymError, ArithmeticError):

@@ -12,6 +12,7 @@ mode every entry is a float64.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import decimal
 import math
 import numbers
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from dlnsym.errors import ParameterError, ProblemError
+from dlnsym.errors import MissingFileError, ParameterError, ProblemError
 
 __all__ = [
     "Problem",
@@ -200,19 +201,63 @@ def _has_text(data: Any) -> bool:
     return False
 
 
-def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Problem:
-    """Build a validated :class:`Problem` from array-likes.
+def _accepted(caller: str) -> str:
+    """What a public function taking a problem accepts, for messages."""
+    return (f"pass a Problem (dlnsym.example, dlnsym.read_problem, dlnsym.as_problem) or the "
+            f"arrays X (n × d) and y (n) as two arguments, {caller}(X, y, …)")
+
+
+def _check_exact(exact: Any, caller: str) -> None:
+    if exact is not None and not isinstance(exact, bool | np.bool_):
+        raise ParameterError(
+            f"{caller}: exact must be True (rational arithmetic), False (float64) or None, "
+            f"got {exact!r} ({type(exact).__name__})"
+        )
+
+
+def _not_data(X: Any, y: Any, caller: str) -> str | None:
+    """Why ``X`` (with ``y``, possibly None) cannot be the data of a problem, or None when
+    it may be: a file name, None, an ``(X, y)`` pair given as one argument, or an object
+    that is not array-like."""
+    if isinstance(X, str | os.PathLike):
+        name = os.fspath(X)
+        return (f"{caller}: got the file name {name!r}, not data; read the file first, "
+                f"problem = dlnsym.read_problem({name!r}) (exact=True for exact rationals), "
+                f"and pass the problem: {caller}(problem, …)")
+    if X is None:
+        return f"{caller}: got None instead of a problem; {_accepted(caller)}"
+    if y is not None:
+        return None
+    if isinstance(X, tuple | list) and len(X) == 2:
+        try:
+            pair = np.ndim(X[0]) == 2 and np.ndim(X[1]) == 1
+        except ValueError:  # a ragged first item: not a pair of arrays either
+            pair = False
+        if pair:
+            return (f"{caller}: got the pair (X, y) as one argument; pass the arrays as two, "
+                    f"{caller}(X, y, …), or a Problem")
+    if not (isinstance(X, list | tuple | np.ndarray) or hasattr(X, "__array__")):
+        return (f"{caller}: got a value of type {type(X).__name__}, which is neither a "
+                f"Problem nor an array X; {_accepted(caller)}")
+    return None
+
+
+def as_problem(X: Any, y: Any = None, *, exact: bool | None = None, name: str = "") -> Problem:
+    """Build a validated :class:`Problem` from array-likes (a Problem is returned as it is).
 
     Parameters
     ----------
-    X : array-like, shape (n, d)
+    X : array-like of shape (n, d), or Problem
         numpy arrays, nested lists, ``Fraction``, ``Decimal`` or decimal strings ("-1.4",
-        "3/7").
-    y : array-like, shape (n,)
-    exact : bool
-        Keep every entry as an exact ``Fraction`` (floats become their exact binary value).
+        "3/7"); or a :class:`Problem` (then without ``y``).
+    y : array-like of shape (n,), optional
+        The targets; required with arrays.
+    exact : bool, optional
+        Keep every entry as an exact ``Fraction`` (floats become their exact binary value);
+        ``False`` converts to float64.  Default ``None``: float64 for arrays, a Problem's own
+        mode.
     name : str
-        Label used in messages and plots.
+        Label used in messages and plots (a Problem keeps its own when empty).
 
     Returns
     -------
@@ -223,15 +268,37 @@ def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Proble
     ------
     ProblemError
         Wrong or mismatched shapes, empty data, non-finite or non-numeric entries.
+    ParameterError
+        ``y`` missing with arrays or given with a Problem, a file name instead of data (the
+        message points to :func:`read_problem`), ``X`` of a type that is neither a Problem
+        nor array-like, ``exact`` not a bool or None, ``name`` not a string.
 
     Examples
     --------
     >>> p = as_problem([["0.1", 1], [2, "1/3"]], ["1", "0"], exact=True)
     >>> p.X[0, 0], p.d
     (Fraction(1, 10), 2)
+    >>> as_problem(p) is p, float(as_problem(p, exact=False).X[0, 0])
+    (True, 0.1)
     """
+    _check_exact(exact, "as_problem")
+    if not isinstance(name, str):
+        raise ParameterError(f"as_problem: name must be a string, got {type(name).__name__}")
     if isinstance(X, Problem):
-        raise ProblemError("as_problem got a Problem; pass X and y arrays instead")
+        if y is not None:
+            raise ParameterError(
+                "as_problem: give either a Problem or the arrays X and y, not both"
+            )
+        problem = X
+        if exact is not None and bool(exact) != problem.exact:
+            problem = problem.to_exact() if exact else problem.to_float()
+        return dataclasses.replace(problem, name=name) if name else problem
+    reason = _not_data(X, y, "as_problem")
+    if reason is not None:
+        raise ParameterError(reason)
+    if y is None:
+        raise ParameterError("as_problem: y is missing; call as_problem(X, y, …)")
+    exact = bool(exact)
     Xa = _as_array(X, "X", exact, 2)
     ya = _as_array(y, "y", exact, 1)
     if Xa.shape[0] != ya.shape[0]:
@@ -240,7 +307,7 @@ def as_problem(X: Any, y: Any, *, exact: bool = False, name: str = "") -> Proble
         )
     Xa.setflags(write=False)
     ya.setflags(write=False)
-    return Problem(Xa, ya, bool(exact), name)
+    return Problem(Xa, ya, exact, name)
 
 
 def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
@@ -266,7 +333,9 @@ def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
     Raises
     ------
     ParameterError
-        If a Problem comes with ``y``, or arrays come without it.
+        If a Problem comes with ``y``, arrays come without it, or ``X`` is not data: a file
+        name (the message points to :func:`read_problem`), None, the pair ``(X, y)`` as one
+        argument, or an object that is neither a Problem nor array-like.
     ProblemError
         If the arrays are malformed (:func:`as_problem`).
 
@@ -280,6 +349,10 @@ def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
     Traceback (most recent call last):
     ...
     dlnsym.errors.ParameterError: saddle_path: y is missing; call saddle_path(X, y, …) or ...
+    >>> resolve_problem("data.csv", caller="saddle_path")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dlnsym.errors.ParameterError: saddle_path: got the file name 'data.csv', not data; read ...
     """
     if isinstance(X, Problem):
         if y is not None:
@@ -288,6 +361,9 @@ def resolve_problem(X: Any, y: Any = None, *, exact: bool | None = None,
             )
         problem = X
     else:
+        reason = _not_data(X, y, caller)
+        if reason is not None:
+            raise ParameterError(reason)
         if y is None:
             raise ParameterError(
                 f"{caller}: y is missing; call {caller}(X, y, …) or {caller}(problem, …)"
@@ -325,8 +401,10 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
     ProblemError
         Unknown extension, a file that is not a valid .npz archive or not UTF-8 text,
         missing arrays/columns, duplicate column names, bad cells (with line and column).
-    FileNotFoundError
-        The file does not exist.
+    MissingFileError
+        The file does not exist (a :class:`FileNotFoundError` too); the message names it.
+    ParameterError
+        ``path`` is not a file name (str or path-like), or ``exact`` is not a bool.
 
     Examples
     --------
@@ -337,9 +415,20 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
     >>> p.X[0, 1], p.y[1]
     (Fraction(1, 2), Fraction(-1, 1))
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ParameterError(
+            f"read_problem: path must be a file name (str or path-like), got a "
+            f"{type(path).__name__}; for arrays in memory use dlnsym.as_problem(X, y)"
+        )
+    if not isinstance(exact, bool | np.bool_):
+        raise ParameterError(f"read_problem: exact must be True or False, got {exact!r}")
+    exact = bool(exact)
     p = Path(path)
     if not p.exists():
-        raise FileNotFoundError(f"no such data file: {p}")
+        raise MissingFileError(
+            f"no such data file: {str(p)!r}; check the name and the directory (a relative "
+            f"path starts at {os.getcwd()})", os.fspath(path)
+        )
     suffix = p.suffix.lower()
     if suffix == ".npz":
         return _read_npz(p, exact)

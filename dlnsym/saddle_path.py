@@ -248,7 +248,9 @@ def saddle_path(
         got; the float path, ``exact=False``, has no such limit).
     ParameterError
         ``exact`` is not True, False or None; ``max_saddles`` or ``max_digits`` is not a
-        positive integer.
+        positive integer; ``y`` is missing with arrays; ``X`` is not data: a file name (read
+        it with :func:`~dlnsym.problems.read_problem`), None, the pair ``(X, y)`` as one
+        argument, or an object that is neither a Problem nor array-like.
 
     Examples
     --------

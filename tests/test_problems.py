@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dlnsym.errors import ProblemError
+from dlnsym.errors import DlnsymError, MissingFileError, ParameterError, ProblemError
 from dlnsym.problems import (
     EXAMPLE_A_THEORY,
     EXAMPLES,
+    Problem,
     as_problem,
     example,
     gaussian_sparse,
@@ -136,6 +137,8 @@ def test_npz(tmp_path):
 def test_missing_file_and_unknown_format(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_problem(tmp_path / "nope.csv")
+    with pytest.raises(DlnsymError, match=re.escape(f"no such data file: '{tmp_path}/nope.csv'")):
+        read_problem(tmp_path / "nope.csv")
     f = tmp_path / "d.txt"
     f.write_text("1")
     with pytest.raises(ProblemError, match="unknown data format"):
@@ -194,3 +197,71 @@ def test_gaussian_example_float_path_is_its_exact_path():
     for want, have in zip(ref.saddles, got.saddles, strict=True):
         assert np.array_equal(np.sign(np.asarray(want, dtype=float)),
                               np.sign(np.asarray(have, dtype=float)))
+
+
+def test_a_missing_file_is_the_kits_error_and_a_file_not_found_error(tmp_path):
+    with pytest.raises(MissingFileError) as info:
+        read_problem(str(tmp_path / "nope.csv"))
+    err = info.value
+    assert isinstance(err, FileNotFoundError) and isinstance(err, DlnsymError)
+    assert err.errno == 2 and err.filename == str(tmp_path / "nope.csv")
+    assert str(err).startswith(f"no such data file: '{tmp_path / 'nope.csv'}'; check the name")
+
+
+@pytest.mark.parametrize("path", [None, 3, [[1.0]]])
+def test_read_problem_refuses_what_is_not_a_file_name(path):
+    with pytest.raises(ParameterError, match="path must be a file name"):
+        read_problem(path)
+
+
+def test_read_problem_refuses_a_non_bool_exact(tmp_path):
+    with pytest.raises(ParameterError, match="exact must be True or False, got 'yes'"):
+        read_problem(tmp_path / "x.csv", exact="yes")
+
+
+def test_as_problem_returns_a_problem_given_one():
+    p = as_problem([[1, 2]], [3], exact=True, name="p")
+    assert as_problem(p) is p
+    q = as_problem(p, exact=False)
+    assert not q.exact and q.X.tolist() == [[1.0, 2.0]] and q.y.tolist() == [3.0]
+    assert q.name == "p"
+    assert as_problem(p, exact=True) is p
+    renamed = as_problem(p, name="q")
+    assert isinstance(renamed, Problem) and renamed.name == "q" and renamed.X is p.X
+    with pytest.raises(ParameterError, match="not both"):
+        as_problem(p, [3])
+
+
+def test_as_problem_defaults_to_float_for_arrays():
+    p = as_problem([[1, 2]], [3])
+    assert not p.exact and p.X.dtype == np.float64
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (([[1.0, 2.0]],), "as_problem: y is missing; call as_problem(X, y, …)"),
+    (("data.csv",), "got the file name 'data.csv', not data; read the file first, "
+                    "problem = dlnsym.read_problem('data.csv')"),
+    ((Path("data.csv"), [1.0]), "got the file name 'data.csv'"),
+    ((None,), "got None instead of a problem; pass a Problem"),
+    ((None, [1.0]), "got None instead of a problem"),
+    ((([[1.0, 2.0]], [3.0]),), "got the pair (X, y) as one argument; pass the arrays as two"),
+    (({"X": 1},), "got a value of type dict, which is neither a Problem nor an array X"),
+])
+def test_as_problem_names_what_is_wrong_with_its_arguments(args, fragment):
+    with pytest.raises(ParameterError, match=re.escape(fragment)):
+        as_problem(*args)
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"exact": "no"}, "exact must be True (rational arithmetic), False (float64) or None"),
+    ({"name": 3}, "name must be a string, got int"),
+])
+def test_as_problem_validates_its_options(kwargs, fragment):
+    with pytest.raises(ParameterError, match=re.escape(fragment)):
+        as_problem([[1.0]], [1.0], **kwargs)
+
+
+def test_a_two_row_design_is_not_mistaken_for_a_pair():
+    # [[1, 2], [3, 4]] is a 2 × 2 design X, not (X, y): y is what is missing
+    with pytest.raises(ParameterError, match="y is missing"):
+        as_problem([[1, 2], [3, 4]])

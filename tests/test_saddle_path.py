@@ -7,6 +7,7 @@ solver — never from saddle_path's own output.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -218,6 +219,22 @@ def test_arguments_are_validated():
         saddle_path([[1.0]])
     with pytest.raises(ParameterError, match="not both"):
         saddle_path(example("A"), [1, 2, 3])
+
+
+@pytest.mark.parametrize(("X", "fragment"), [
+    ("data.csv", "saddle_path: got the file name 'data.csv', not data; read the file first, "
+                 "problem = dlnsym.read_problem('data.csv')"),
+    (None, "saddle_path: got None instead of a problem; pass a Problem (dlnsym.example, "
+           "dlnsym.read_problem, dlnsym.as_problem) or the arrays X (n × d) and y (n)"),
+    (([[1.0, 0.0], [0.0, 1.0]], [1.0, 2.0]),
+     "saddle_path: got the pair (X, y) as one argument; pass the arrays as two, "
+     "saddle_path(X, y, …), or a Problem"),
+    (3, "saddle_path: got a value of type int, which is neither a Problem nor an array X"),
+])
+def test_what_is_not_a_problem_is_named(X, fragment):
+    with pytest.raises(ParameterError, match=re.escape(fragment)) as info:
+        saddle_path(X)
+    assert "y is missing" not in str(info.value)
 
 
 @pytest.mark.parametrize("exact", ["no", "False", 0, 1, 1.0, [True]])
