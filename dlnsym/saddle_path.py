@@ -18,6 +18,9 @@ dormant, and their duals and gradients are filled in when read).
 
 from __future__ import annotations
 
+import bisect
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -119,8 +122,41 @@ class SaddlePath:
 
         At a jump time itself the limit is discontinuous; the saddle *after* the jump is
         returned.
+
+        Parameters
+        ----------
+        t : real number or decimal string
+            An accelerated time ``t̃ ≥ 0``, finite.  In exact mode an exact ``t`` (``int``,
+            ``Fraction``, a decimal string such as ``"0.75"``) is compared with the jump
+            times exactly.
+
+        Returns
+        -------
+        ndarray
+            ``β°(t̃)``, of shape (d,).
+
+        Raises
+        ------
+        ParameterError
+            ``t`` is not a real number (a bool, None, text that is not a number), is not
+            finite, or is negative.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from dlnsym import example, saddle_path
+        >>> path = saddle_path(example("A"))
+        >>> path.saddle_at(0.5).tolist() == [0] * 6          # β₀ = 0 until t₁ = 150/199
+        True
+        >>> path.saddle_at(Fraction(150, 199))[0]            # β₁ from t₁ on
+        Fraction(199, 394)
         """
-        k = int(np.searchsorted(np.asarray(self.times, dtype=float), float(t), side="right"))
+        value = _check_time(t)
+        if self.exact and isinstance(value, Fraction):
+            k = bisect.bisect_right(self.times, value)
+        else:
+            k = int(np.searchsorted(np.asarray(self.times, dtype=float), float(value),
+                                    side="right"))
         return self.saddles[max(k - 1, 0)]
 
     def signed_active_set(self, k: int) -> str:
@@ -172,6 +208,40 @@ class SaddlePath:
             f"≈ {float(loss):.6g}")
         return (f"SaddlePath({self.problem.name or 'problem'}, {mode}, "
                 f"{self.n_jumps} jumps, final loss {shown})")
+
+
+def _check_time(t: Any) -> Fraction | float:
+    """A time of the limit, finite and ≥ 0: an exact ``Fraction`` for an int, a ``Fraction``
+    or a decimal string (``"0.9"`` is 9/10), else a float (a float, an ``mpf``, …)."""
+    value: Fraction | float | None = None
+    if isinstance(t, numbers.Rational) and not isinstance(t, bool | np.bool_):
+        value = Fraction(int(t.numerator), int(t.denominator))
+    elif isinstance(t, str):
+        try:
+            value = Fraction(t.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    if value is None:
+        try:
+            if isinstance(t, bool | np.bool_ | None):
+                raise TypeError
+            value = float(t)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"saddle_at: t must be a real number (an accelerated time t̃ ≥ 0), got "
+                f"{t!r} ({type(t).__name__})"
+            ) from None
+        if not math.isfinite(value):
+            raise ParameterError(
+                f"saddle_at: t = {t!r} is not finite; give a finite time t̃ ≥ 0 (the last "
+                f"saddle holds at every time after the last jump: saddles[-1])"
+            )
+    if value < 0:
+        raise ParameterError(
+            f"saddle_at: t = {t!r} is negative; the limit is defined for t̃ ≥ 0 (β° = 0 "
+            f"on [0, t₁))"
+        )
+    return value
 
 
 def _fmt(x: Any) -> str:

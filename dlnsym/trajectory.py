@@ -23,6 +23,7 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -194,7 +195,8 @@ def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[fl
     ParameterError
         If ``times`` is nested (shape with more than one dimension), if an entry is not a
         number (a bool, ``None``, a list, text that does not parse as a number), or if a time
-        is not finite or lies outside ``[0, t_end]`` (the first offending entry is named).
+        is not finite (NaN, ±inf) or lies outside ``[0, t_end]`` (the first offending entry
+        is named, and which of the two is wrong).
 
     Examples
     --------
@@ -206,6 +208,10 @@ def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[fl
     Traceback (most recent call last):
         ...
     dlnsym.errors.ParameterError: time 3.0 is outside the run [0, 2]
+    >>> check_times([0.5, "nan"], 2.0, name="at", outside="[0, 2]")
+    Traceback (most recent call last):
+        ...
+    dlnsym.errors.ParameterError: at: time nan is not finite; give finite times in [0, 2.0]
     """
     items = np.atleast_1d(np.asarray(times, dtype=object))
     if items.ndim != 1:
@@ -225,7 +231,11 @@ def check_times(times: Any, t_end: float, *, name: str, outside: str) -> list[fl
                 "not a number"
             ) from None
     for t in values:
-        if not (math.isfinite(t) and 0 <= t <= t_end):
+        if not math.isfinite(t):
+            raise ParameterError(
+                f"{name}: time {t!r} is not finite; give finite times in [0, {t_end!r}]"
+            )
+        if not 0 <= t <= t_end:
             raise ParameterError(f"time {t!r} is outside {outside}")
     return values
 
@@ -350,8 +360,27 @@ class TrajectoryExport:
         return doc
 
     def save_json(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_json` to ``path`` atomically."""
-        with atomic_write(path) as fh:
+        """Write :meth:`to_json` to ``path`` atomically.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file; any name but an ``.npz`` or ``.npy`` one (those are for :meth:`save_npz`).
+
+        Raises
+        ------
+        ParameterError
+            ``path`` ends in ``.npz`` or ``.npy``: use :meth:`save_npz` for an archive.
+        OSError
+            The file cannot be written.
+        """
+        target = _export_path(path, "save_json")
+        if target.suffix.lower() in (".npz", ".npy"):
+            raise ParameterError(
+                f"save_json writes JSON text, not a numpy archive, but {str(target)!r} ends in "
+                f"{target.suffix}; use save_npz for an .npz file, or give save_json a .json name"
+            )
+        with atomic_write(target) as fh:
             json.dump(self.to_json(), fh)
             fh.write("\n")
 
@@ -360,7 +389,30 @@ class TrajectoryExport:
         ``dps`` digits on the mp path, as in :meth:`to_json`),
         ``dps`` (−1 for float64) and ``interrupted`` to an ``.npz`` file atomically; on the mp
         path also ``s_text``, ``beta_text``, ``loss_text`` with full digits (loadable without
-        pickle)."""
+        pickle).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file; its name must end in ``.npz`` (as :func:`numpy.load` and
+            :func:`~dlnsym.problems.read_problem` expect).
+
+        Raises
+        ------
+        ParameterError
+            ``path`` does not end in ``.npz`` (for ``.json``: use :meth:`save_json`).
+        OSError
+            The file cannot be written.
+        """
+        target = _export_path(path, "save_npz")
+        if target.suffix.lower() != ".npz":
+            hint = ("use save_json for a .json file" if target.suffix.lower() == ".json"
+                    else "name the file *.npz")
+            raise ParameterError(
+                f"save_npz writes a numpy .npz archive, but {str(target)!r} "
+                + (f"ends in {target.suffix}" if target.suffix else "has no suffix")
+                + f"; {hint}"
+            )
         arrays: dict[str, Any] = {
             "t": self.t,
             "s": np.asarray(self.s, dtype=float),
@@ -384,8 +436,16 @@ class TrajectoryExport:
                 arrays[name], arrays[f"{name}_text"] = value.astype(float), self._text(value)
             else:
                 arrays[name] = value
-        with atomic_write(path, "wb") as fh:
+        with atomic_write(target, "wb") as fh:
             np.savez(fh, **arrays)
+
+
+def _export_path(path: Any, method: str) -> Path:
+    """``path`` as a Path: a non-empty str or path-like, else :class:`ParameterError`."""
+    if not isinstance(path, str | os.PathLike) or not os.fspath(path).strip():
+        raise ParameterError(f"{method}: path must be a non-empty file name (str or "
+                             f"path-like), got {path!r}")
+    return Path(path)
 
 
 class JumpSearch:

@@ -7,12 +7,14 @@ so the tests hold whatever the simulators compute.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
 
+from dlnsym.errors import ParameterError
 from dlnsym.network import NetworkTrajectory, simulate_network
 from dlnsym.problems import example
 from dlnsym.saddle_path import saddle_path
@@ -167,3 +169,34 @@ def test_package_exports_every_error_class():
 def test_to_json_and_at_have_examples():
     for method in (Trajectory.at, Trajectory.to_json):
         assert "Examples" in method.__doc__ and ">>>" in method.__doc__
+
+
+@pytest.mark.parametrize(("method", "name", "fragment"), [
+    ("save_npz", "tr.json", "save_npz writes a numpy .npz archive, but '{dir}/tr.json' ends in "
+                            ".json; use save_json for a .json file"),
+    ("save_npz", "tr.txt", "ends in .txt; name the file *.npz"),
+    ("save_npz", "tr", "has no suffix; name the file *.npz"),
+    ("save_json", "tr.npz", "save_json writes JSON text, not a numpy archive, but "
+                            "'{dir}/tr.npz' ends in .npz; use save_npz for an .npz file"),
+    ("save_json", "tr.NPY", "ends in .NPY; use save_npz"),
+])
+def test_an_export_refuses_the_other_formats_suffix(mirror_float, tmp_path, method, name,
+                                                     fragment):
+    with pytest.raises(ParameterError, match=re.escape(fragment.format(dir=tmp_path))):
+        getattr(mirror_float, method)(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize("path", ["", "  ", None, 3])
+@pytest.mark.parametrize("method", ["save_npz", "save_json"])
+def test_an_export_needs_a_file_name(mirror_float, method, path):
+    with pytest.raises(ParameterError, match=f"{method}: path must be a non-empty file name"):
+        getattr(mirror_float, method)(path)
+
+
+def test_save_json_takes_any_other_name(mirror_float, tmp_path):
+    mirror_float.save_json(tmp_path / "tr.txt")
+    assert json.loads((tmp_path / "tr.txt").read_text()) == mirror_float.to_json()
+    mirror_float.save_npz(tmp_path / "TR.NPZ")
+    with np.load(tmp_path / "TR.NPZ") as data:
+        assert data["t"].tolist() == mirror_float.t.tolist()

@@ -300,3 +300,32 @@ def test_saddle_at_is_the_piecewise_constant_limit():
     for k in range(1, 5):
         assert list(path.saddle_at(float((times[k] + times[k + 1]) / 2))) == rows[k]
     assert list(path.saddle_at(2 * float(times[5]))) == rows[5]
+
+
+def test_saddle_at_an_exact_jump_time_is_the_saddle_after_the_jump():
+    """At t_k itself the limit is β_k (the saddle after the jump), compared exactly."""
+    path = saddle_path(example("A"))
+    rows = [[support.get(i, F(0)) for i in range(6)] for _, support, _ in THEORY_A]
+    for k, (t_k, _, _) in enumerate(THEORY_A):
+        assert list(path.saddle_at(t_k)) == rows[k]
+        if k:
+            assert list(path.saddle_at(t_k - F(1, 10**30))) == rows[k - 1]
+    assert list(path.saddle_at("150/199")) == rows[1]      # t₁, a decimal string read exactly
+
+
+@pytest.mark.parametrize(("t", "fragment"), [
+    (float("nan"), "t = nan is not finite"),
+    (float("inf"), "t = inf is not finite"),
+    ("nan", "t = 'nan' is not finite"),
+    (-1, "t = -1 is negative; the limit is defined for t̃ ≥ 0"),
+    (-1e-300, "is negative"),
+    (F(-1, 2), "is negative"),
+    (True, "t must be a real number (an accelerated time t̃ ≥ 0), got True (bool)"),
+    (None, "t must be a real number"),
+    ("soon", "t must be a real number"),
+    ([1.0], "t must be a real number"),
+])
+def test_saddle_at_refuses_a_time_that_is_not_finite_and_non_negative(t, fragment):
+    path = saddle_path(example("A"))
+    with pytest.raises(ParameterError, match=re.escape(fragment)):
+        path.saddle_at(t)
