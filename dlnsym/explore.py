@@ -525,15 +525,47 @@ class ExploreResult:
     interrupted: bool = False
 
     def summary(self) -> str:
-        """One line: the verdict, the counterexample's size and what fails, and the counts."""
+        """The verdict and what fails; for a counterexample, its ``X`` and ``y`` (exact) and
+        the counts on further lines.
+
+        Returns
+        -------
+        str
+            One line without a counterexample; with one, three lines (the counterexample on
+            lines of its own, ``X`` row by row, when it does not fit on one line of 100
+            characters).
+
+        Examples
+        --------
+        >>> result = explore("monotone-active-set", trials=50, seed=0, max_d=2, max_n=3,
+        ...                  progress=False)
+        >>> print(result.summary())  # doctest: +ELLIPSIS
+        monotone-active-set is false on integer: counterexample with d = 2, n = 2: coordinate 0 leaves the active set at jump 2 (t_2 = 6)
+          counterexample (shrunk): X = [[1, 0], [2, 1]], y = [0, 1]
+          2 instances tried, 0 degenerate, 129 shrinking steps, ... s, seed 0
+        """  # noqa: E501
         counts = (f"{self.tried} instances tried, {self.degenerate} degenerate, "
                   f"{self.seconds:.2f} s, seed {self.seed}")
         stop = " (interrupted)" if self.interrupted else ""
-        if self.found:
-            return (f"{self.conjecture} is false on {self.family}{stop}: counterexample with "
-                    f"{self.description}; {counts}, {self.shrink_calls} shrinking steps")
-        return (f"{self.conjecture}: no counterexample{stop} among {self.family} instances "
-                f"with d ≤ {self.max_d}, n ≤ {self.max_n}; {counts}")
+        if not self.found:
+            return (f"{self.conjecture}: no counterexample{stop} among {self.family} instances "
+                    f"with d ≤ {self.max_d}, n ≤ {self.max_n}; {counts}")
+        lines = [f"{self.conjecture} is false on {self.family}{stop}: counterexample with "
+                 f"{self.description}"]
+        if self.problem is not None:
+            label = ("smallest seen before the interruption" if self.interrupted
+                     else "shrunk")
+            head = f"  counterexample ({label}):"
+            text = _instance_lines(self.problem)
+            flat = _instance_text(self.problem)
+            if len(head) + 1 + len(flat) <= 100:
+                lines.append(f"{head} {flat}")
+            else:  # X row by row, then y, under the heading
+                lines += [head, *(f"    {line}" for line in text)]
+        lines.append(f"  {self.tried} instances tried, {self.degenerate} degenerate, "
+                     f"{self.shrink_calls} shrinking steps, {self.seconds:.2f} s, "
+                     f"seed {self.seed}")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: the fields above, and for a counterexample ``X``, ``y`` as exact
@@ -551,7 +583,13 @@ class ExploreResult:
         return out
 
     def __repr__(self) -> str:
-        return f"ExploreResult({self.summary()})"
+        stop = ", interrupted" if self.interrupted else ""
+        if self.found and self.problem is not None:
+            verdict = f"counterexample d = {self.problem.d}, n = {self.problem.n}"
+        else:
+            verdict = f"no counterexample in {self.tried} instances"
+        return (f"ExploreResult({self.conjecture!r} on {self.family}: {verdict}, "
+                f"seed {self.seed}{stop})")
 
 
 class _Counterexample(Exception):
@@ -660,9 +698,16 @@ def _no_local_constants() -> Iterator[None]:
 
 def _instance_text(problem: Problem) -> str:
     """``X = [[1, -2], [0, 3]], y = [1, 0]`` with exact entries."""
-    X = "[" + ", ".join("[" + ", ".join(_exact_str(v) for v in row) + "]"
-                        for row in problem.X) + "]"
-    return f"X = {X}, y = [{', '.join(_exact_str(v) for v in problem.y)}]"
+    return " ".join(line.strip() for line in _instance_lines(problem))
+
+
+def _instance_lines(problem: Problem) -> list[str]:
+    """``X = [[1, -2],``, ``[0, 3]],``, ``y = [1, 0]``: a line per row of ``X`` (continued
+    rows aligned under the first) and one for ``y``, with exact entries."""
+    rows = ["[" + ", ".join(_exact_str(v) for v in row) + "]" for row in problem.X]
+    lines = [f"X = [{rows[0]}"] + [f"     {row}" for row in rows[1:]]
+    lines = [line + "," for line in lines[:-1]] + [lines[-1] + "],"]
+    return lines + ["y = [" + ", ".join(_exact_str(v) for v in problem.y) + "]"]
 
 
 def _positive_int(value: Any, what: str) -> int:

@@ -339,6 +339,53 @@ def test_families_draw_exact_instances_with_their_property(family):
     assert not result.found, result.description
 
 
+# ------------------------------------------------------------------------------ summary
+
+
+def _rows(problem) -> tuple[list[str], str]:
+    """The rows of X and y as ``[a, b]`` texts with str(Fraction) (not dlnsym's printer)."""
+    rows = ["[" + ", ".join(str(Fraction(v)) for v in row) + "]" for row in problem.X]
+    return rows, "[" + ", ".join(str(Fraction(v)) for v in problem.y) + "]"
+
+
+def test_the_summary_shows_the_counterexample(monotone):
+    lines = monotone.summary().splitlines()
+    assert len(lines) == 3
+    assert lines[0] == ("monotone-active-set is false on integer: counterexample with "
+                        + monotone.description)
+    rows, y = _rows(monotone.problem)
+    assert lines[1] == f"  counterexample (shrunk): X = [{', '.join(rows)}], y = {y}"
+    assert lines[2].startswith(f"  {monotone.tried} instances tried, {monotone.degenerate} "
+                               f"degenerate, {monotone.shrink_calls} shrinking steps, ")
+    assert lines[2].endswith(", seed 0")
+
+
+def test_a_wide_counterexample_puts_each_row_on_a_line_of_its_own(monotone):
+    entries = [[Fraction(-123 - 7 * a - j, 100) for j in range(6)] for a in range(5)]
+    problem = as_problem(entries, [Fraction(a, 3) for a in range(5)], exact=True)
+    result = replace(monotone, problem=problem, interrupted=True)
+    lines = result.summary().splitlines()
+    rows, y = _rows(problem)
+    assert lines[0].startswith("monotone-active-set is false on integer (interrupted): ")
+    assert lines[1] == "  counterexample (smallest seen before the interruption):"
+    assert lines[2] == f"    X = [{rows[0]},"
+    assert lines[3:7] == [f"         {row}," for row in rows[1:4]] + [f"         {rows[4]}],"]
+    assert lines[7] == f"    y = {y}"
+    assert len(lines) == 9 and max(map(len, lines[1:])) <= 100
+
+
+def test_no_counterexample_is_one_line():
+    result = explore("first-jump-time", trials=5, seed=0, max_d=2, progress=False)
+    assert len(result.summary().splitlines()) == 1
+    assert result.summary().startswith("first-jump-time: no counterexample among integer "
+                                       "instances with d ≤ 2, n ≤ 2; 5 instances tried")
+
+
+def test_the_repr_is_one_line(monotone):
+    assert repr(monotone) == ("ExploreResult('monotone-active-set' on integer: counterexample "
+                              "d = 2, n = 2, seed 0)")
+
+
 # ------------------------------------------------------------------------------------ CLI
 
 
