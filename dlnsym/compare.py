@@ -16,7 +16,8 @@ uniformly on compact sets that avoid the jump times; numerically the jump times 
 * :func:`convergence_study` repeats that over several Λ and fits, by least squares,
   ``ln|t̂_k − t_k| = a + p·ln Λ`` (expected ``p = −1``) and ``ln(plateau error) = b + r·Λ``.
 
-The module is callable: ``dlnsym.compare(path, trajectory)`` is :func:`compare`.
+The package attribute ``dlnsym.compare`` is the function :func:`compare`; the rest of this
+module is reached with ``from dlnsym.compare import convergence_study`` (and so on).
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ class PathComparison:
     >>> cmp_ = compare(saddle_path(P), simulate(P, log_inv_alpha=300))
     >>> cmp_.path_jump_times.tolist(), cmp_.windows.tolist()
     ([1.0, 2.0], [0.25, 0.25])
+    >>> cmp_                                                   # doctest: +ELLIPSIS
+    PathComparison(Λ=300, 2 jumps, max plateau error ..., max |jump-time error| 8.4...e-04, ...)
     >>> [round(float(300 * e), 3) for e in cmp_.jump_time_errors]    # Λ·(t̂_k − t_k)
     [0.252, -0.188]
     >>> bool(cmp_.plateau_error < 1e-13)
@@ -107,6 +110,13 @@ class PathComparison:
     def max_jump_time_error(self) -> float:
         """``max_k |t̂_k − t_k|`` (NaN if a jump was not found)."""
         return float(np.max(np.abs(self.jump_time_errors))) if self.jump_times.size else 0.0
+
+    def __repr__(self) -> str:
+        """One line: Λ, the number of jumps and the largest errors (the arrays are in the
+        attributes and :meth:`summary`)."""
+        return (f"PathComparison(Λ={self.log_inv_alpha:g}, {self.path_jump_times.size} jumps, "
+                f"max plateau error {self.plateau_error:.3e}, max |jump-time error| "
+                f"{self.max_jump_time_error:.3e}, window {self.window:g})")
 
     def summary(self) -> str:
         """Readable table: one line per jump and per plateau."""
@@ -395,6 +405,13 @@ class ConvergenceStudy:
     def first_order(self, tol: float = 0.15) -> bool:
         """Whether the jump times converge at rate 1/Λ: ``|jump_slope + 1| ≤ tol``."""
         return bool(abs(self.jump_slope + 1) <= tol)
+
+    def __repr__(self) -> str:
+        """One line: the problem, the range of Λ and the fitted rates."""
+        lams = self.lambdas
+        return (f"ConvergenceStudy({self.name!r}, {self.path.n_jumps} jumps, Λ from "
+                f"{lams[0]:g} to {lams[-1]:g} ({lams.size} values), jump slope "
+                f"{self.jump_slope:+.3f}, plateau rate {self.plateau_rate:+.4g})")
 
     def summary(self) -> str:
         """Readable table of errors per Λ and the fitted rates."""

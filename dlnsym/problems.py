@@ -66,8 +66,8 @@ class Problem:
     --------
     >>> from dlnsym import example
     >>> problem = example("A")
-    >>> problem.n, problem.d, problem.exact
-    (3, 6, True)
+    >>> problem
+    Problem('example A', n=3, d=6, exact)
     >>> problem.loss([0] * 6)                         # L(0) = ‖y‖²/2n
     Fraction(193, 300)
     >>> H, c = problem.gram()
@@ -116,6 +116,11 @@ class Problem:
         if self.exact:
             return self
         return as_problem(self.X, self.y, exact=True, name=self.name)
+
+    def __repr__(self) -> str:
+        """One line: the name, the shape and the arithmetic, never the data."""
+        name = f"{self.name!r}, " if self.name else ""
+        return f"Problem({name}n={self.n}, d={self.d}, {'exact' if self.exact else 'float64'})"
 
 
 # --------------------------------------------------------------------------- conversion

@@ -440,6 +440,10 @@ class TrajectoryExport:
             np.savez(fh, **arrays)
 
 
+#: Jump times a trajectory's repr shows (the first ones; the rest are counted).
+_REPR_JUMPS = 6
+
+
 def _export_path(path: Any, method: str) -> Path:
     """``path`` as a Path: a non-empty str or path-like, else :class:`ParameterError`."""
     if not isinstance(path, str | os.PathLike) or not os.fspath(path).strip():
@@ -782,7 +786,10 @@ class Trajectory(TrajectoryExport):
 
     def __repr__(self) -> str:
         path = "float64" if self.dps is None else f"dps={self.dps}"
+        shown = ", ".join(f"{t:.6g}" for t in self.jump_times[:_REPR_JUMPS])
+        more = len(self.jump_times) - _REPR_JUMPS
+        jumps = f"[{shown}" + (f", … {more} more]" if more > 0 else "]")
         return (
             f"Trajectory({self.problem.name or 'problem'}, Λ={self.log_inv_alpha}, {path}, "
-            f"{len(self.t)} samples on [0, {self.t_end:.6g}], jumps={self.jump_times})"
+            f"{len(self.t)} samples on [0, {self.t_end:.6g}], jumps={jumps})"
         )

@@ -68,6 +68,9 @@ def test_errors_of_a_synthetic_trajectory_are_recovered():
     assert cmp_.windows[-1] == pytest.approx(0.25 * lengths[-1])
     text = cmp_.summary()
     assert "Λ = 50" in text and len(text.splitlines()) == 2 + 1 + len(JUMPS)
+    # the repr summarises (errors known by construction: 1e-7 on plateaus, max |c_k|/Λ)
+    assert repr(cmp_) == ("PathComparison(Λ=50, 5 jumps, max plateau error 1.000e-07, "
+                          "max |jump-time error| 1.400e-02, window 0.25)")
 
 
 def test_a_wrong_value_counts_outside_the_windows_only():
@@ -126,6 +129,8 @@ def test_rate_fit_finds_minus_one_for_c_over_lambda():
     assert study.plateau_rate == pytest.approx(-0.01, rel=1e-6)
     text = study.summary()
     assert "p = -1.000" in text and "expected −1: yes" in text
+    assert repr(study) == ("ConvergenceStudy('example A', 5 jumps, Λ from 10 to 10000 "
+                           "(4 values), jump slope -1.000, plateau rate -0.01)")
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,13 @@ def test_a_two_row_design_is_not_mistaken_for_a_pair():
     # [[1, 2], [3, 4]] is a 2 × 2 design X, not (X, y): y is what is missing
     with pytest.raises(ParameterError, match="y is missing"):
         as_problem([[1, 2], [3, 4]])
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda: gaussian_sparse(n=250, d=500),
+     "Problem('gaussian_sparse(n=250, d=500, seed=0)', n=250, d=500, float64)"),
+    (lambda: example("A"), "Problem('example A', n=3, d=6, exact)"),
+    (lambda: as_problem([[1, 2]], [3]), "Problem(n=1, d=2, float64)"),
+])
+def test_the_repr_of_a_problem_is_one_line_without_the_data(make, text):
+    assert repr(make()) == text

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 
@@ -40,3 +41,13 @@ def test_at_a_time_past_the_run_says_outside(trajectory):
     with pytest.raises(ParameterError, match=re.escape("time 1.5 is outside the simulated "
                                                        "interval [0, 1.0]")):
         trajectory.at(1.5)
+
+
+def test_the_repr_shows_the_first_jump_times_and_counts_the_rest(trajectory):
+    many = copy.copy(trajectory)
+    many.jump_times = [0.5 * k for k in range(1, 101)]
+    text = repr(many)
+    assert "\n" not in text and text.endswith("jumps=[0.5, 1, 1.5, 2, 2.5, 3, … 94 more])")
+    few = copy.copy(trajectory)
+    few.jump_times = [0.25, 0.75]
+    assert repr(few).endswith("jumps=[0.25, 0.75])")
