@@ -10,8 +10,9 @@
         β_{k+1} = argmin { L(β) : β ∈ N(s_{k+1}) }
 
 The limiting trajectory is ``β°(t̃) = β_k`` for ``t̃ ∈ (t_k, t_{k+1})``.  In exact mode every
-number is a :class:`fractions.Fraction` (computed with python-flint), printed in full
-whatever its size, under a size budget (``max_digits``); in float mode float64, with the
+number is a :class:`fractions.Fraction` (computed with python-flint), kept and exported in
+full whatever its size (the text table abbreviates very wide ones), under a size budget
+(``max_digits``); in float mode float64, with the
 gradient evaluated only on the coordinates that can reach ±1 within the step (the others are
 dormant, and their duals and gradients are filled in when read).
 """
@@ -35,12 +36,16 @@ from dlnsym.errors import ExactBudgetError, MaxSaddlesError, ParameterError
 from dlnsym.integrate.backend import blas_pools
 from dlnsym.problems import Problem, _to_fraction, as_problem, resolve_problem
 
-__all__ = ["MAX_DIGITS", "SaddlePath", "saddle_path"]
+__all__ = ["MAX_DIGITS", "TABLE_MAX_WIDTH", "SaddlePath", "saddle_path"]
 
 #: Default size budget of exact mode: decimal digits of the largest numerator or denominator
 #: of a jump time, saddle, dual or loss.  Denominators grow with every jump (``t_k`` sums the
 #: step lengths), and the cost of a step with them; past this the float path is the tool.
 MAX_DIGITS = 10_000
+
+#: Exact numbers wider than this (characters) are abbreviated in :meth:`SaddlePath.table`
+#: and the repr: a decimal approximation and the digit counts of numerator and denominator.
+TABLE_MAX_WIDTH = 40
 
 #: log10(2), for decimal digits from bit lengths.
 _LOG10_2 = 0.30102999566398120
@@ -175,16 +180,49 @@ class SaddlePath:
                 for t, loss, b, s in zip(self.times, self.losses, self.saddles, self.duals,
                                          strict=True)]
 
-    def table(self) -> str:
+    def table(self, max_width: int | None = TABLE_MAX_WIDTH) -> str:
         """The path as a text table: k, t_k, signed active set, L(β_k), and in exact mode the
-        digits of the largest denominator at that saddle (:attr:`digits`).  Exact numbers are
-        printed in full, whatever their size."""
+        digits of the largest denominator at that saddle (:attr:`digits`).
+
+        Parameters
+        ----------
+        max_width : int or None
+            Exact numbers printed wider than this many characters are abbreviated to a
+            decimal approximation and the digit counts of numerator and denominator,
+            ``≈1.235e+400 (p/q: 401/1 digits)`` (default :data:`TABLE_MAX_WIDTH`); ``None``
+            prints every number in full.  :meth:`to_dict` always holds them in full.
+
+        Returns
+        -------
+        str
+            One header line and one line per saddle, columns padded to their widest entry.
+
+        Raises
+        ------
+        ParameterError
+            ``max_width`` is neither None nor a positive integer.
+
+        Examples
+        --------
+        >>> from dlnsym import as_problem, saddle_path
+        >>> huge = saddle_path(as_problem([[1]], [10**400], exact=True))
+        >>> print(huge.table())
+        k  t_k                              active set  L(β_k)                           denominator digits
+        0  0                                ∅           ≈5.000e+799 (p/q: 800/1 digits)  1
+        1  ≈1.000e-400 (p/q: 1/401 digits)  +0          0                                401
+        """  # noqa: E501
+        if max_width is not None and (not isinstance(max_width, int)
+                                      or isinstance(max_width, bool) or max_width < 1):
+            raise ParameterError(
+                f"table: max_width must be a positive integer (characters) or None (numbers "
+                f"in full), got {max_width!r}"
+            )
         header = ("k", "t_k", "active set", "L(β_k)") + (("denominator digits",)
                                                          if self.exact else ())
         rows = [header]
         digits = self.digits or [None] * len(self.times)
         for k, (t, loss, dig) in enumerate(zip(self.times, self.losses, digits, strict=True)):
-            row = (str(k), _fmt(t), self.signed_active_set(k), _fmt(loss))
+            row = (str(k), _fmt(t, max_width), self.signed_active_set(k), _fmt(loss, max_width))
             rows.append(row + ((str(dig),) if self.exact else ()))
         widths = [max(len(r[j]) for r in rows) for j in range(len(header))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
@@ -203,9 +241,7 @@ class SaddlePath:
 
     def __repr__(self) -> str:
         mode = "exact" if self.exact else "float"
-        loss = self.losses[-1]
-        shown = _fmt(loss) if not self.exact or _digits(loss.denominator) <= 40 else (
-            f"≈ {float(loss):.6g}")
+        shown = _fmt(self.losses[-1], TABLE_MAX_WIDTH)
         return (f"SaddlePath({self.problem.name or 'problem'}, {mode}, "
                 f"{self.n_jumps} jumps, final loss {shown})")
 
@@ -244,8 +280,30 @@ def _check_time(t: Any) -> Fraction | float:
     return value
 
 
-def _fmt(x: Any) -> str:
-    return _exact_str(x) if isinstance(x, Fraction) else f"{float(x):.6g}"
+def _fmt(x: Any, max_width: int | None = None) -> str:
+    """A number of the path as text: an exact one in full (abbreviated by
+    :func:`_abbreviated` when wider than ``max_width``), a float to 6 significant digits."""
+    if not isinstance(x, Fraction):
+        return f"{float(x):.6g}"
+    if max_width is not None and _exact_width(x) > max_width:
+        return _abbreviated(x)
+    return _exact_str(x)
+
+
+def _exact_width(x: Fraction) -> int:
+    """``len(_exact_str(x))``, from the digit counts (without printing the digits)."""
+    width = (x < 0) + _digits(x.numerator)
+    return width if x.denominator == 1 else width + 1 + _digits(x.denominator)
+
+
+def _abbreviated(x: Fraction) -> str:
+    """``≈1.235e+400 (p/q: 401/1 digits)``: 4 significant digits of ``x`` (computed in
+    mpmath, so that any exponent is fine) and the decimal digits of ``p`` and ``q``."""
+    import mpmath
+
+    with mpmath.workdps(15):
+        value = mpmath.nstr(mpmath.mpf(x.numerator) / x.denominator, 4, strip_zeros=False)
+    return f"≈{value} (p/q: {_digits(x.numerator)}/{_digits(x.denominator)} digits)"
 
 
 def _exact_str(x: Fraction) -> str:
