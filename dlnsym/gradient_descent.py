@@ -203,9 +203,10 @@ class GDTrajectory(TrajectoryExport):
     def __repr__(self) -> str:
         lam = (f"{self.log_inv_alpha:g}" if self.dps is None
                else mpmath.nstr(self.log_inv_alpha, 8))
+        path, jumps = self._repr_parts()
         return (f"GDTrajectory({self.problem.name or 'problem'}, Λ={lam}, "
-                f"γ={float(self.step_size):g}, dps={self.dps}, {self.steps} steps, "
-                f"{len(self.t)} recorded on [0, {self.t_end:.6g}], jumps={self.jump_times}"
+                f"γ={float(self.step_size):g}, {path}, {self.steps} steps, "
+                f"{len(self.t)} recorded on [0, {self.t_end:.6g}], jumps={jumps}"
                 + (", interrupted" if self.interrupted else "") + ")")
 
     def _export_extras(self) -> dict[str, Any]:

@@ -218,9 +218,10 @@ class NetworkTrajectory(TrajectoryExport):
     interrupted: bool = False
 
     def __repr__(self) -> str:
+        path, jumps = self._repr_parts()
         return (f"NetworkTrajectory({self.problem.name or 'problem'}, "
-                f"Λ={mpmath.nstr(self.log_inv_alpha, 8)}, dps={self.dps}, {len(self.t)} samples "
-                f"on [0, {self.t_end:.6g}], jumps={self.jump_times})")
+                f"Λ={mpmath.nstr(self.log_inv_alpha, 8)}, {path}, {len(self.t)} samples "
+                f"on [0, {self.t_end:.6g}], jumps={jumps})")
 
 
 def simulate_network(

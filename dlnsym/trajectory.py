@@ -297,6 +297,16 @@ class TrajectoryExport:
     interrupted: bool
     t_end: float
 
+    #: jump times a repr shows (the first ones; the rest are counted)
+    REPR_JUMPS = 6
+
+    def _repr_parts(self) -> tuple[str, str]:
+        """``("float64" or "dps=N", "[t_1, …, t_6, … k more]")`` for the reprs."""
+        path = "float64" if self.dps is None else f"dps={self.dps}"
+        shown = ", ".join(f"{t:.6g}" for t in self.jump_times[: self.REPR_JUMPS])
+        more = len(self.jump_times) - self.REPR_JUMPS
+        return path, f"[{shown}" + (f", … {more} more]" if more > 0 else "]")
+
     def beta_float(self) -> np.ndarray:
         """β as float64 (mp values below ~1e-308 underflow to 0)."""
         return np.asarray(self.beta, dtype=float)
@@ -438,10 +448,6 @@ class TrajectoryExport:
                 arrays[name] = value
         with atomic_write(target, "wb") as fh:
             np.savez(fh, **arrays)
-
-
-#: Jump times a trajectory's repr shows (the first ones; the rest are counted).
-_REPR_JUMPS = 6
 
 
 def _export_path(path: Any, method: str) -> Path:
@@ -785,10 +791,7 @@ class Trajectory(TrajectoryExport):
     # beta_float, to_json, save_json, save_npz: inherited from TrajectoryExport
 
     def __repr__(self) -> str:
-        path = "float64" if self.dps is None else f"dps={self.dps}"
-        shown = ", ".join(f"{t:.6g}" for t in self.jump_times[:_REPR_JUMPS])
-        more = len(self.jump_times) - _REPR_JUMPS
-        jumps = f"[{shown}" + (f", … {more} more]" if more > 0 else "]")
+        path, jumps = self._repr_parts()
         return (
             f"Trajectory({self.problem.name or 'problem'}, Λ={self.log_inv_alpha}, {path}, "
             f"{len(self.t)} samples on [0, {self.t_end:.6g}], jumps={jumps})"
