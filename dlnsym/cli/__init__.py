@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from dlnsym import __version__
 from dlnsym.errors import DlnsymError
 
 from . import check, demo, derive, explore, figure, gd, saddles, simulate, sweep
@@ -27,8 +29,28 @@ COMMANDS = (saddles, derive, demo, figure, simulate, gd, check, sweep, explore)
 EXIT_BROKEN_PIPE = 1
 
 
+#: A value that starts with "-" but is a number, or a comma-separated list of numbers, in any
+#: notation the commands accept: ``-5``, ``-.5``, ``-1e3``, ``-1E-3``, ``-inf``, ``-nan``,
+#: ``-1,2``.
+_NUMBER = r"(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)"
+NEGATIVE_NUMBER = re.compile(rf"^-{_NUMBER}(?:\s*,\s*[-+]?{_NUMBER})*$", re.IGNORECASE)
+
+
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line on stderr and exit status 2."""
+    """An argument parser whose usage errors are one line on stderr and exit status 2, and
+    which reads a value such as ``-1e3`` as a value, not as an option.
+
+    argparse decides whether an argument that starts with ``-`` is a value (a negative
+    number) or an option with the attribute ``_negative_number_matcher``, which matches only
+    ``-5`` and ``-0.5``; ``--log-inv-alpha -1e3`` would then fail with "expected one
+    argument" instead of reaching the check of the value.  The parser replaces it with
+    :data:`NEGATIVE_NUMBER` (sub-parsers are of the same class, so they do too).  No option
+    of the CLI looks like a negative number, so nothing else changes.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBER
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -40,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dlnsym",
         description="Saddle-to-saddle dynamics of diagonal linear networks.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS:
         module.register(sub)
