@@ -58,3 +58,73 @@ def test_negative_numbers_in_any_notation_reach_the_check_of_the_value(
 def test_an_option_after_an_option_is_still_a_missing_value() -> None:
     assert_one_line_error(run_cli("simulate", "--example", "A", "--log-inv-alpha", "-x"),
                           "--log-inv-alpha", "expected one argument")
+
+
+# Each message names the CLI's options, not the Python arguments behind them.
+@pytest.mark.parametrize(
+    ("args", "fragments", "python_words"),
+    [
+        (["simulate", "--example", "A", "--log-inv-alpha", "1e13"],
+         ["beyond the float64 path", "--dps 20"], ["dps=20", "pass dps"]),
+        (["saddles", "--example", "A", "--max-saddles", "2"],
+         ["within --max-saddles 2 jumps", "pass a larger --max-saddles"], ["max_saddles"]),
+        (["saddles", "--example", "A", "--exact", "--max-digits", "2"],
+         ["--max-digits 2", "drop --exact"], ["max_digits", "exact=False"]),
+        (["saddles", "--example", "A", "--max-saddles", "0"], ["--max-saddles must be"],
+         ["max_saddles"]),
+        (["saddles", "--example", "A", "--init-shape", "a,b"],
+         ["--init-shape has 2 entries", "d = 6", "6 comma-separated positive numbers"],
+         ["[1, 2", "decimal string", "init_shape"]),
+        (["saddles", "--example", "A", "--init-shape", "1,a,1,1,1,1"],
+         ["--init-shape: 'a' (coordinate 1) is not a number", "comma-separated"],
+         ["[1, 2", "init_shape"]),
+        (["simulate", "--example", "A", "--log-inv-alpha", "10", "--init-shape",
+          "1,1,0,1,1,1"], ["--init-shape: '0' (coordinate 2) is not a positive"],
+         ["init_shape"]),
+        (["simulate", "--example", "A", "--log-inv-alpha", "-5"],
+         ["--log-inv-alpha (Λ = ln 1/α) must be a positive", "'-5'"], ["log_inv_alpha"]),
+        (["gd", "--example", "A", "--log-inv-alpha", "0", "--step-size", "0.1", "--steps", "1"],
+         ["--log-inv-alpha = ln(1/α) must be positive"], ["log_inv_alpha"]),
+        (["gd", "--example", "A", "--alpha", "2", "--step-size", "0.1", "--steps", "1"],
+         ["--alpha must lie in (0, 1)"], []),
+        (["gd", "--example", "A", "--log-inv-alpha", "5", "--step-size", "0", "--steps", "1"],
+         ["--step-size (γ) must be a positive"], ["step_size"]),
+        (["gd", "--example", "A", "--log-inv-alpha", "5", "--step-size", "1.6", "--steps",
+          "100"], ["diverged", "use a smaller --step-size"], ["step_size"]),
+        (["explore", "--conjecture", "min-l1-endpoint", "--max-d", "0"],
+         ["--max-d must be a positive"], ["max_d"]),
+    ],
+)
+def test_messages_use_option_names(args: list[str], fragments: list[str],
+                                   python_words: list[str]) -> None:
+    proc = run_cli(*args)
+    assert_one_line_error(proc, *fragments)
+    for word in python_words:
+        assert word not in proc.stderr, (word, proc.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "value"),
+    [
+        (["simulate", "--example", "A"], "--log-inv-alpha", "nan"),
+        (["simulate", "--example", "A"], "--log-inv-alpha", "inf"),
+        (["simulate", "--example", "A"], "--log-inv-alpha", "-inf"),
+        (["simulate", "--example", "A"], "--log-inv-alpha", "abc"),
+        (["gd", "--example", "A", "--step-size", "0.1", "--steps", "1"], "--alpha", "nan"),
+        (["gd", "--example", "A", "--step-size", "0.1", "--steps", "1"], "--log-inv-alpha",
+         "inf"),
+        (["gd", "--example", "A", "--alpha", "0.5", "--steps", "1"], "--step-size", "NaN"),
+    ],
+)
+def test_non_finite_values_are_refused_by_the_cli(args: list[str], option: str,
+                                                  value: str) -> None:
+    """NaN is not "Λ ≤ 0": the CLI says what the option takes."""
+    proc = run_cli(*args, option, value)
+    assert_one_line_error(proc, f"argument {option}: must be ", f"got '{value}'")
+    assert "≤ 0" not in proc.stderr
+
+
+def test_huge_values_are_left_to_the_library() -> None:
+    """Λ = 1e400 is finite (only not a float64): the library's range check answers."""
+    proc = run_cli("simulate", "--example", "A", "--log-inv-alpha", "1e400", "--dps", "20")
+    assert_one_line_error(proc, "beyond the mp path")

@@ -56,7 +56,7 @@ def test_errors_are_one_line(tmp_path):
     assert_one_line_error(run_cli("saddles", str(dup)), "linearly dependent", "[0, 1]")
     assert_one_line_error(run_cli("saddles"), "required")
     assert_one_line_error(run_cli("saddles", "--example", "A", "--max-saddles", "1"),
-                          "max_saddles")
+                          "--max-saddles 1 jumps", "pass a larger --max-saddles")
     assert_one_line_error(run_cli("saddles", "--example", "nope"), "invalid choice")
 
 
@@ -94,3 +94,43 @@ def test_utf8_byte_order_mark_is_allowed(tmp_path):
     proc = run_cli("saddles", str(data), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["saddles"][-1] == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragments"),
+    [
+        ("blank.csv", b"x0,x1,y\n1,,2\n3,4,5\n", ["blank.csv line 2, column 'x1': empty cell"]),
+        ("space.csv", b"x0,x1,y\n1,2,3\n3, ,5\n", ["space.csv line 3, column 'x1': empty cell"]),
+    ],
+)
+def test_empty_cells_are_called_empty(tmp_path, name, content, fragments):
+    data = tmp_path / name
+    data.write_bytes(content)
+    proc = run_cli("saddles", str(data))
+    assert_one_line_error(proc, *fragments)
+    assert "is not a number" not in proc.stderr
+
+
+def test_npz_messages_name_the_file_once(tmp_path):
+    nokey = tmp_path / "nokey.npz"
+    np.savez(nokey, X=np.eye(2))
+    proc = run_cli("saddles", str(nokey))
+    assert_one_line_error(proc, f"{nokey}: not a readable .npz file (missing", "['y']")
+    assert proc.stderr.count("nokey.npz") == 1
+    one_nan = tmp_path / "onenan.npz"
+    np.savez(one_nan, X=np.array([[1.0, np.nan], [2.0, 3.0]]), y=np.array([1.0, 2.0]))
+    proc = run_cli("saddles", str(one_nan))
+    assert_one_line_error(proc, f"{one_nan}: X[0, 1]: non-finite value nan", "impute it")
+    assert "entries" not in proc.stderr
+    two_nan = tmp_path / "twonan.npz"
+    np.savez(two_nan, X=np.array([[1.0, np.nan], [np.inf, 3.0]]), y=np.array([1.0, 2.0]))
+    assert_one_line_error(run_cli("saddles", str(two_nan)), "(2 non-finite entries in all)")
+
+
+@pytest.mark.parametrize("name", ["somedir", "looks_like.csv"])
+def test_a_directory_is_not_a_data_file(tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    proc = run_cli("saddles", str(folder))
+    assert_one_line_error(proc, f"{folder}: is a directory", ".npz", ".csv")
+    assert "unknown data format" not in proc.stderr

@@ -3,9 +3,10 @@
 Each command lives in its own module of this package and exposes
 ``register(subparsers) -> None``, which adds a sub-parser whose ``func`` default is called with
 the parsed arguments and returns an exit status.  Errors that dlnsym raises on purpose
-(:class:`dlnsym.errors.DlnsymError`) and bad files become one line on stderr and exit status 2;
-Ctrl-C says where it stopped and exits 130; a closed pipe on stdout (``dlnsym … | head``)
-ends the command quietly.
+(:class:`dlnsym.errors.DlnsymError`, worded for the command line by
+:func:`~dlnsym.cli._messages.cli_message`) and bad files become one line on stderr and exit
+status 2; Ctrl-C says where it stopped and exits 130; a closed pipe on stdout
+(``dlnsym … | head``) ends the command quietly.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dlnsym import __version__
 from dlnsym.errors import DlnsymError
 
 from . import check, demo, derive, explore, figure, gd, saddles, simulate, sweep
+from ._messages import cli_message
 from ._runs import EXIT_INTERRUPTED, Interrupted
 
 COMMANDS = (saddles, derive, demo, figure, simulate, gd, check, sweep, explore)
@@ -99,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except DlnsymError as exc:
-        print(f"{prefix}: error: {exc}", file=sys.stderr)
+        print(f"{prefix}: error: {cli_message(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"{prefix}: error: {_os_message(exc)}", file=sys.stderr)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dlnsym.errors import ParameterError
+from dlnsym.errors import ParameterError, ProblemError
 from dlnsym.io import check_writable_file
 from dlnsym.problems import EXAMPLES, Problem, example, read_problem
 
@@ -32,10 +33,25 @@ def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def problem_from_args(args: argparse.Namespace, *, exact: bool) -> Problem:
-    """Load the problem named by ``DATA`` or ``--example``."""
+    """Load the problem named by ``DATA`` or ``--example``.
+
+    Raises
+    ------
+    ProblemError
+        ``DATA`` is a directory, or the file is malformed; the message begins with the file
+        name.
+    """
     if args.example is not None:
         return example(args.example, exact=exact)
-    return read_problem(args.data, exact=exact)
+    if Path(args.data).is_dir():
+        raise ProblemError(f"{args.data}: is a directory; give a .npz file (arrays X, y) or a "
+                           ".csv file")
+    try:
+        return read_problem(args.data, exact=exact)
+    except ProblemError as exc:
+        if str(exc).startswith(str(Path(args.data))):
+            raise
+        raise ProblemError(f"{args.data}: {exc}") from None
 
 
 def positive_float(text: str) -> float:
@@ -53,6 +69,37 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
     return value
+
+
+def number_text(want: str) -> Callable[[str], str]:
+    """An argparse type for options the library reads at its own precision (``--alpha
+    1e-1000``, ``--log-inv-alpha 1e200``): the value is kept as typed, but it must be a
+    finite number (argparse reports the error as a usage error, saying ``want``).
+
+    Parameters
+    ----------
+    want : str
+        What the option takes, e.g. ``"a positive finite number such as 1e6"``.
+
+    Returns
+    -------
+    callable
+        ``text -> text``, raising :class:`argparse.ArgumentTypeError` on a text that is not a
+        number, or is infinite or NaN.  Range checks (``Λ > 0``, ``α < 1``) are left to the
+        library, whose messages explain them.
+    """
+    def check(text: str) -> str:
+        import mpmath
+
+        try:
+            finite = bool(mpmath.isfinite(mpmath.mpf(text.strip())))
+        except ValueError:
+            finite = False
+        if not finite:
+            raise argparse.ArgumentTypeError(f"must be {want}, got {text!r}")
+        return text
+
+    return check
 
 
 def positive_int(text: str) -> int:
@@ -97,19 +144,31 @@ def add_init_shape_argument(parser: argparse.ArgumentParser) -> None:
 
 def init_shape_from_args(args: argparse.Namespace, d: int) -> Any:
     """``--init-shape`` as a vector of ``d`` positive numbers, or ``None``; a
-    :class:`ParameterError` (one line, exit 2) when malformed."""
+    :class:`ParameterError` (one line, exit 2) when malformed, naming the entry by its
+    coordinate (0-based, as ``dlnsym saddles`` numbers them)."""
+    import mpmath
+
     from dlnsym.simulate import check_init_shape
 
     if args.init_shape is None:
         return None
+    want = f"give {d} comma-separated positive numbers such as 1,2,0.5"
     parts = [part.strip() for part in args.init_shape.split(",")]
     if any(not part for part in parts):
-        raise ParameterError(f"--init-shape must be {d} comma-separated positive numbers such "
-                             f"as 1,2,0.5, got {args.init_shape!r}")
-    try:
-        return check_init_shape(parts, d)
-    except ParameterError as exc:
-        raise ParameterError(f"--init-shape: {exc}") from None
+        raise ParameterError(f"--init-shape {args.init_shape!r} has an empty entry; {want}")
+    if len(parts) != d:
+        raise ParameterError(f"--init-shape has {len(parts)} entries, but the problem has "
+                             f"d = {d} coordinates; {want}")
+    for i, part in enumerate(parts):
+        try:
+            value = mpmath.mpf(part)
+        except ValueError:
+            raise ParameterError(f"--init-shape: {part!r} (coordinate {i}) is not a number; "
+                                 f"{want}") from None
+        if not (mpmath.isfinite(value) and value > 0):
+            raise ParameterError(f"--init-shape: {part!r} (coordinate {i}) is not a positive "
+                                 f"finite number; {want}")
+    return check_init_shape(parts, d)
 
 
 def check_dps(dps: int | None) -> None:

@@ -20,6 +20,7 @@ from ._common import (
     check_dps,
     check_figure_file,
     init_shape_from_args,
+    number_text,
     positive_int,
     print_jump_times,
     problem_from_args,
@@ -43,10 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_problem_arguments(parser)
     scale = parser.add_mutually_exclusive_group(required=True)
     scale.add_argument("--log-inv-alpha", metavar="Λ",
+                       type=number_text("a positive finite number such as 2302.6"),
                        help="Λ = ln(1/α) > 0, e.g. 2302.6 (any size)")
     scale.add_argument("--alpha", metavar="α",
+                       type=number_text("a number in (0, 1) such as 1e-1000"),
                        help="the initialisation scale in (0, 1), e.g. 1e-1000 (read exactly)")
     parser.add_argument("--step-size", required=True, metavar="γ",
+                        type=number_text("a positive finite number such as 0.1"),
                         help="the step size γ > 0, e.g. 0.1 (stable below the bound "
                              "1/max_k λ_max(|β_k|^½ H |β_k|^½) of Algorithm 1's saddles)")
     parser.add_argument("--steps", required=True, type=positive_int, metavar="K",

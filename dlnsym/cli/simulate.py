@@ -18,6 +18,7 @@ from ._common import (
     check_dps,
     check_figure_file,
     init_shape_from_args,
+    number_text,
     positive_float,
     print_jump_times,
     problem_from_args,
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_problem_arguments(parser)
     parser.add_argument(
         "--log-inv-alpha", required=True, metavar="Λ",
+        type=number_text("a positive finite number such as 1e6"),
         help="Λ = ln(1/α) > 0, e.g. 1e6 (any size: α itself need not be representable)",
     )
     add_dps_argument(parser)
