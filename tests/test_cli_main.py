@@ -128,3 +128,30 @@ def test_huge_values_are_left_to_the_library() -> None:
     """Λ = 1e400 is finite (only not a float64): the library's range check answers."""
     proc = run_cli("simulate", "--example", "A", "--log-inv-alpha", "1e400", "--dps", "20")
     assert_one_line_error(proc, "beyond the mp path")
+
+
+@pytest.mark.parametrize(
+    ("args", "option_value", "what"),
+    [
+        (["simulate", "--example", "A", "--log-inv-alpha", "10", "--quiet"],
+         ["--plot", "MISSING/x.png"], "the figure"),
+        (["gd", "--example", "A", "--log-inv-alpha", "10", "--step-size", "0.1", "--steps", "3"],
+         ["--out", "MISSING/x.json"], "the trajectory"),
+        (["gd", "--example", "A", "--log-inv-alpha", "10", "--step-size", "0.1", "--steps", "3"],
+         ["--plot", "MISSING/x.png"], "the figure"),
+        (["figure", "--example", "A", "--kind", "active-sets"], ["-o", "MISSING/x.png"],
+         "the figure"),
+        (["demo", "--quiet"], ["--out", "MISSING/figures"], "the figures to"),
+        (["sweep", "SPEC"], ["--out", "MISSING/r.parquet"], "the results"),
+    ],
+)
+def test_output_in_a_missing_directory_is_refused(tmp_path, args: list[str],
+                                                  option_value: list[str], what: str) -> None:
+    """Nothing is created: a mistyped directory is an error, not a new directory."""
+    missing = tmp_path / "no_such_dir"
+    option, value = option_value[0], option_value[1].replace("MISSING", str(missing))
+    args = [str(tmp_path / "spec.toml") if a == "SPEC" else a for a in args]
+    proc = run_cli(*args, option, value)
+    assert_one_line_error(proc, f"cannot write {what} {value!r}", f"'{missing}' does not exist")
+    assert not missing.exists()
+    assert proc.stdout == ""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dlnsym.errors import ParameterError, ProblemError
-from dlnsym.io import check_writable_file
+from dlnsym.io import check_writable_dir, check_writable_file
 from dlnsym.problems import EXAMPLES, Problem, example, read_problem
 
 
@@ -179,9 +179,45 @@ def check_dps(dps: int | None) -> None:
         raise ParameterError(f"--dps must be at least {MIN_DPS}, got {dps}")
 
 
+def _check_parent(path: str, what: str) -> None:
+    """The directory that is to hold ``path`` must exist: the CLI creates no directories, so
+    that a mistyped path is an error rather than a new directory tree."""
+    parent = Path(path).parent
+    if path.strip() and not parent.exists():
+        raise ParameterError(f"cannot write {what} {path!r}: the directory {str(parent)!r} does "
+                             "not exist; create it first")
+
+
+def check_output_file(path: str, what: str) -> Path:
+    """Check, before any computation, that the file ``path`` can be written: its directory
+    exists (:func:`_check_parent`) and :func:`dlnsym.io.check_writable_file` accepts it.
+
+    Raises
+    ------
+    ParameterError
+        With a one-line message naming ``path`` and calling it ``what`` (``"the figure"``).
+    """
+    _check_parent(path, what)
+    return check_writable_file(path, what)
+
+
+def check_output_dir(path: str, what: str) -> Path:
+    """Check, before any computation, that files can be written in the directory ``path``:
+    it may be created, but its parent must exist (:func:`_check_parent`), and
+    :func:`dlnsym.io.check_writable_dir` must accept it.
+
+    Raises
+    ------
+    ParameterError
+        With a one-line message naming ``path``; ``what`` is e.g. ``"the figures to"``.
+    """
+    _check_parent(path, what)
+    return check_writable_dir(path, what)
+
+
 def check_figure_file(path: str) -> Path:
-    """Check, before computing it, that a figure can be saved as ``path``: not empty, a
-    writable (or creatable) directory, and an extension :mod:`dlnsym.plotting` knows.
+    """Check, before computing it, that a figure can be saved as ``path``: not empty, in an
+    existing writable directory, and with an extension :mod:`dlnsym.plotting` knows.
 
     Raises
     ------
@@ -190,7 +226,7 @@ def check_figure_file(path: str) -> Path:
     """
     from dlnsym.plotting import figure_format
 
-    target = check_writable_file(path, "the figure")
+    target = check_output_file(path, "the figure")
     figure_format(target)
     return target
 

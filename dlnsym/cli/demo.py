@@ -15,9 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dlnsym.io import check_writable_dir
-
-from ._common import add_quiet_argument
+from ._common import add_quiet_argument, check_output_dir
 from ._runs import Interrupted, progress_bar, run_position
 
 if TYPE_CHECKING:
@@ -41,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "the fast checks, and the figures.",
     )
     parser.add_argument("--out", default="demo_output", metavar="DIR",
-                        help="directory for the figures (default: demo_output)")
+                        help="directory for the figures, created if missing (its parent "
+                             "must exist; default: demo_output)")
     add_quiet_argument(parser)
     parser.set_defaults(func=run)
 
@@ -124,7 +123,7 @@ def _beyond_the_paper(problem: Any, path: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Check ``--out``, then run the sections in order."""
-    out = check_writable_dir(args.out, "the figures to")  # before the slow imports too
+    out = check_output_dir(args.out, "the figures to")  # before the slow imports too
     from dlnsym.plotting import plot_figure1, plot_saddle_path, save_figure
     from dlnsym.problems import example
     from dlnsym.saddle_path import saddle_path

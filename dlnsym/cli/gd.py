@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlnsym.errors import DegenerateProblemError, ParameterError
-from dlnsym.io import check_writable_file
 
 from ._common import (
     add_dps_argument,
@@ -19,6 +18,7 @@ from ._common import (
     add_quiet_argument,
     check_dps,
     check_figure_file,
+    check_output_file,
     init_shape_from_args,
     number_text,
     positive_int,
@@ -72,8 +72,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check_out(path: str) -> Path:
-    """``--out`` is a writable ``.json`` or ``.npz`` file (checked before running)."""
-    target = check_writable_file(path, "the trajectory")
+    """``--out`` is a writable ``.json`` or ``.npz`` file in an existing directory (checked
+    before running)."""
+    target = check_output_file(path, "the trajectory")
     if target.suffix.lower() not in (".json", ".npz"):
         raise ParameterError(f"--out {path!r}: give a .json or .npz file name")
     return target

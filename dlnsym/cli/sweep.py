@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from dlnsym.errors import ParameterError
 
-from ._common import add_quiet_argument, check_figure_file, positive_int
+from ._common import add_quiet_argument, check_figure_file, check_output_file, positive_int
 from ._runs import Interrupted
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         plot_phase_diagram(args.out, args.plot)
         print(f"wrote {args.plot}")
         return 0
+    check_output_file(args.out, "the results")
     spec = load_spec(args.spec)
     try:
         table = sweep(spec, args.out, scheduler=args.scheduler, workers=args.workers,
