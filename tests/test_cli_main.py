@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -155,3 +156,14 @@ def test_output_in_a_missing_directory_is_refused(tmp_path, args: list[str],
     assert_one_line_error(proc, f"cannot write {what} {value!r}", f"'{missing}' does not exist")
     assert not missing.exists()
     assert proc.stdout == ""
+
+
+def test_check_quick_help_says_what_it_runs():
+    """--quick keeps example A, and for orthogonal-lasso one orthogonal design (as a run with
+    --quick reports), not "only example A"."""
+    text = " ".join(run_cli("check", "--help").stdout.split())
+    assert "example A (orthogonal-lasso: one orthogonal design, d = 6)" in text
+    assert "only example A" not in text
+    proc = run_cli("check", "--quick", "--only", "orthogonal-lasso", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["instances"] == ["orthogonal d=6 seed=0"]

@@ -134,3 +134,17 @@ def test_a_directory_is_not_a_data_file(tmp_path, name):
     proc = run_cli("saddles", str(folder))
     assert_one_line_error(proc, f"{folder}: is a directory", ".npz", ".csv")
     assert "unknown data format" not in proc.stderr
+
+
+@pytest.mark.parametrize(("rows", "header"), [
+    ("x0,y\n2,1\n", "p: n = 1, d = 1, float64 arithmetic, 1 jump"),
+    ("x0,x1,y\n1,0,1\n0,2,-1\n", "p: n = 2, d = 2, float64 arithmetic, 2 jumps"),
+    ("x0,y\n1,0\n", "p: n = 1, d = 1, float64 arithmetic, 0 jumps"),  # y = 0: β = 0 at once
+])
+def test_header_counts_jumps_in_words(tmp_path, rows, header):
+    data = tmp_path / "p.csv"
+    data.write_text(rows)
+    proc = run_cli("saddles", str(data))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == header
+

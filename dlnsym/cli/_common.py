@@ -54,6 +54,11 @@ def problem_from_args(args: argparse.Namespace, *, exact: bool) -> Problem:
         raise ProblemError(f"{args.data}: {exc}") from None
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``"1 jump"``, ``"2 jumps"``, ``"0 jumps"``: ``count`` and ``noun`` in agreement."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
 def positive_float(text: str) -> float:
     """argparse type: a positive finite number (argparse reports the error as a usage error).
 

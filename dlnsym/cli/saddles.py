@@ -9,6 +9,7 @@ from ._common import (
     add_init_shape_argument,
     add_problem_arguments,
     init_shape_from_args,
+    plural,
     problem_from_args,
 )
 
@@ -57,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(path.to_dict()))
     else:
         print(f"{problem.name or args.data}: n = {problem.n}, d = {problem.d}, "
-              f"{'exact' if path.exact else 'float64'} arithmetic, {path.n_jumps} jumps")
+              f"{'exact' if path.exact else 'float64'} arithmetic, {plural(path.n_jumps, 'jump')}")
         print(path.table())
     return 0
