@@ -54,11 +54,6 @@ def problem_from_args(args: argparse.Namespace, *, exact: bool) -> Problem:
         raise ProblemError(f"{args.data}: {exc}") from None
 
 
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``"1 jump"``, ``"2 jumps"``, ``"0 jumps"``: ``count`` and ``noun`` in agreement."""
-    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
-
-
 def positive_float(text: str) -> float:
     """argparse type: a positive finite number (argparse reports the error as a usage error).
 
@@ -234,19 +229,3 @@ def check_figure_file(path: str) -> Path:
     target = check_output_file(path, "the figure")
     figure_format(target)
     return target
-
-
-def print_jump_times(jump_times: list[float], path: Any, *, limit: str,
-                     detected: str) -> None:
-    """The table ``k, t_k, t̂_k``: Algorithm 1's jump times (column ``limit``) against the
-    detected ``jump_times`` (column ``detected``, NaN where none was detected), or one line
-    saying why there is nothing to compare when ``path`` is ``None``."""
-    if path is None:
-        print("no jump times to compare: Algorithm 1 is undefined for this problem "
-              "(linearly dependent columns; see dlnsym saddles)")
-        return
-    wl, wd = max(14, len(limit) + 1), max(14, len(detected) + 1)
-    print(f"{'k':>3} {limit:>{wl}} {detected:>{wd}}")
-    for k, tk in enumerate(path.times[1:], start=1):
-        tj = jump_times[k - 1] if k <= len(jump_times) else float("nan")
-        print(f"{k:>3} {float(tk):>{wl}.8g} {tj:>{wd}.8g}")

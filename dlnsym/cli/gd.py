@@ -22,10 +22,18 @@ from ._common import (
     init_shape_from_args,
     number_text,
     positive_int,
-    print_jump_times,
     problem_from_args,
 )
 from ._runs import Interrupted, progress_bar, run_position
+from ._tables import (
+    arithmetic,
+    log_inv_alpha_text,
+    missing_jumps_note,
+    number,
+    plural,
+    print_jump_times,
+    print_samples,
+)
 
 if TYPE_CHECKING:
     from dlnsym.gradient_descent import GDTrajectory
@@ -122,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(trajectory, path)
     sys.stdout.flush()  # the results are out before writing files can fail
+    missing_jumps_note(trajectory, path, "dlnsym gd", "--log-inv-alpha (smaller --alpha)")
     if out is not None:
         (trajectory.save_npz if out.suffix.lower() == ".npz" else trajectory.save_json)(out)
     if args.plot is not None:
@@ -139,14 +148,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(trajectory: GDTrajectory, path: SaddlePath | None) -> None:
-    """The iterates (k, t̃, loss, β), then the detected jump times against the limit."""
-    import numpy as np
-
-    print(f"{trajectory!r}")
-    print(f"{'k':>10} {'t̃':>12} {'loss':>12}  β")
-    with np.printoptions(precision=6, linewidth=200):
-        for k, t, loss, row in zip(trajectory.k, trajectory.t, trajectory.loss,
-                                   trajectory.beta_float(), strict=True):
-            print(f"{k:>10d} {t:>12.6g} {float(loss):>12.6g}  {row}")
+    """The run in one line, the recorded iterates (k, t̃, loss, β: the support when d is
+    large), then the detected against the flow limit's jump times
+    (:mod:`dlnsym.cli._tables`)."""
+    problem = trajectory.problem
+    summary = ", ".join([
+        f"{problem.name or 'problem'}: n = {problem.n}", f"d = {problem.d}",
+        f"Λ = {log_inv_alpha_text(trajectory.log_inv_alpha)}",
+        f"γ = {number(trajectory.step_size)}",
+        arithmetic(trajectory.dps, "float64 in log-coordinates"),
+        f"{plural(trajectory.steps, 'step')} ({len(trajectory.t)} recorded) on "
+        f"t̃ ∈ [0, {number(trajectory.t_end)}]",
+        f"{plural(len(trajectory.jump_times), 'jump')} detected",
+    ]) + (" (interrupted)" if trajectory.interrupted else "")
+    lead = [("k", [str(k) for k in trajectory.k]),
+            ("t̃", [number(t) for t in trajectory.t]),
+            ("loss", [number(v) for v in trajectory.loss])]
+    print_samples(summary, lead, trajectory.beta)
     print_jump_times(trajectory.jump_times, path, limit="t_k (flow limit)",
                      detected="t̂_k (gd)")

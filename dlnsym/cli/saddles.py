@@ -9,9 +9,9 @@ from ._common import (
     add_init_shape_argument,
     add_problem_arguments,
     init_shape_from_args,
-    plural,
     problem_from_args,
 )
+from ._tables import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

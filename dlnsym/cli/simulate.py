@@ -20,10 +20,18 @@ from ._common import (
     init_shape_from_args,
     number_text,
     positive_float,
-    print_jump_times,
     problem_from_args,
 )
 from ._runs import Interrupted, SimulationSeries, run_position
+from ._tables import (
+    arithmetic,
+    log_inv_alpha_text,
+    missing_jumps_note,
+    number,
+    plural,
+    print_jump_times,
+    print_samples,
+)
 
 if TYPE_CHECKING:
     from dlnsym.problems import Problem
@@ -130,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(trajectory, path)
     sys.stdout.flush()  # the results are out before saving the plot can fail
+    missing_jumps_note(trajectory, path, "dlnsym simulate", "--log-inv-alpha")
     if args.plot is not None:
         _save_plot(trajectory, path, args.plot)
     if trajectory.interrupted:
@@ -148,14 +157,17 @@ def _save_plot(trajectory: Trajectory, path: SaddlePath, target: str) -> None:
 
 
 def _print_table(trajectory: Trajectory, path: SaddlePath | None) -> None:
-    """A human-readable summary: samples, then detected vs predicted jump times."""
-    import numpy as np
-
-    beta = trajectory.beta_float()
-    print(f"{trajectory!r}")
-    print(f"{'t̃':>12} {'loss':>12}  β")
-    with np.printoptions(precision=6, linewidth=200):
-        for t, loss, row in zip(trajectory.t, trajectory.loss, beta, strict=True):
-            print(f"{t:>12.6g} {float(loss):>12.6g}  {row}")
+    """The run in one line, the samples (t̃, loss, β: the support when d is large), then
+    the detected against Algorithm 1's jump times (:mod:`dlnsym.cli._tables`)."""
+    problem = trajectory.problem
+    summary = ", ".join([
+        f"{problem.name or 'problem'}: n = {problem.n}", f"d = {problem.d}",
+        f"Λ = {log_inv_alpha_text(trajectory.log_inv_alpha)}", arithmetic(trajectory.dps),
+        f"{plural(len(trajectory.t), 'sample')} on t̃ ∈ [0, {number(trajectory.t_end)}]",
+        f"{plural(len(trajectory.jump_times), 'jump')} detected",
+    ]) + (" (interrupted)" if trajectory.interrupted else "")
+    lead = [("t̃", [number(t) for t in trajectory.t]),
+            ("loss", [number(v) for v in trajectory.loss])]
+    print_samples(summary, lead, trajectory.beta)
     print_jump_times(trajectory.jump_times, path, limit="t_k (limit)",
                      detected="t̂_k (detected)")
