@@ -76,6 +76,8 @@ def test_an_option_after_an_option_is_still_a_missing_value() -> None:
         (["saddles", "--example", "A", "--init-shape", "a,b"],
          ["--init-shape has 2 entries", "d = 6", "6 comma-separated positive numbers"],
          ["[1, 2", "decimal string", "init_shape"]),
+        (["saddles", "--example", "A", "--init-shape", "2"],
+         ["--init-shape has 1 entry, but the problem has d = 6"], ["1 entries"]),
         (["saddles", "--example", "A", "--init-shape", "1,a,1,1,1,1"],
          ["--init-shape: 'a' (coordinate 1) is not a number", "comma-separated"],
          ["[1, 2", "init_shape"]),

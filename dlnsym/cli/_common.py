@@ -13,6 +13,8 @@ from dlnsym.errors import ParameterError, ProblemError
 from dlnsym.io import check_writable_dir, check_writable_file
 from dlnsym.problems import EXAMPLES, Problem, example, read_problem
 
+from ._tables import plural
+
 
 def add_problem_arguments(parser: argparse.ArgumentParser) -> None:
     """``DATA | --example NAME``: a .csv/.npz file or a built-in example."""
@@ -152,13 +154,14 @@ def init_shape_from_args(args: argparse.Namespace, d: int) -> Any:
 
     if args.init_shape is None:
         return None
-    want = f"give {d} comma-separated positive numbers such as 1,2,0.5"
+    want = ("give one positive number such as 0.5" if d == 1 else
+            f"give {d} comma-separated positive numbers such as 1,2,0.5")
     parts = [part.strip() for part in args.init_shape.split(",")]
     if any(not part for part in parts):
         raise ParameterError(f"--init-shape {args.init_shape!r} has an empty entry; {want}")
     if len(parts) != d:
-        raise ParameterError(f"--init-shape has {len(parts)} entries, but the problem has "
-                             f"d = {d} coordinates; {want}")
+        raise ParameterError(f"--init-shape has {plural(len(parts), 'entry', 'entries')}, "
+                             f"but the problem has d = {d}; {want}")
     for i, part in enumerate(parts):
         try:
             value = mpmath.mpf(part)

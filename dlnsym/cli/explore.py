@@ -10,6 +10,7 @@ from dlnsym.errors import ParameterError
 
 from ._common import add_quiet_argument
 from ._runs import Interrupted
+from ._tables import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             print(_matrix([[str(v)] for v in problem.y]))
             print(result.path.table())
     if result.interrupted:
-        raise Interrupted(f"after {result.tried} instances",
+        raise Interrupted(f"after {plural(result.tried, 'instance')}",
                           "the counterexample so far is printed above" if result.found else "")
     return 0
 

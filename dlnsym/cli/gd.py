@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
         save_figure(plot_figure1(path, trajectory, t_end=trajectory.t_end), args.plot)
     if trajectory.interrupted:
-        kept = f"the output above holds the {len(trajectory.t)} iterates recorded so far"
+        kept = f"the output above holds the {plural(len(trajectory.t), 'iterate')} recorded so far"
         if out is not None:
             kept += f", {args.out} the same"
         t_total = args.steps * float(trajectory.step_size) / float(trajectory.log_inv_alpha)

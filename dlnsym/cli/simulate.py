@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         _save_plot(trajectory, path, args.plot)
     if trajectory.interrupted:
-        kept = f"the output above holds the {len(trajectory.t)} samples computed so far"
+        kept = f"the output above holds the {plural(len(trajectory.t), 'sample')} computed so far"
         if args.plot is not None:
             kept += f", the plot {args.plot} the same part of the run"
         raise Interrupted(run_position(trajectory, t_max), kept)

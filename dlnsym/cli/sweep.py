@@ -10,6 +10,7 @@ from dlnsym.errors import ParameterError
 
 from ._common import add_quiet_argument, check_figure_file, check_output_file, positive_int
 from ._runs import Interrupted
+from ._tables import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _summary(table: pd.DataFrame) -> str:
     counts = table["status"].value_counts()
     statuses = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("ok", "degenerate", "error"))
-    return (f"{len(table)} instances ({table.attrs['computed']} run now, "
+    return (f"{plural(len(table), 'instance')} ({table.attrs['computed']} run now, "
             f"{table.attrs['reused']} already stored): {statuses}")
 
 
