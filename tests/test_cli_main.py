@@ -169,3 +169,11 @@ def test_check_quick_help_says_what_it_runs():
     proc = run_cli("check", "--quick", "--only", "orthogonal-lasso", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["instances"] == ["orthogonal d=6 seed=0"]
+
+
+def test_quoted_names_keep_their_underscores(tmp_path) -> None:
+    """A file called t_max.csv is not the option --t-max."""
+    missing = tmp_path / "t_max.csv"
+    proc = run_cli("saddles", str(missing))
+    assert_one_line_error(proc, repr(str(missing)))
+    assert "--t-max" not in proc.stderr

@@ -3,7 +3,8 @@
 The library's messages name the arguments of its Python functions (``log_inv_alpha``,
 ``dps=20``, ``max_saddles``) and show Python syntax (``[1, 2, …]``).  :func:`cli_message`
 rewrites them for the one line that :func:`dlnsym.cli.main` prints, with a small explicit
-table: the phrases of :data:`PHRASES` first, then the argument names of :data:`OPTIONS`.
+table: the phrases of :data:`PHRASES` first, then the argument names of :data:`OPTIONS`
+outside quoted values (a file named ``t_max.csv`` keeps its name).
 Messages about data files (:class:`~dlnsym.errors.ProblemError`) quote the file's own
 column names, so only the rewrites of :data:`FILE_PHRASES` apply to them.
 """
@@ -65,6 +66,8 @@ _UNDERSCORED = re.compile(
 _SUBJECT = re.compile(r"^(" + "|".join(re.escape(k) for k in OPTIONS if "_" not in k)
                       + r")\b" + _IS)
 _KEYWORD_VALUE = re.compile(r"\b(" + "|".join(re.escape(k) for k in OPTIONS) + r")=(\w+)")
+#: a quoted value (a file name, a value as typed), left as it is; not an apostrophe ("1's")
+_QUOTED = re.compile(r"""(?<!\w)('[^']*'|"[^"]*")(?!\w)""")
 
 
 def _option(match: re.Match[str]) -> str:
@@ -81,6 +84,9 @@ def cli_message(exc: DlnsymError) -> str:
         return message
     for phrase, replacement in PHRASES:
         message = message.replace(phrase, replacement)
-    message = _KEYWORD_VALUE.sub(lambda m: f"{OPTIONS[m.group(1)]} {m.group(2)}", message)
-    message = _UNDERSCORED.sub(_option, message)
-    return _SUBJECT.sub(_option, message)
+    message = _SUBJECT.sub(_option, message)
+    parts = _QUOTED.split(message)  # even indexes: outside quotes
+    for i in range(0, len(parts), 2):
+        parts[i] = _KEYWORD_VALUE.sub(lambda m: f"{OPTIONS[m.group(1)]} {m.group(2)}", parts[i])
+        parts[i] = _UNDERSCORED.sub(_option, parts[i])
+    return "".join(parts)
