@@ -3,6 +3,8 @@ negative zeros, and the note when jumps went undetected."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 
 from .conftest import run_cli
@@ -11,18 +13,22 @@ _NEGATIVE_ZERO = re.compile(r"^-0(\.0*)?(e[+-]?0+)?$")
 
 
 def test_table_has_a_summary_and_no_negative_zeros() -> None:
-    """At Λ = 1e20 the first steps leave β = ±0 in float64 (u·v underflows)."""
-    proc = run_cli("gd", "--example", "A", "--log-inv-alpha", "1e20", "--step-size", "0.01",
-                   "--steps", "3")
+    """At Λ = 1e12 the first steps leave β = −0.0 in float64 (u·v underflows), as the JSON
+    output shows; the table prints 0."""
+    args = ("gd", "--example", "A", "--log-inv-alpha", "1e12", "--step-size", "0.01",
+            "--steps", "3")
+    doc = json.loads(run_cli(*args, "--json").stdout)
+    assert any(v == 0 and math.copysign(1, v) < 0 for v in doc["beta"][1])
+    proc = run_cli(*args)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == ("example A: n = 3, d = 6, Λ = 1e+20, γ = 0.01, float64 in "
-                        "log-coordinates, 3 steps (4 recorded) on t̃ ∈ [0, 3e-22], "
-                        "0 jumps detected")  # t̃ = 3·0.01/1e20
+    assert lines[0] == ("example A: n = 3, d = 6, Λ = 1e+12, γ = 0.01, float64 in "
+                        "log-coordinates, 3 steps (4 recorded) on t̃ ∈ [0, 3e-14], "
+                        "0 jumps detected")  # t̃ = 3·0.01/1e12
     assert lines[1].split() == ["k", "t̃", "loss", *(f"β[{i}]" for i in range(6))]
     rows = [line.split() for line in lines[2:6]]
-    assert [row[:2] for row in rows] == [["0", "0"], ["1", "1e-22"], ["2", "2e-22"],
-                                         ["3", "3e-22"]]
+    assert [row[:2] for row in rows] == [["0", "0"], ["1", "1e-14"], ["2", "2e-14"],
+                                         ["3", "3e-14"]]
     for row in rows:
         assert not any(_NEGATIVE_ZERO.match(cell) for cell in row), row
     assert "GDTrajectory(" not in proc.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import numpy as np
@@ -158,6 +159,14 @@ def test_table_is_one_summary_line_then_fixed_columns() -> None:
     table = lines[1:1 + 1 + len(rows)]
     assert len({len(line) for line in table[1:]}) == 1  # right-aligned, fixed widths
     assert "Trajectory(" not in proc.stdout and "[" not in "".join(" ".join(r) for r in rows)
+
+
+def test_negative_zeros_print_as_zero() -> None:
+    args = ("simulate", "--example", "A", "--log-inv-alpha", "1e4", "--at", "0,0.1")
+    doc = json.loads(run_cli(*args, "--json").stdout)
+    assert any(v == 0 and math.copysign(1, v) < 0 for v in doc["beta"][1])  # −0.0 in the data
+    _, rows = _rows(run_cli(*args).stdout, "t̃")
+    assert rows[1][2:] == ["0"] * 6
 
 
 def _orthogonal_csv(path, beta_star: dict[int, float], d: int) -> None:  # noqa: ANN001
