@@ -156,7 +156,7 @@ def test_the_repr_abbreviates_a_huge_final_loss():
 def test_budget_is_a_one_line_error_that_suggests_the_float_path(decimal_csv):
     path, _ = decimal_csv
     proc = run_cli("saddles", str(path), "--exact", "--max-digits", "200")
-    assert_one_line_error(proc, "max_digits = 200", "decimal digits", "drop --exact")
+    assert_one_line_error(proc, "--max-digits 200", "decimal digits", "drop --exact")
     assert run_cli("saddles", str(path)).returncode == 0  # the float path it suggests
 
 

@@ -424,7 +424,7 @@ def test_cli_no_counterexample_and_list():
 @pytest.mark.parametrize(("args", "fragments"), [
     (["--conjecture", "nope"], ["dlnsym explore: error:", "unknown conjecture 'nope'"]),
     (["--conjecture", "min-l1-endpoint", "--trials", "0"], ["trials must be a positive"]),
-    (["--conjecture", "min-l1-endpoint", "--max-d", "0"], ["max_d must be a positive"]),
+    (["--conjecture", "min-l1-endpoint", "--max-d", "0"], ["--max-d must be a positive"]),
     (["--conjecture", "min-l1-endpoint", "--family", "x"], ["unknown family 'x'"]),
     ([], ["give --conjecture NAME"]),
     (["--conjecture", "min-l1-endpoint", "--trials", "many"], ["invalid int value"]),

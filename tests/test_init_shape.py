@@ -117,7 +117,7 @@ def test_cli_bad_init_shape_is_one_line(command: str, tmp_path) -> None:  # noqa
     extra = ["--log-inv-alpha", "10"] if command == "simulate" else ["-o",
                                                                       str(tmp_path / "f.png")]
     proc = run_cli(command, "--example", "A", *extra, "--init-shape", "1,2,0,1,1,1", "--quiet")
-    assert_one_line_error(proc, "--init-shape", "init_shape[2] = 0.0")
+    assert_one_line_error(proc, "--init-shape", "'0' (coordinate 2) is not a positive")
     proc = run_cli(command, "--example", "A", *extra, "--init-shape", "1,2", "--quiet")
     assert_one_line_error(proc, "--init-shape", "2 entries")
 
