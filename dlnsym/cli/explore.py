@@ -66,22 +66,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict()))
     else:
-        print(result.summary())
+        print(result.summary())  # with the counterexample's exact X and y
         if result.found:
-            problem = result.problem
-            print("X =")
-            print(_matrix([[str(v) for v in row] for row in problem.X]))
-            print("y =")
-            print(_matrix([[str(v)] for v in problem.y]))
             print(result.path.table())
     if result.interrupted:
         raise Interrupted(f"after {plural(result.tried, 'instance')}",
                           "the counterexample so far is printed above" if result.found else "")
     return 0
-
-
-def _matrix(rows: list[list[str]]) -> str:
-    """Rows of right-aligned exact entries."""
-    widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
-    return "\n".join("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
-                     for r in rows)
