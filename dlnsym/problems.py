@@ -145,6 +145,8 @@ def _to_fraction(value: Any, where: str) -> Fraction:
         return Fraction(v)
     if isinstance(value, str):
         text = value.strip()
+        if not text:
+            raise ProblemError(f"{where}: empty cell; fill it in or remove its row")
         try:
             out = Fraction(text)
         except (ValueError, ZeroDivisionError):
@@ -186,8 +188,9 @@ def _as_array(data: Any, name: str, exact: bool, ndim: int) -> np.ndarray:
     if bad.size:
         idx = tuple(int(i) for i in bad[0])
         raise ProblemError(
-            f"{name}{list(idx)}: non-finite value {out[idx]} ({len(bad)} non-finite entries "
-            "in all); remove or impute them"
+            f"{name}{list(idx)}: non-finite value {out[idx]} ({len(bad)} non-finite "
+            f"{'entry' if len(bad) == 1 else 'entries'} in all); remove or impute "
+            f"{'it' if len(bad) == 1 else 'them'}"
         )
     return out
 
@@ -434,6 +437,8 @@ def read_problem(path: str | os.PathLike[str], *, exact: bool = False) -> Proble
             f"no such data file: {str(p)!r}; check the name and the directory (a relative "
             f"path starts at {os.getcwd()})", os.fspath(path)
         )
+    if p.is_dir():
+        raise ProblemError(f"{p}: a directory, not a data file; give a .csv or .npz file")
     suffix = p.suffix.lower()
     if suffix == ".npz":
         return _read_npz(p, exact)
@@ -470,6 +475,8 @@ def _read_npz(path: Path, exact: bool) -> Problem:
                     f"{_NPZ_HINT}"
                 )
             X, y = data["X"], data["y"]
+    except ProblemError:
+        raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ProblemError(f"{path}: not a readable .npz file ({exc})") from None
     return as_problem(X, y, exact=exact, name=path.stem)

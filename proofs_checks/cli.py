@@ -37,7 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fast", action="store_true",
                         help="leave out the slow (simulation-based) checks")
     parser.add_argument("--quick", action="store_true",
-                        help="only example A (and the symbolic identities), as in the demo")
+                        help="run each check on its smallest instances only: example A "
+                             "(orthogonal-lasso: one orthogonal design, d = 6); the random and "
+                             "underparametrised instances are left out, the symbolic "
+                             "identities run as without --quick (as in the demo)")
 
 
 def select(only: Sequence[str] | None = None, fast: bool = False,

@@ -275,3 +275,21 @@ def test_a_two_row_design_is_not_mistaken_for_a_pair():
 ])
 def test_the_repr_of_a_problem_is_one_line_without_the_data(make, text):
     assert repr(make()) == text
+
+
+def test_data_file_messages_for_python_callers(tmp_path) -> None:  # noqa: ANN001
+    """What ``read_problem`` says of an empty CSV cell, a single non-finite entry, a
+    directory and an .npz file without ``y`` (the file named once)."""
+    blank = tmp_path / "blank.csv"
+    blank.write_text("x0,x1,y\n1,,2\n")
+    with pytest.raises(ProblemError, match=r"blank\.csv line 2, column 'x1': empty cell"):
+        read_problem(blank)
+    with pytest.raises(ProblemError, match=r"\(1 non-finite entry in all\); remove or impute it$"):
+        as_problem([[1.0, float("nan")]], [1.0])
+    with pytest.raises(ProblemError, match="a directory, not a data file"):
+        read_problem(tmp_path)
+    nokey = tmp_path / "nokey.npz"
+    np.savez(nokey, X=np.eye(2))
+    with pytest.raises(ProblemError) as info:
+        read_problem(nokey)
+    assert str(info.value).count("nokey.npz") == 1 and "missing array(s) ['y']" in str(info.value)

@@ -6,7 +6,7 @@ rewrites them for the one line that :func:`dlnsym.cli.main` prints, with a small
 table: the phrases of :data:`PHRASES` first, then the argument names of :data:`OPTIONS`
 outside quoted values (a file named ``t_max.csv`` keeps its name).
 Messages about data files (:class:`~dlnsym.errors.ProblemError`) quote the file's own
-column names, so only the rewrites of :data:`FILE_PHRASES` apply to them.
+column names and are left as they are.
 """
 
 from __future__ import annotations
@@ -49,16 +49,6 @@ OPTIONS: dict[str, str] = {
     "workers": "--workers",
 }
 
-#: Rewrites of the messages about data files (regular expression, replacement).
-FILE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # "F: not a readable .npz file (F: missing …)": the file is named once
-    (re.compile(r"^(.+?): not a readable \.npz file \(\1: "), r"\1: not a readable .npz file ("),
-    # a blank CSV cell: "F line 2, column 'x1': '' is not a number (use …)"
-    (re.compile(r": '\s*' is not a number \(use "), ": empty cell (give a number: "),
-    (re.compile(r"\(1 non-finite entries in all\); remove or impute them"),
-     "(the only one); remove or impute it"),
-)
-
 #: " = " between a name and a value (a number, a quoted text or a list), not a formula
 _IS = r"( = (?=['\"\[\d+-]))?"
 _UNDERSCORED = re.compile(
@@ -78,9 +68,7 @@ def _option(match: re.Match[str]) -> str:
 def cli_message(exc: DlnsymError) -> str:
     """The message of ``exc`` as the CLI prints it (module docstring)."""
     message = str(exc)
-    if isinstance(exc, ProblemError):
-        for pattern, replacement in FILE_PHRASES:
-            message = pattern.sub(replacement, message)
+    if isinstance(exc, ProblemError):  # data-file messages quote the file's own names
         return message
     for phrase, replacement in PHRASES:
         message = message.replace(phrase, replacement)

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-#: ``--quick`` runs every selected check on its smallest instances only.
-QUICK_HELP = ("run each check on its smallest instances only: example A (orthogonal-lasso: "
-              "one orthogonal design, d = 6); the random and underparametrised instances are "
-              "left out, the symbolic identities run as without --quick")
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``check`` sub-command, with the options of :mod:`proofs_checks.cli`."""
@@ -23,8 +18,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "(with --negative-controls: when every corrupted input is caught).",
     )
     add_arguments(parser)
-    # what --quick selects (proofs_checks.instances with quick=True), said in full
-    parser._option_string_actions["--quick"].help = QUICK_HELP
     parser.set_defaults(func=run)
 
 
