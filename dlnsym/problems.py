@@ -479,7 +479,10 @@ def _read_npz(path: Path, exact: bool) -> Problem:
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ProblemError(f"{path}: not a readable .npz file ({exc})") from None
-    return as_problem(X, y, exact=exact, name=path.stem)
+    try:
+        return as_problem(X, y, exact=exact, name=path.stem)
+    except ProblemError as exc:  # name the file, as the CSV reader's messages do
+        raise ProblemError(f"{path}: {exc}") from None
 
 
 def _csv_rows(path: Path) -> list[list[str]]:

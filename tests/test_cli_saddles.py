@@ -132,7 +132,7 @@ def test_a_directory_is_not_a_data_file(tmp_path, name):
     folder = tmp_path / name
     folder.mkdir()
     proc = run_cli("saddles", str(folder))
-    assert_one_line_error(proc, f"{folder}: is a directory", ".npz", ".csv")
+    assert_one_line_error(proc, f"{folder}: a directory, not a data file", ".npz", ".csv")
     assert "unknown data format" not in proc.stderr
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dlnsym.errors import ParameterError, ProblemError
+from dlnsym.errors import ParameterError
 from dlnsym.io import check_writable_dir, check_writable_file
 from dlnsym.problems import EXAMPLES, Problem, example, read_problem
 
@@ -35,25 +35,11 @@ def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def problem_from_args(args: argparse.Namespace, *, exact: bool) -> Problem:
-    """Load the problem named by ``DATA`` or ``--example``.
-
-    Raises
-    ------
-    ProblemError
-        ``DATA`` is a directory, or the file is malformed; the message begins with the file
-        name.
-    """
+    """Load the problem named by ``DATA`` or ``--example`` (:func:`dlnsym.read_problem`, whose
+    messages begin with the file name)."""
     if args.example is not None:
         return example(args.example, exact=exact)
-    if Path(args.data).is_dir():
-        raise ProblemError(f"{args.data}: is a directory; give a .npz file (arrays X, y) or a "
-                           ".csv file")
-    try:
-        return read_problem(args.data, exact=exact)
-    except ProblemError as exc:
-        if str(exc).startswith(str(Path(args.data))):
-            raise
-        raise ProblemError(f"{args.data}: {exc}") from None
+    return read_problem(args.data, exact=exact)
 
 
 def positive_float(text: str) -> float:
