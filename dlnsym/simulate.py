@@ -55,7 +55,8 @@ run on two threads (:func:`~dlnsym.integrate.backend.split_matmul`).  Measured b
 bench`` (2-core machine, whole path to ``1.2 × t_K``) on ``gaussian_sparse(n=d/2, d,
 sparsity=5, noise=0.1, seed=0)``: 1.3 s at d = 100, 10 s at d = 500 and 240 s at d = 2000
 at Λ = 10³ (scipy's Radau with the analytic Jacobian: 8.5 s and 119 s at d = 100 and 500);
-2.0 s and 27 s at Λ = 10⁶ for d = 100 and 500, and 29 minutes at d = 2000; 39 s at 30
+2.0 s and 27 s at Λ = 10⁶ for d = 100 and 500 (and, by ``benchmarks/long_path.py``, 29
+minutes at d = 2000); 39 s at 30
 digits for d = 100.  At Λ = 10⁶ a jump takes about 20 steps, against 2 to 11 at Λ = 10³: the
 tails of each jump (below) must be followed, and the simplified Newton iteration contracts
 slowly while the whole support moves within a step.
@@ -74,8 +75,9 @@ the state after every step as a sample: ``O(steps × d)``.  Up to d =
 :data:`POLYNOMIALS_MAX_D` a checkpoint also keeps its step's collocation polynomial
 (``s = 13`` stage vectors), from which the Newton iterations of dense output start; beyond,
 the polynomial is dropped once the jump search has used it, and dense output starts from
-``Z = 0`` (1.1× the time on plateaus, up to 1.5× the Newton iterations inside jumps), so
-that a d = 2000 path at Λ = 10⁶ (about 39 000 steps) holds the states only.
+``Z = 0`` (1.1× the time on plateaus, up to 1.5× the Newton iterations inside jumps).
+Measured peaks of the whole process: 1.0 GiB at d = 1000 (2.8 GiB with the polynomials) and
+4.1 GiB at d = 2000, both at Λ = 10⁶ (19 128 and 39 150 steps).
 """
 
 from __future__ import annotations
