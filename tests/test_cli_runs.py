@@ -154,10 +154,11 @@ def test_demo_shows_its_sections_and_stops_at_ctrl_c(tmp_path):
     run.interrupt()
     status, out, last = run.finish()
     assert status == 130, run.stderr
+    tail = f"stderr ends: {run.stderr[-1500:]!r}\nstdout ends: {out[-1500:]!r}"
     assert last == ("dlnsym demo: interrupted during the checks; the sections above are "
-                    "complete; no figures written")
-    assert "== Mirror flow at finite α against the limit" in out and "jumps detected" in out
-    assert "== Figures" not in out and not out_dir.exists()
+                    "complete; no figures written"), tail
+    assert "== Mirror flow at finite α against the limit" in out and "jumps detected" in out, tail
+    assert "== Figures" not in out and not out_dir.exists(), tail
 
 
 # ------------------------------------------------------------------------ progress bars
