@@ -43,11 +43,6 @@ def number(value: Any) -> str:
     return f"{x:.6g}"
 
 
-def log_inv_alpha_text(value: Any) -> str:
-    """Λ for a summary line, as :func:`number` prints it."""
-    return number(value)
-
-
 def arithmetic(dps: int | None, float_path: str = "float64") -> str:
     """``"float64"`` (or ``float_path``) or ``"mpmath at 30 digits"``."""
     return float_path if dps is None else f"mpmath at {dps} digits"
@@ -135,7 +130,7 @@ def missing_jumps_note(trajectory: Any, path: Any, command: str, larger: str) ->
     found = len(trajectory.jump_times)
     if found >= expected:
         return
-    lam = log_inv_alpha_text(trajectory.log_inv_alpha)
+    lam = number(trajectory.log_inv_alpha)
     print(f"{command}: note: {found} of the {plural(expected, 'jump')} of Algorithm 1 up to "
           f"t̃ = {trajectory.t_end:.6g} detected (the loss did not fall past the midpoints "
           f"between the plateau losses); at Λ = {lam} the plateaus may not form: try a "

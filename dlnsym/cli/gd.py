@@ -27,7 +27,6 @@ from ._common import (
 from ._runs import Interrupted, progress_bar, run_position
 from ._tables import (
     arithmetic,
-    log_inv_alpha_text,
     missing_jumps_note,
     number,
     plural,
@@ -154,7 +153,7 @@ def _print_table(trajectory: GDTrajectory, path: SaddlePath | None) -> None:
     problem = trajectory.problem
     summary = ", ".join([
         f"{problem.name or 'problem'}: n = {problem.n}", f"d = {problem.d}",
-        f"Λ = {log_inv_alpha_text(trajectory.log_inv_alpha)}",
+        f"Λ = {number(trajectory.log_inv_alpha)}",
         f"γ = {number(trajectory.step_size)}",
         arithmetic(trajectory.dps, "float64 in log-coordinates"),
         f"{plural(trajectory.steps, 'step')} ({len(trajectory.t)} recorded) on "

@@ -25,7 +25,6 @@ from ._common import (
 from ._runs import Interrupted, SimulationSeries, run_position
 from ._tables import (
     arithmetic,
-    log_inv_alpha_text,
     missing_jumps_note,
     number,
     plural,
@@ -162,7 +161,7 @@ def _print_table(trajectory: Trajectory, path: SaddlePath | None) -> None:
     problem = trajectory.problem
     summary = ", ".join([
         f"{problem.name or 'problem'}: n = {problem.n}", f"d = {problem.d}",
-        f"Λ = {log_inv_alpha_text(trajectory.log_inv_alpha)}", arithmetic(trajectory.dps),
+        f"Λ = {number(trajectory.log_inv_alpha)}", arithmetic(trajectory.dps),
         f"{plural(len(trajectory.t), 'sample')} on t̃ ∈ [0, {number(trajectory.t_end)}]",
         f"{plural(len(trajectory.jump_times), 'jump')} detected",
     ]) + (" (interrupted)" if trajectory.interrupted else "")
